@@ -1,0 +1,360 @@
+/*
+ * leakgate.h - the public API of the leakgate library.
+ *
+ * Conventions (after libgit2):
+ *  - functions return int: 0 on success, a negative lg_error_code on failure;
+ *    the message is kept thread-locally and read with lg_error_last();
+ *  - output parameters come first and are named `out`; what comes back
+ *    through `**out` belongs to the caller, who frees it with the type's own
+ *    `_free` function; a pointer returned directly is borrowed;
+ *  - every `_free` accepts NULL;
+ *  - callbacks end in `void *payload`.
+ *
+ * The command-line tool includes only this header.
+ */
+#ifndef LEAKGATE_H
+#define LEAKGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LG_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------
+ * Errors
+ * ---------------------------------------------------------------------- */
+
+typedef enum {
+	LG_OK = 0,
+	LG_ERROR = -1,      /* internal error */
+	LG_ENOMEM = -2,     /* out of memory */
+	LG_EINVALID = -3,   /* invalid argument or input (usage error) */
+	LG_ERULES = -4,     /* rule file error */
+	LG_EREPO = -5,      /* repository cannot be opened or read */
+	LG_EIO = -6,        /* file I/O error */
+	LG_ENOTFOUND = -7,  /* expected lookup failure */
+	LG_ELIMIT = -8,     /* a configured limit was hit */
+	LG_ESTOP = -9       /* a callback asked to stop */
+} lg_error_code;
+
+/* The last error message of this thread; never NULL (an empty string when
+ * none). Borrowed: valid until the next lg_error_set on this thread. */
+const char *lg_error_last(void);
+
+/* Sets this thread's error message (printf-style) and returns `code`, so a
+ * failing function can `return lg_error_set(LG_EIO, "...")`. */
+int lg_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void lg_error_clear(void);
+
+/* ------------------------------------------------------------------------
+ * Rules (rules.c)
+ * ---------------------------------------------------------------------- */
+
+typedef enum {
+	LG_SEVERITY_LOW = 0,
+	LG_SEVERITY_MEDIUM,
+	LG_SEVERITY_HIGH,
+	LG_SEVERITY_CRITICAL
+} lg_severity;
+
+typedef enum {
+	LG_CONFIDENCE_LOW = 0,
+	LG_CONFIDENCE_MEDIUM,
+	LG_CONFIDENCE_HIGH
+} lg_confidence;
+
+const char *lg_severity_name(lg_severity s);     /* "low" ... "critical" */
+const char *lg_confidence_name(lg_confidence c); /* "low" ... "high" */
+/* Parses a name; returns 0 and writes *out, or LG_EINVALID. */
+int lg_severity_parse(lg_severity *out, const char *name);
+int lg_confidence_parse(lg_confidence *out, const char *name);
+
+/* Checksums a rule may require of its secret (issue: patterns precision). */
+typedef enum {
+	LG_CHECKSUM_NONE = 0,
+	LG_CHECKSUM_GITHUB_CRC32, /* ghp_/gho_/...: last 6 chars base62 CRC32 */
+	LG_CHECKSUM_NPM_CRC32     /* npm_: same scheme as GitHub */
+} lg_checksum;
+
+/* A loaded rule. Read-only view; owned by its lg_ruleset. */
+typedef struct lg_rule {
+	size_t index;            /* position in the ruleset, 0-based */
+	const char *id;          /* unique across all files */
+	const char *name;
+	const char *description;
+	const char *remediation; /* optional help text; may be NULL */
+	lg_severity severity;
+	lg_confidence confidence; /* default medium */
+	const char *regex;       /* PCRE syntax, compiled by Hyperscan + PCRE2 */
+	unsigned secret_group;   /* 0 = whole match */
+	const char *const *keywords; /* NULL-terminated; may be empty */
+	size_t keyword_count;
+	double min_entropy;      /* bits per character; 0 = no check */
+	const char *const *allow; /* regexes of placeholders; NULL-terminated */
+	size_t allow_count;
+	lg_checksum checksum;
+	const char *const *examples; /* NULL-terminated */
+	size_t example_count;
+	const char *const *negative_examples; /* NULL-terminated */
+	size_t negative_example_count;
+	const char *source_file; /* the file the rule came from */
+} lg_rule;
+
+typedef struct lg_ruleset lg_ruleset;
+
+/* Called once per problem found while loading rules. `message` has the form
+ * "FILE: rule ID: what is wrong" (or "FILE: what is wrong" for file-level
+ * problems). */
+typedef void (*lg_problem_cb)(const char *message, void *payload);
+
+/*
+ * Loads every rule file named in `paths`; a path that is a directory
+ * contributes each `*.json` file in it, in name order. Validates every field
+ * of every rule and checks that every regex compiles with PCRE2 and with
+ * Hyperscan. Each problem is reported through `on_problem` (which may be
+ * NULL); if there was any, returns LG_ERULES and writes nothing to *out.
+ */
+int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
+		    lg_problem_cb on_problem, void *payload);
+
+/* Loads rules from a JSON text held in memory; `name` stands for the file
+ * name in problem messages. Same contract as lg_ruleset_load. */
+int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
+			   const char *json, size_t len,
+			   lg_problem_cb on_problem, void *payload);
+
+void lg_ruleset_free(lg_ruleset *rs);
+size_t lg_ruleset_count(const lg_ruleset *rs);
+const lg_rule *lg_ruleset_get(const lg_ruleset *rs, size_t i);
+const lg_rule *lg_ruleset_find(const lg_ruleset *rs, const char *id);
+
+/* A hex digest that changes whenever any rule's content changes; used to key
+ * caches and incremental state. Borrowed. */
+const char *lg_ruleset_hash(const lg_ruleset *rs);
+
+/* ------------------------------------------------------------------------
+ * Matcher (matcher.c): Hyperscan candidates + PCRE2 confirm
+ * ---------------------------------------------------------------------- */
+
+typedef struct lg_matcher lg_matcher; /* shared read-only between threads */
+typedef struct lg_scratch lg_scratch; /* one per thread */
+
+typedef struct {
+	unsigned version;
+	/* Directory for the compiled-database cache; NULL disables caching. */
+	const char *cache_dir;
+	/* Upper bound on confirmed matches reported per buffer (0 = default,
+	 * 10000). When hit, lg_scan_result.capped is set. */
+	size_t max_matches_per_buffer;
+} lg_matcher_options;
+
+#define LG_MATCHER_OPTIONS_VERSION 1
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0 }
+
+/* Compiles (or loads from cache) the database for `rules`. The ruleset must
+ * outlive the matcher. */
+int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
+		   const lg_matcher_options *opts);
+void lg_matcher_free(lg_matcher *m);
+
+int lg_scratch_new(lg_scratch **out, const lg_matcher *m);
+void lg_scratch_free(lg_scratch *s);
+
+/* One confirmed secret in a buffer. Offsets are bytes into the buffer. */
+typedef struct {
+	const lg_rule *rule;
+	size_t match_start, match_end;   /* the whole regex match */
+	size_t secret_start, secret_end; /* the secret (capture group) */
+	size_t line;       /* 1-based line of secret_start */
+	size_t column;     /* 1-based column of secret_start, in code points */
+	size_t end_column; /* 1-based column one past the secret's last char,
+			      on the secret's first line */
+	size_t line_start, line_end; /* byte range of that line, no newline */
+} lg_match;
+
+/* Called for each confirmed match, in order of secret_start (ties: rule
+ * index). Return non-zero to stop the scan (lg_matcher_scan then returns
+ * LG_ESTOP). */
+typedef int (*lg_match_cb)(const lg_match *m, void *payload);
+
+typedef struct {
+	size_t candidates; /* Hyperscan reports */
+	size_t matches;    /* confirmed and reported */
+	int capped;        /* the per-buffer match cap was hit */
+	int binary;        /* a NUL byte within the first 8000 bytes */
+} lg_scan_result;
+
+/*
+ * Scans `buf` and reports each secret that passes every check: the rule's
+ * regex (confirm stage), secret group, entropy, keywords, checksum, the
+ * rule's own allow patterns and the shared placeholder filter, and the
+ * inline `leakgate:allow` marker on the secret's line. `result` may be NULL.
+ */
+int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
+		    size_t len, lg_match_cb cb, void *payload,
+		    lg_scan_result *result);
+
+/* Shannon entropy of `s` in bits per character (byte). */
+double lg_entropy(const char *s, size_t len);
+
+/* 1 when `secret` (or the text around it) is a placeholder under the shared
+ * filter documented in patterns/README.md. */
+int lg_is_placeholder(const char *secret, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Secrets: redaction and fingerprints (findings.c)
+ * ---------------------------------------------------------------------- */
+
+/* Writes into `out` (capacity `cap`, always NUL-terminated) a redacted form
+ * of the secret: a short prefix followed by "…". Returns the length. */
+size_t lg_redact(char *out, size_t cap, const char *secret, size_t len);
+
+#define LG_FINGERPRINT_HEXLEN 32
+/* Stable fingerprint of (rule id, secret): 32 lowercase hex + NUL. */
+void lg_fingerprint(char out[LG_FINGERPRINT_HEXLEN + 1], const char *rule_id,
+		    const char *secret, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Ignore file (.leakgateignore)
+ * ---------------------------------------------------------------------- */
+
+typedef struct lg_ignore lg_ignore;
+
+/* Parses ignore-file text: one fingerprint or path glob a line, `#`
+ * comments, blank lines skipped. Globs: `*` (not `/`), `**` (any), `?`;
+ * a glob without `/` matches the base name anywhere; a trailing `/` matches
+ * everything below a directory. */
+int lg_ignore_parse(lg_ignore **out, const char *text, size_t len);
+void lg_ignore_free(lg_ignore *ig);
+int lg_ignore_path(const lg_ignore *ig, const char *path);
+int lg_ignore_fingerprint(const lg_ignore *ig, const char *fingerprint);
+
+/* ------------------------------------------------------------------------
+ * Findings and the scan (scan.c, walk.c)
+ * ---------------------------------------------------------------------- */
+
+/* Another place where the blob of a finding appears. */
+typedef struct {
+	char *path;
+	char commit[41];
+} lg_location;
+
+typedef struct {
+	const lg_rule *rule;
+	char *secret;        /* the full secret, NUL-terminated */
+	size_t secret_len;
+	char *path;          /* raw bytes of the path; may be non-UTF-8 */
+	size_t line, column, end_column;
+	char *line_text;     /* the line holding the secret, capped at 512 B */
+	char blob[41];       /* blob id, "" outside git */
+	char commit[41];     /* introducing commit, "" outside git */
+	char *author_name;
+	char *author_email;
+	int64_t author_time; /* seconds since the epoch */
+	int author_offset;   /* minutes east of UTC */
+	char fingerprint[LG_FINGERPRINT_HEXLEN + 1];
+	int binary;
+	lg_location *also_in;
+	size_t also_in_count;
+	const char *repository; /* borrowed: the scanned repository's path */
+} lg_finding;
+
+typedef struct {
+	char *reason; /* "too large", "unreadable" ... */
+	size_t count;
+	uint64_t bytes;
+} lg_skip_reason;
+
+typedef struct {
+	uint64_t commits;
+	uint64_t blobs_scanned;
+	uint64_t bytes_scanned;
+	uint64_t blobs_skipped;
+	lg_skip_reason *skipped;
+	size_t skipped_count;
+	uint64_t findings;
+	uint64_t ignored;     /* suppressed by the ignore file */
+	double seconds;
+	int shallow;          /* the repository is a shallow clone */
+} lg_summary;
+
+typedef struct {
+	lg_finding *findings;
+	size_t count;
+	lg_summary summary;
+	char **warnings; /* messages that did not stop the scan */
+	size_t warning_count;
+} lg_report;
+
+void lg_report_free(lg_report *r);
+
+typedef struct {
+	unsigned version;
+	uint64_t max_blob_size;   /* 0 = default 64 MiB */
+	int all_objects;          /* also scan blobs no ref reaches */
+	unsigned threads;         /* 0 = number of cores */
+	const lg_ignore *ignore;  /* extra ignore rules; may be NULL */
+	int no_ignore_file;       /* do not read .leakgateignore */
+	lg_confidence min_confidence;
+	/* Called with each warning as it happens; may be NULL. */
+	void (*on_warning)(const char *message, void *payload);
+	void *payload;
+} lg_scan_options;
+
+#define LG_SCAN_OPTIONS_VERSION 1
+#define LG_SCAN_OPTIONS_INIT                                                   \
+	{ LG_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, LG_CONFIDENCE_MEDIUM,     \
+	  NULL, NULL }
+
+/* Scans the full history of the repository at `path` (working copy or bare;
+ * GIT_DIR, GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES are
+ * honoured). Findings are sorted by path, line, column, rule id. Returns
+ * LG_EREPO when the repository cannot be opened or read. */
+int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
+		       const lg_scan_options *opts);
+
+/* Scans a plain file, a directory (recursively; `.git` skipped) or "-" for
+ * standard input, without git. */
+int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
+		 const lg_scan_options *opts);
+
+/* ------------------------------------------------------------------------
+ * Reports (report_*.c): pure functions from a report to a stream
+ * ---------------------------------------------------------------------- */
+
+typedef enum {
+	LG_FORMAT_TEXT = 0,
+	LG_FORMAT_JSON,
+	LG_FORMAT_JSONL
+} lg_format;
+
+typedef struct {
+	unsigned version;
+	lg_format format;
+	int show_secrets; /* print secrets in full */
+	int color;        /* ANSI colour (text only) */
+} lg_report_options;
+
+#define LG_REPORT_OPTIONS_VERSION 1
+#define LG_REPORT_OPTIONS_INIT { LG_REPORT_OPTIONS_VERSION, LG_FORMAT_TEXT, 0, 0 }
+
+/* Writes `r` to `f`. Returns LG_EIO on a write error. */
+int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o);
+
+/* Writes to `path` atomically (a temporary file in the same directory, mode
+ * 0600, then rename); "-" means standard output. */
+int lg_report_write_file(const char *path, const lg_report *r,
+			 const lg_report_options *o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * internal.h - helpers shared by the library's modules; not public API.
+ * Internal-but-shared functions are named `module__fn`.
+ */
+#ifndef LG_INTERNAL_H
+#define LG_INTERNAL_H
+
+#include "leakgate.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+/* A growable byte buffer with a size cap, so hostile input cannot make it
+ * grow without bound (after curl's dynbuf). Always NUL-terminated once
+ * anything was added. */
+typedef struct {
+	char *ptr;
+	size_t len;
+	size_t alloc;
+	size_t cap; /* 0 = no cap */
+} lg_buf;
+
+#define LG_BUF_INIT { NULL, 0, 0, 0 }
+
+int lg_buf__add(lg_buf *b, const void *data, size_t len);
+int lg_buf__puts(lg_buf *b, const char *s);
+int lg_buf__printf(lg_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Hands the buffer's memory to the caller (never NULL on success: an empty
+ * buffer yields ""); the buffer is reset. */
+char *lg_buf__detach(lg_buf *b);
+void lg_buf__release(lg_buf *b);
+
+/* strdup/strndup that set LG_ENOMEM's message on failure. */
+char *lg__strdup(const char *s);
+char *lg__strndup(const char *s, size_t n);
+
+/* Appends `s` (len bytes, any bytes) to `b` as a JSON string with quotes.
+ * Invalid UTF-8 bytes become U+FFFD; control characters are \u-escaped. */
+int lg_buf__json_string(lg_buf *b, const char *s, size_t len);
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there
+ * are not valid UTF-8 (overlong, surrogate, past U+10FFFF, truncated). */
+size_t lg__utf8_sequence_length(const unsigned char *s, size_t avail);
+
+#endif
