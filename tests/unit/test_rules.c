@@ -1,0 +1,293 @@
+/*
+ * test_rules.c - loading and validating rule files.
+ */
+#include "internal.h"
+#include "test.h"
+
+#include <unistd.h>
+
+/* Collects every problem message, one a line. */
+static void collect(const char *message, void *payload)
+{
+	lg_buf *b = payload;
+
+	lg_buf__printf(b, "%s\n", message);
+}
+
+#define VALID_RULE(id)                                                         \
+	"{\"id\": \"" id "\", \"name\": \"Twilio Account SID\","               \
+	" \"description\": \"d\", \"severity\": \"medium\","                   \
+	" \"regex\": \"\\\\bAC[0-9a-f]{32}\\\\b\","                            \
+	" \"examples\": [\"AC0123456789abcdef0123456789abcdef\"],"            \
+	" \"negative_examples\": []}"
+
+/* Loads `json` as file "f.json"; returns the result, fills *problems. */
+static int load(lg_ruleset **rs, lg_buf *problems, const char *json)
+{
+	*rs = NULL;
+	return lg_ruleset_load_buffer(rs, "f.json", json, strlen(json), collect,
+				      problems);
+}
+
+/* Checks that loading `json` fails with exactly `expected` as its only
+ * problem. */
+static void expect_problem(const char *json, const char *expected)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+
+	CHECK_EQ_INT(load(&rs, &problems, json), LG_ERULES);
+	CHECK(rs == NULL);
+	CHECK_EQ_STR(problems.ptr, expected);
+	lg_buf__release(&problems);
+}
+
+TEST(test_rules__valid_rule_loads_with_defaults)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+	const lg_rule *r;
+
+	CHECK_EQ_INT(load(&rs, &problems, "[" VALID_RULE("twilio-account-sid") "]"), 0);
+	CHECK(problems.ptr == NULL);
+	CHECK_EQ_INT(lg_ruleset_count(rs), 1);
+	r = lg_ruleset_get(rs, 0);
+	CHECK_EQ_STR(r->id, "twilio-account-sid");
+	CHECK_EQ_INT(r->severity, LG_SEVERITY_MEDIUM);
+	CHECK_EQ_INT(r->confidence, LG_CONFIDENCE_MEDIUM);
+	CHECK_EQ_INT(r->secret_group, 0);
+	CHECK_EQ_INT(r->max_width, 34);
+	CHECK_EQ_INT(r->prefilter, 0);
+	CHECK_EQ_INT(r->example_count, 1);
+	CHECK_EQ_STR(r->source_file, "f.json");
+	CHECK(lg_ruleset_find(rs, "twilio-account-sid") == r);
+	CHECK(lg_ruleset_find(rs, "nope") == NULL);
+	CHECK_EQ_INT(strlen(lg_ruleset_hash(rs)), 40);
+	lg_ruleset_free(rs);
+}
+
+TEST(test_rules__object_with_rules_array)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+
+	CHECK_EQ_INT(load(&rs, &problems, "{\"rules\": [" VALID_RULE("a") "," VALID_RULE("b") "]}"), 0);
+	CHECK_EQ_INT(lg_ruleset_count(rs), 2);
+	CHECK_EQ_INT(lg_ruleset_get(rs, 1)->index, 1);
+	lg_ruleset_free(rs);
+}
+
+TEST(test_rules__invalid_json)
+{
+	expect_problem("[{\"id\": ", "f.json: invalid JSON near byte 7\n");
+}
+
+TEST(test_rules__not_a_list)
+{
+	expect_problem("42", "f.json: expected a JSON array of rules or an object with a 'rules' array\n");
+}
+
+TEST(test_rules__missing_fields)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"severity\": \"low\","
+		       " \"regex\": \"abc\", \"examples\": [\"abc\"]}]",
+		       "f.json: rule x: missing field 'description'\n"
+		       "f.json: rule x: missing field 'negative_examples'\n");
+}
+
+TEST(test_rules__missing_id_names_position)
+{
+	expect_problem("[" VALID_RULE("a") ", {\"name\": \"n\", \"description\": \"d\","
+		       " \"severity\": \"low\", \"regex\": \"abc\", \"examples\": [\"abc\"],"
+		       " \"negative_examples\": []}]",
+		       "f.json: rule #2: missing field 'id'\n");
+}
+
+TEST(test_rules__mistyped_fields)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": 3, \"description\": \"d\","
+		       " \"severity\": \"urgent\", \"regex\": \"abc\", \"min_entropy\": \"high\","
+		       " \"keywords\": \"twilio\", \"examples\": [\"abc\"], \"negative_examples\": [1]}]",
+		       "f.json: rule x: field 'name' must be a string\n"
+		       "f.json: rule x: field 'severity' must be one of: low, medium, high, critical\n"
+		       "f.json: rule x: field 'min_entropy' must be a number from 0 to 8\n"
+		       "f.json: rule x: field 'keywords' must be an array of strings\n"
+		       "f.json: rule x: field 'negative_examples' item 0 must be a non-empty string\n");
+}
+
+TEST(test_rules__unknown_field_is_a_typo)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"abc\", \"regexp\": \"abd\", \"examples\": [\"abc\"], \"negative_examples\": []}]",
+		       "f.json: rule x: unknown field 'regexp'\n");
+}
+
+TEST(test_rules__bad_id)
+{
+	expect_problem("[" VALID_RULE("Bad Id") "]",
+		       "f.json: rule Bad Id: id must be 1-128 characters of a-z, 0-9, '-', '_', '.'\n");
+}
+
+TEST(test_rules__pcre2_refusal)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"ab(c\", \"examples\": [\"abc\"], \"negative_examples\": []}]",
+		       "f.json: rule x: regex: PCRE2 refuses it at offset 4: missing closing parenthesis\n");
+}
+
+TEST(test_rules__hyperscan_refusal_carries_its_message)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"ab\\\\Kc\", \"examples\": [\"abc\"], \"negative_examples\": []}]",
+		       "f.json: rule x: regex: Hyperscan refuses it: \\K at index 2 not supported.\n");
+}
+
+TEST(test_rules__lookaround_uses_prefilter)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+
+	CHECK_EQ_INT(load(&rs, &problems, "[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\","
+			  " \"severity\": \"low\", \"regex\": \"key(?=[0-9])\", \"examples\": [\"key1\"],"
+			  " \"negative_examples\": []}]"), 0);
+	CHECK(rs && lg_ruleset_get(rs, 0)->prefilter == 1);
+	lg_ruleset_free(rs);
+}
+
+TEST(test_rules__empty_match_refused)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"a{0,3}\", \"examples\": [\"aa\"], \"negative_examples\": []}]",
+		       "f.json: rule x: regex can match the empty string\n");
+}
+
+TEST(test_rules__secret_group_beyond_captures)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"a(b)c\", \"secret_group\": 2, \"examples\": [\"abc\"], \"negative_examples\": []}]",
+		       "f.json: rule x: secret_group 2 but the regex has 1 capture group\n");
+}
+
+TEST(test_rules__allow_pattern_must_compile)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"abc\", \"allow\": [\"[\"], \"examples\": [\"abc\"], \"negative_examples\": []}]",
+		       "f.json: rule x: allow pattern: PCRE2 refuses it at offset 1: missing terminating ] for character class\n");
+}
+
+TEST(test_rules__examples_required)
+{
+	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"abc\", \"examples\": [], \"negative_examples\": []}]",
+		       "f.json: rule x: field 'examples' needs at least 1 item\n");
+}
+
+/* Writes `text` to dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+TEST(test_rules__directory_in_name_order_and_duplicate_ids)
+{
+	char dir[] = "/tmp/lg-rules-XXXXXX";
+	char cmd[600];
+	const char *paths[1] = { dir };
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs = NULL;
+
+	CHECK(mkdtemp(dir) != NULL);
+	write_file(dir, "b.json", "[" VALID_RULE("dup") "]");
+	write_file(dir, "a.json", "[" VALID_RULE("first") "," VALID_RULE("dup") "]");
+	write_file(dir, "notes.txt", "not a rule file");
+	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), LG_ERULES);
+	snprintf(cmd, sizeof(cmd), "%s/b.json: rule dup: duplicate id (first defined in %s/a.json)\n", dir, dir);
+	CHECK_EQ_STR(problems.ptr, cmd);
+	lg_buf__release(&problems);
+
+	write_file(dir, "b.json", "[" VALID_RULE("second") "]");
+	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), 0);
+	CHECK_EQ_INT(lg_ruleset_count(rs), 3);
+	if (rs) {
+		CHECK_EQ_STR(lg_ruleset_get(rs, 0)->id, "first");
+		CHECK_EQ_STR(lg_ruleset_get(rs, 2)->id, "second");
+	}
+	lg_ruleset_free(rs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK_EQ_INT(system(cmd), 0);
+}
+
+TEST(test_rules__missing_file)
+{
+	const char *paths[1] = { "/nonexistent/rules.json" };
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs = NULL;
+
+	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), LG_ERULES);
+	CHECK_EQ_STR(problems.ptr, "/nonexistent/rules.json: cannot read: No such file or directory\n");
+	lg_buf__release(&problems);
+}
+
+TEST(test_rules__hash_follows_content)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *a, *b, *c;
+
+	CHECK_EQ_INT(load(&a, &problems, "[" VALID_RULE("x") "]"), 0);
+	CHECK_EQ_INT(load(&b, &problems, "[" VALID_RULE("x") "]"), 0);
+	CHECK_EQ_INT(load(&c, &problems, "[" VALID_RULE("y") "]"), 0);
+	if (a && b && c) {
+		CHECK_EQ_STR(lg_ruleset_hash(a), lg_ruleset_hash(b));
+		CHECK(strcmp(lg_ruleset_hash(a), lg_ruleset_hash(c)) != 0);
+	}
+	lg_ruleset_free(a);
+	lg_ruleset_free(b);
+	lg_ruleset_free(c);
+}
+
+TEST(test_rules__enum_names_round_trip)
+{
+	lg_severity s;
+	lg_confidence c;
+
+	CHECK_EQ_INT(lg_severity_parse(&s, "critical"), 0);
+	CHECK_EQ_INT(s, LG_SEVERITY_CRITICAL);
+	CHECK_EQ_STR(lg_severity_name(s), "critical");
+	CHECK_EQ_INT(lg_severity_parse(&s, "urgent"), LG_EINVALID);
+	CHECK_EQ_INT(lg_confidence_parse(&c, "high"), 0);
+	CHECK_EQ_STR(lg_confidence_name(c), "high");
+}
+
+static const struct test_case tests[] = {
+	TEST_ENTRY(test_rules__valid_rule_loads_with_defaults),
+	TEST_ENTRY(test_rules__object_with_rules_array),
+	TEST_ENTRY(test_rules__invalid_json),
+	TEST_ENTRY(test_rules__not_a_list),
+	TEST_ENTRY(test_rules__missing_fields),
+	TEST_ENTRY(test_rules__missing_id_names_position),
+	TEST_ENTRY(test_rules__mistyped_fields),
+	TEST_ENTRY(test_rules__unknown_field_is_a_typo),
+	TEST_ENTRY(test_rules__bad_id),
+	TEST_ENTRY(test_rules__pcre2_refusal),
+	TEST_ENTRY(test_rules__hyperscan_refusal_carries_its_message),
+	TEST_ENTRY(test_rules__lookaround_uses_prefilter),
+	TEST_ENTRY(test_rules__empty_match_refused),
+	TEST_ENTRY(test_rules__secret_group_beyond_captures),
+	TEST_ENTRY(test_rules__allow_pattern_must_compile),
+	TEST_ENTRY(test_rules__examples_required),
+	TEST_ENTRY(test_rules__directory_in_name_order_and_duplicate_ids),
+	TEST_ENTRY(test_rules__missing_file),
+	TEST_ENTRY(test_rules__hash_follows_content),
+	TEST_ENTRY(test_rules__enum_names_round_trip),
+};
+
+TEST_MAIN(tests)
