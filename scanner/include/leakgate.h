@@ -105,6 +105,12 @@ typedef struct lg_rule {
 	const char *const *negative_examples; /* NULL-terminated */
 	size_t negative_example_count;
 	const char *source_file; /* the file the rule came from */
+	/* Filled by loading, from hs_expression_info: the longest match the
+	 * regex can produce (UINT32_MAX when unbounded), and whether Hyperscan
+	 * needs HS_FLAG_PREFILTER for it (lookarounds, backreferences), in
+	 * which case the confirm stage alone decides. */
+	uint32_t max_width;
+	int prefilter;
 } lg_rule;
 
 typedef struct lg_ruleset lg_ruleset;
@@ -129,6 +135,17 @@ int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 			   const char *json, size_t len,
 			   lg_problem_cb on_problem, void *payload);
+
+/* A rule file held in memory (the built-in pack is compiled in). */
+typedef struct {
+	const char *name;
+	const char *json;
+	size_t len;
+} lg_rule_source;
+
+/* Loads several in-memory rule files as one ruleset. */
+int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
+			    size_t n, lg_problem_cb on_problem, void *payload);
 
 void lg_ruleset_free(lg_ruleset *rs);
 size_t lg_ruleset_count(const lg_ruleset *rs);
@@ -200,6 +217,17 @@ typedef struct {
 int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 		    size_t len, lg_match_cb cb, void *payload,
 		    lg_scan_result *result);
+
+/* Called by lg_rules_check for each example that does not match its rule
+ * (negative = 0) or each negative example that does (negative = 1). */
+typedef void (*lg_check_cb)(const lg_rule *rule, const char *example,
+			    int negative, void *payload);
+
+/* Scans every rule's examples and negative examples with the full matcher.
+ * Writes the number of failures to *failures; returns 0 unless scanning
+ * itself failed. */
+int lg_rules_check(size_t *failures, const lg_matcher *m, lg_check_cb cb,
+		   void *payload);
 
 /* Shannon entropy of `s` in bits per character (byte). */
 double lg_entropy(const char *s, size_t len);

@@ -717,17 +717,28 @@ int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 	return finish_load(out, rs, &ld);
 }
 
+int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
+			    size_t n, lg_problem_cb on_problem, void *payload)
+{
+	loader ld = { on_problem, payload, 0 };
+	lg_ruleset *rs = calloc(1, sizeof(*rs));
+	size_t i;
+
+	if (!rs)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		load_json(rs, &ld, sources[i].name, sources[i].json,
+			  sources[i].len);
+	return finish_load(out, rs, &ld);
+}
+
 int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 			   const char *json, size_t len,
 			   lg_problem_cb on_problem, void *payload)
 {
-	loader ld = { on_problem, payload, 0 };
-	lg_ruleset *rs = calloc(1, sizeof(*rs));
+	lg_rule_source source = { name, json, len };
 
-	if (!rs)
-		return lg_error_set(LG_ENOMEM, "out of memory");
-	load_json(rs, &ld, name, json, len);
-	return finish_load(out, rs, &ld);
+	return lg_ruleset_load_sources(out, &source, 1, on_problem, payload);
 }
 
 /* ------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+/*
+ * cli.h - what the command-line tool's files share. The tool uses only the
+ * library's public API (leakgate.h).
+ */
+#ifndef LG_CLI_H
+#define LG_CLI_H
+
+#include "leakgate.h"
+
+/* Exit codes: the contract with scripts and CI. */
+enum {
+	EXIT_CLEAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 2, /* usage or rule error */
+	EXIT_REPO = 3   /* repository or I/O error */
+};
+
+/* The rule pack compiled into the binary (builtin_rules.c, generated). */
+extern const lg_rule_source leakgate_builtin_rules[];
+extern const size_t leakgate_builtin_rule_count;
+
+/* Rule files named with --rules (repeatable); none means the built-in pack. */
+typedef struct {
+	const char **paths;
+	size_t count;
+} rule_paths;
+
+int rule_paths_add(rule_paths *rp, const char *path);
+void rule_paths_release(rule_paths *rp);
+
+/* Loads the rules and builds the matcher, printing each rule problem on
+ * stderr. Returns an exit code: EXIT_CLEAN on success. */
+int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
+		 const rule_paths *rp);
+
+/* Prints "leakgate: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Maps a library error code to an exit code. */
+int exit_code_for(int err);
+
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

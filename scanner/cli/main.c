@@ -1,0 +1,175 @@
+/*
+ * main.c - the command table, shared option helpers, exit codes.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+	{ "scan", cmd_scan, "scan a repository's whole history (or files with --no-git)" },
+	{ "rules", cmd_rules, "check or list the rules" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "show this help" },
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static void vreport(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "leakgate: %s", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int exit_code_for(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_CLEAN;
+	case LG_EINVALID:
+	case LG_ERULES:
+		return EXIT_USAGE;
+	default:
+		return EXIT_REPO;
+	}
+}
+
+int rule_paths_add(rule_paths *rp, const char *path)
+{
+	const char **p = realloc(rp->paths, (rp->count + 1) * sizeof(*p));
+
+	if (!p)
+		return LG_ENOMEM;
+	rp->paths = p;
+	rp->paths[rp->count++] = path;
+	return 0;
+}
+
+void rule_paths_release(rule_paths *rp)
+{
+	free(rp->paths);
+	rp->paths = NULL;
+	rp->count = 0;
+}
+
+static void print_problem(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "%s\n", message);
+}
+
+int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
+		 const rule_paths *rp)
+{
+	lg_matcher_options mopts = LG_MATCHER_OPTIONS_INIT;
+	int err;
+
+	*rules = NULL;
+	*matcher = NULL;
+	if (rp->count)
+		err = lg_ruleset_load(rules, rp->paths, rp->count, print_problem, NULL);
+	else
+		err = lg_ruleset_load_sources(rules, leakgate_builtin_rules,
+					      leakgate_builtin_rule_count,
+					      print_problem, NULL);
+	if (err) {
+		cli_error("%s", lg_error_last());
+		return EXIT_USAGE;
+	}
+	if ((err = lg_matcher_new(matcher, *rules, &mopts)) != 0) {
+		cli_error("%s", lg_error_last());
+		lg_ruleset_free(*rules);
+		*rules = NULL;
+		return err == LG_ERULES ? EXIT_USAGE : EXIT_REPO;
+	}
+	return EXIT_CLEAN;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("leakgate %s\n", LG_VERSION);
+	return EXIT_CLEAN;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: leakgate <command> [options]\n\ncommands:\n");
+	for (i = 0; i < COMMAND_COUNT; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'leakgate <command> --help' describes a command's options.\n"
+		   "exit codes: 0 clean, 1 findings, 2 usage or rule error, 3 repository or I/O error\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return EXIT_CLEAN;
+}
+
+/* After a command, flush stdout and report a write error (a full disk or
+ * closed pipe must not pass for a clean scan). */
+static int finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write to standard output: %s", strerror(errno));
+		return EXIT_REPO;
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return finish(cmd_version(argc - 1, argv + 1));
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return finish(cmd_help(argc - 1, argv + 1));
+	for (i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return finish(commands[i].fn(argc - 1, argv + 1));
+	cli_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,951 @@
+/*
+ * scan.c - walk -> matcher -> findings, on worker threads.
+ *
+ * A scan has three phases: collect the items to read (each distinct blob of
+ * the history with its provenance, or the files of a directory), read and
+ * match them on N threads (each with its own repository handle and
+ * Hyperscan scratch; the database is shared read-only), then turn the raw
+ * matches into findings, applying the ignore file, and sort them so the
+ * report is identical whatever the thread count.
+ */
+#include "internal.h"
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_BLOB_SIZE (64u << 20)
+#define MAX_THREADS 64
+/* Context kept on each side of a secret in a finding's line excerpt. */
+#define EXCERPT_CONTEXT 120
+#define IGNORE_FILE ".leakgateignore"
+#define IGNORE_FILE_MAX_BYTES (1u << 20)
+#define NO_COMMIT UINT32_MAX
+
+/* ------------------------------------------------------------------------
+ * Raw matches, as the workers find them
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	size_t item; /* index into the job's items (history blobs) */
+	const lg_rule *rule;
+	char *secret;
+	size_t secret_len;
+	size_t line, column, end_column;
+	char *line_text; /* excerpt with the secret already redacted */
+	int binary;
+} raw_match;
+
+typedef struct {
+	raw_match *v;
+	size_t count, alloc;
+} match_vec;
+
+static int match_vec_push(match_vec *mv, const raw_match *m)
+{
+	if (mv->count == mv->alloc) {
+		size_t alloc = mv->alloc ? mv->alloc * 2 : 16;
+		raw_match *p = realloc(mv->v, alloc * sizeof(*p));
+
+		if (!p)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		mv->v = p;
+		mv->alloc = alloc;
+	}
+	mv->v[mv->count++] = *m;
+	return 0;
+}
+
+static void match_vec_release(match_vec *mv)
+{
+	size_t i;
+
+	for (i = 0; i < mv->count; i++) {
+		free(mv->v[i].secret);
+		free(mv->v[i].line_text);
+	}
+	free(mv->v);
+	mv->v = NULL;
+	mv->count = mv->alloc = 0;
+}
+
+/* A growable list of owned strings (warnings). */
+typedef struct {
+	char **v;
+	size_t count, alloc;
+} string_vec;
+
+static int string_vec_push(string_vec *sv, char *s)
+{
+	if (!s)
+		return LG_ENOMEM;
+	if (sv->count == sv->alloc) {
+		size_t alloc = sv->alloc ? sv->alloc * 2 : 8;
+		char **p = realloc(sv->v, alloc * sizeof(*p));
+
+		if (!p) {
+			free(s);
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		}
+		sv->v = p;
+		sv->alloc = alloc;
+	}
+	sv->v[sv->count++] = s;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The job shared by the workers
+ * ---------------------------------------------------------------------- */
+
+typedef struct scan_job scan_job;
+
+/* Reads item `i`; same contract as lg_repo__read_blob. */
+typedef int (*read_fn)(const char **data, size_t *len, void **handle,
+		       void *source, const scan_job *job, size_t i);
+typedef void (*release_fn)(void *handle);
+
+struct scan_job {
+	const lg_matcher *matcher;
+	const lg_scan_options *opts;
+	const lg_history *history;
+	const size_t *order;   /* reading order: indices into history blobs */
+	size_t count;
+	atomic_size_t next;
+	uint64_t max_blob_size;
+	const char *repo_path; /* for each worker's own handle */
+	read_fn read;
+	release_fn release;
+	pthread_mutex_t warn_lock;
+	string_vec warnings;
+};
+
+typedef struct {
+	scan_job *job;
+	lg_repo *repo; /* NULL outside git */
+	lg_scratch *scratch;
+	match_vec matches;
+	uint64_t blobs_scanned, bytes_scanned;
+	uint64_t skipped_large, skipped_large_bytes, skipped_unreadable;
+	uint64_t capped_blobs;
+	int error;
+	char error_message[512];
+	/* the item being matched, for the match callback */
+	size_t item;
+	const char *data;
+	int binary;
+} worker;
+
+/* Records a warning for the report and tells the caller's callback at
+ * once, so a long scan shows problems as they happen. */
+static void job_warn(scan_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void job_warn(scan_job *job, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&job->warn_lock);
+	string_vec_push(&job->warnings, lg__strdup(msg));
+	if (job->opts->on_warning)
+		job->opts->on_warning(msg, job->opts->payload);
+	pthread_mutex_unlock(&job->warn_lock);
+}
+
+/* The path to name an item by in a warning: its first provenance. */
+static const char *item_path(const scan_job *job, size_t i)
+{
+	const lg_blob_entry *b = &job->history->blobs[i];
+
+	return b->prov_count ? job->history->provs[b->first_prov].path : "";
+}
+
+static void hex_id(char out[41], const uint8_t id[20])
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[40] = '\0';
+}
+
+/* ------------------------------------------------------------------------
+ * Matching one item
+ * ---------------------------------------------------------------------- */
+
+/* Builds the excerpt of the secret's line: up to EXCERPT_CONTEXT bytes on
+ * each side, with the secret itself replaced by its redacted form, so no
+ * writer can leak it by accident (the full secret travels only in the
+ * finding's `secret` field). */
+static char *line_excerpt(const char *data, const lg_match *m)
+{
+	lg_buf b = LG_BUF_INIT;
+	char redacted[64];
+	size_t secret_end_on_line = m->secret_end < m->line_end ?
+		m->secret_end : m->line_end;
+	size_t from = m->secret_start - m->line_start > EXCERPT_CONTEXT ?
+		m->secret_start - EXCERPT_CONTEXT : m->line_start;
+	size_t to = m->line_end - secret_end_on_line > EXCERPT_CONTEXT ?
+		secret_end_on_line + EXCERPT_CONTEXT : m->line_end;
+
+	lg_redact(redacted, sizeof(redacted), data + m->secret_start,
+		  m->secret_end - m->secret_start);
+	if (lg_buf__add(&b, data + from, m->secret_start - from) ||
+	    lg_buf__puts(&b, redacted) ||
+	    lg_buf__add(&b, data + secret_end_on_line, to - secret_end_on_line)) {
+		lg_buf__release(&b);
+		return NULL;
+	}
+	return lg_buf__detach(&b);
+}
+
+static int on_match(const lg_match *m, void *payload)
+{
+	worker *w = payload;
+	raw_match rm;
+
+	if (m->rule->confidence < w->job->opts->min_confidence)
+		return 0;
+	memset(&rm, 0, sizeof(rm));
+	rm.item = w->item;
+	rm.rule = m->rule;
+	rm.secret_len = m->secret_end - m->secret_start;
+	rm.secret = lg__strndup(w->data + m->secret_start, rm.secret_len);
+	rm.line_text = line_excerpt(w->data, m);
+	rm.line = m->line;
+	rm.column = m->column;
+	rm.end_column = m->end_column;
+	rm.binary = w->binary;
+	if (!rm.secret || !rm.line_text || match_vec_push(&w->matches, &rm)) {
+		free(rm.secret);
+		free(rm.line_text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads and matches item `i`. Returns non-zero only for errors that must
+ * stop the whole scan (out of memory); unreadable items are warnings. */
+static int scan_item(worker *w, size_t i)
+{
+	scan_job *job = w->job;
+	const char *data;
+	size_t len;
+	void *handle = NULL;
+	lg_scan_result result;
+	int err;
+	char id[41];
+
+	err = job->read(&data, &len, &handle, w->repo, job, i);
+	if (err == LG_ELIMIT) {
+		hex_id(id, job->history->blobs[i].id);
+		job_warn(job, "skipped blob %.12s at '%s': %zu bytes is over the %llu byte limit",
+			 id, item_path(job, i), len,
+			 (unsigned long long)job->max_blob_size);
+		w->skipped_large++;
+		w->skipped_large_bytes += len;
+		return 0;
+	}
+	if (err) {
+		job_warn(job, "skipped unreadable %s", lg_error_last());
+		w->skipped_unreadable++;
+		return 0;
+	}
+	w->item = i;
+	w->data = data;
+	/* git's own heuristic, as lg_scan_result.binary; the match callback
+	 * needs it before the scan returns. */
+	w->binary = memchr(data, '\0', len < 8000 ? len : 8000) != NULL;
+	err = lg_matcher_scan(job->matcher, w->scratch, data, len, on_match, w,
+			      &result);
+	job->release(handle);
+	if (err && err != LG_ESTOP)
+		return err;
+	if (err == LG_ESTOP)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (result.capped) {
+		w->capped_blobs++;
+		hex_id(id, job->history->blobs[i].id);
+		job_warn(job, "blob %.12s at '%s': too many candidates; the rest of this blob was not matched",
+			 id, item_path(job, i));
+	}
+	w->blobs_scanned++;
+	w->bytes_scanned += len;
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	scan_job *job = w->job;
+	size_t k;
+
+	for (;;) {
+		k = atomic_fetch_add(&job->next, 1);
+		if (k >= job->count)
+			break;
+		if (scan_item(w, job->order[k]) != 0) {
+			w->error = LG_ERROR;
+			snprintf(w->error_message, sizeof(w->error_message),
+				 "%s", lg_error_last());
+			/* Let the other workers run out quickly. */
+			atomic_store(&job->next, job->count);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Readers
+ * ---------------------------------------------------------------------- */
+
+static int read_git_blob(const char **data, size_t *len, void **handle,
+			 void *source, const scan_job *job, size_t i)
+{
+	return lg_repo__read_blob(data, len, handle, source,
+				  job->history->blobs[i].id, job->max_blob_size);
+}
+
+static void release_git_blob(void *handle)
+{
+	lg_repo__release_blob(handle);
+}
+
+/* Reads a whole file (or standard input for "-") up to the size limit. */
+static int read_plain_file(const char **data, size_t *len, void **handle,
+			   void *source, const scan_job *job, size_t i)
+{
+	const char *path = job->history->provs[job->history->blobs[i].first_prov].path;
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	lg_buf b = LG_BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+
+	(void)source;
+	*len = 0;
+	if (fd < 0)
+		return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (b.len + (size_t)n > job->max_blob_size) {
+			struct stat st;
+
+			*len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
+				(size_t)st.st_size : b.len + (size_t)n;
+			if (fd)
+				close(fd);
+			lg_buf__release(&b);
+			return LG_ELIMIT;
+		}
+		if (lg_buf__add(&b, chunk, (size_t)n) != 0)
+			break;
+	}
+	if (fd)
+		close(fd);
+	if (n != 0) {
+		lg_buf__release(&b);
+		return LG_EIO;
+	}
+	*len = b.len;
+	*data = *handle = lg_buf__detach(&b);
+	return *data ? 0 : LG_ENOMEM;
+}
+
+static void release_plain_file(void *handle)
+{
+	free(handle);
+}
+
+/* Adds `count` skipped blobs under `reason` to the summary. */
+static int add_skip_reason(lg_summary *sum, const char *reason, uint64_t count,
+			   uint64_t bytes)
+{
+	lg_skip_reason *p;
+	size_t i;
+
+	for (i = 0; i < sum->skipped_count; i++)
+		if (strcmp(sum->skipped[i].reason, reason) == 0) {
+			sum->skipped[i].count += count;
+			sum->skipped[i].bytes += bytes;
+			return 0;
+		}
+	p = realloc(sum->skipped, (sum->skipped_count + 1) * sizeof(*p));
+	if (!p)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	sum->skipped = p;
+	p[sum->skipped_count].reason = lg__strdup(reason);
+	p[sum->skipped_count].count = count;
+	p[sum->skipped_count].bytes = bytes;
+	if (!p[sum->skipped_count].reason)
+		return LG_ENOMEM;
+	sum->skipped_count++;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Running the workers
+ * ---------------------------------------------------------------------- */
+
+static unsigned thread_count(const lg_scan_options *opts, size_t items)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = opts->threads ? opts->threads : (cores > 0 ? (unsigned)cores : 1);
+
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (items < n)
+		n = items ? (unsigned)items : 1;
+	return n;
+}
+
+/* Prepares worker `w`: its own repository handle and scratch. */
+static int worker_init(worker *w, scan_job *job, int git)
+{
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	w->job = job;
+	if (git && (err = lg_repo__open(&w->repo, job->repo_path)) != 0)
+		return err;
+	return lg_scratch_new(&w->scratch, job->matcher);
+}
+
+static void worker_release(worker *w)
+{
+	lg_scratch_free(w->scratch);
+	lg_repo__free(w->repo);
+	match_vec_release(&w->matches);
+}
+
+/* Runs the job on its threads and merges what they found into `all` and
+ * the summary. */
+static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
+{
+	worker ws[MAX_THREADS];
+	pthread_t tids[MAX_THREADS];
+	unsigned n = thread_count(job->opts, job->count), i, started = 0;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((err = worker_init(&ws[i], job, git)) != 0) {
+			worker_release(&ws[i]);
+			break;
+		}
+		started++;
+	}
+	if (err) {
+		while (started)
+			worker_release(&ws[--started]);
+		return err;
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0) {
+			n = i; /* run with the threads we have */
+			break;
+		}
+	worker_main(&ws[0]);
+	for (i = 1; i < n; i++)
+		pthread_join(tids[i], NULL);
+
+	for (i = 0; i < started; i++) {
+		worker *w = &ws[i];
+		size_t k;
+
+		if (w->error && !err)
+			err = lg_error_set(w->error, "%s", w->error_message);
+		sum->blobs_scanned += w->blobs_scanned;
+		sum->bytes_scanned += w->bytes_scanned;
+		sum->blobs_skipped += w->skipped_large + w->skipped_unreadable;
+		for (k = 0; k < w->matches.count && !err; k++)
+			err = match_vec_push(all, &w->matches.v[k]);
+		if (!err)
+			w->matches.count = 0; /* moved into `all` */
+		if (w->skipped_large &&
+		    add_skip_reason(sum, "too_large", w->skipped_large,
+				    w->skipped_large_bytes) != 0)
+			err = LG_ENOMEM;
+		if (w->skipped_unreadable &&
+		    add_skip_reason(sum, "unreadable", w->skipped_unreadable, 0) != 0)
+			err = LG_ENOMEM;
+		worker_release(w);
+	}
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * From raw matches to findings
+ * ---------------------------------------------------------------------- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? lg__strdup(s) : NULL;
+}
+
+/* Fills the commit fields of `f` from commit index `c` of `h`. */
+static int set_commit(lg_finding *f, const lg_history *h, uint32_t c)
+{
+	const lg_commit_info *ci;
+
+	if (c == NO_COMMIT)
+		return 0;
+	ci = &h->commits[c];
+	memcpy(f->commit, ci->id, sizeof(f->commit));
+	f->author_time = ci->time;
+	f->author_offset = ci->offset;
+	if (!(f->author_name = dup_or_null(ci->author_name)) ||
+	    !(f->author_email = dup_or_null(ci->author_email)))
+		return LG_ENOMEM;
+	return 0;
+}
+
+/*
+ * Turns one raw match into a finding at the blob's oldest provenance whose
+ * path the ignore rules do not cover; the other such provenances go to
+ * also_in. Writes 1 to *kept, or 0 when every location is ignored. Takes
+ * ownership of the raw match's strings either way.
+ */
+static int make_finding(lg_finding *f, int *kept, raw_match *rm,
+			const lg_history *h, const lg_ignore *const *ignores,
+			size_t nignores, const char *repository)
+{
+	const lg_blob_entry *b = &h->blobs[rm->item];
+	size_t p, k, locations = 0;
+	int err = 0;
+
+	memset(f, 0, sizeof(*f));
+	*kept = 0;
+	f->rule = rm->rule;
+	f->secret = rm->secret;
+	f->secret_len = rm->secret_len;
+	f->line_text = rm->line_text;
+	rm->secret = rm->line_text = NULL;
+	f->line = rm->line;
+	f->column = rm->column;
+	f->end_column = rm->end_column;
+	f->binary = rm->binary;
+	f->repository = repository;
+	lg_fingerprint(f->fingerprint, f->rule->id, f->secret, f->secret_len);
+	for (k = 0; k < nignores; k++)
+		if (lg_ignore_fingerprint(ignores[k], f->fingerprint))
+			return 0;
+	if (h->commits)
+		hex_id(f->blob, b->id);
+
+	f->also_in = calloc(b->prov_count ? b->prov_count : 1, sizeof(*f->also_in));
+	if (!f->also_in)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (p = 0; p < b->prov_count && !err; p++) {
+		const lg_provenance *pv = &h->provs[b->first_prov + p];
+		int ignored = 0;
+
+		for (k = 0; k < nignores; k++)
+			ignored |= lg_ignore_path(ignores[k], pv->path);
+		if (ignored)
+			continue;
+		if (locations++ == 0) {
+			if (!(f->path = lg__strdup(pv->path)))
+				err = LG_ENOMEM;
+			else
+				err = set_commit(f, h, pv->commit);
+			continue;
+		}
+		lg_location *loc = &f->also_in[f->also_in_count++];
+		if (!(loc->path = lg__strdup(pv->path)))
+			err = LG_ENOMEM;
+		else if (pv->commit != NO_COMMIT)
+			memcpy(loc->commit, h->commits[pv->commit].id, 41);
+	}
+	if (b->prov_count == 0 && !(f->path = lg__strdup("")))
+		err = LG_ENOMEM;
+	*kept = !err && (locations > 0 || b->prov_count == 0);
+	return err;
+}
+
+/* Frees the strings of a finding that did not make it into a report. */
+static void finding_release(lg_finding *f)
+{
+	lg_report r = { f, 1, { 0 }, NULL, 0 };
+	lg_finding copy = *f;
+
+	r.findings = malloc(sizeof(*r.findings));
+	if (r.findings) {
+		*r.findings = copy;
+		lg_report_free(&r);
+	}
+	memset(f, 0, sizeof(*f));
+}
+
+static int compare_findings(const void *pa, const void *pb)
+{
+	const lg_finding *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
+		return c;
+	if ((c = strcmp(a->commit, b->commit)) != 0)
+		return c;
+	return strcmp(a->blob, b->blob);
+}
+
+/* Builds the report's findings from every raw match (consumed). */
+static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
+			  const lg_ignore *const *ignores, size_t nignores,
+			  const char *repository)
+{
+	size_t i;
+	int err = 0;
+
+	out->findings = calloc(all->count ? all->count : 1, sizeof(*out->findings));
+	if (!out->findings)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < all->count && !err; i++) {
+		lg_finding *f = &out->findings[out->count];
+		int kept;
+
+		err = make_finding(f, &kept, &all->v[i], h, ignores, nignores,
+				   repository);
+		if (kept)
+			out->count++;
+		else {
+			finding_release(f);
+			out->summary.ignored++;
+		}
+	}
+	qsort(out->findings, out->count, sizeof(*out->findings), compare_findings);
+	out->summary.findings = out->count;
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The ignore file
+ * ---------------------------------------------------------------------- */
+
+/* Reads a small text file; LG_ENOTFOUND when it does not exist. */
+static int read_small_file(char **out, size_t *len, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	lg_buf b = LG_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	int err = 0;
+
+	if (!f)
+		return errno == ENOENT || errno == ENOTDIR ? LG_ENOTFOUND :
+			lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
+	b.cap = IGNORE_FILE_MAX_BYTES;
+	while (!err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (lg_buf__add(&b, chunk, n) != 0)
+			err = lg_error_set(LG_ELIMIT, "'%s' is larger than %u bytes",
+					   path, IGNORE_FILE_MAX_BYTES);
+	if (!err && ferror(f))
+		err = lg_error_set(LG_EIO, "cannot read '%s'", path);
+	fclose(f);
+	if (err) {
+		lg_buf__release(&b);
+		return err;
+	}
+	*len = b.len;
+	*out = lg_buf__detach(&b);
+	return *out ? 0 : LG_ENOMEM;
+}
+
+/* Loads `dir`/.leakgateignore, or for a bare repository the one in HEAD's
+ * tree. *out stays NULL when there is none. */
+static int load_ignore_file(lg_ignore **out, lg_repo *repo, const char *dir)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (dir && *dir) {
+		lg_buf path = LG_BUF_INIT;
+
+		if ((err = lg_buf__printf(&path, "%s/%s", dir, IGNORE_FILE)) == 0)
+			err = read_small_file(&text, &len, path.ptr);
+		lg_buf__release(&path);
+	} else if (repo) {
+		err = lg_repo__read_head_file(&text, &len, repo, IGNORE_FILE);
+	} else {
+		return 0;
+	}
+	if (err == LG_ENOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	err = lg_ignore_parse(out, text, len);
+	free(text);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Entry points
+ * ---------------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct {
+	uint64_t key;
+	size_t index;
+} order_entry;
+
+static int compare_order_entries(const void *pa, const void *pb)
+{
+	const order_entry *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The order to read the history's blobs in: pack order, so that libgit2's
+ * delta-base cache stays warm. Returns a malloc'd array of indices. */
+static size_t *reading_order(const lg_history *h)
+{
+	size_t n = h->blob_count, i;
+	order_entry *entries = malloc((n ? n : 1) * sizeof(*entries));
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+
+	if (!entries || !order) {
+		free(entries);
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		entries[i].key = h->blobs[i].pack_order;
+		entries[i].index = i;
+	}
+	qsort(entries, n, sizeof(*entries), compare_order_entries);
+	for (i = 0; i < n; i++)
+		order[i] = entries[i].index;
+	free(entries);
+	return order;
+}
+
+/* Runs the matching phase over `h` and fills `out`. */
+static int scan_history(lg_report *out, const lg_matcher *m,
+			const lg_history *h, const lg_scan_options *opts,
+			const char *repo_path, int git, lg_ignore *file_ignore)
+{
+	scan_job job;
+	match_vec all = { 0 };
+	const lg_ignore *ignores[2];
+	size_t nignores = 0;
+	size_t *order = reading_order(h);
+	int err;
+
+	if (!order)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	memset(&job, 0, sizeof(job));
+	job.matcher = m;
+	job.opts = opts;
+	job.history = h;
+	job.order = order;
+	job.count = h->blob_count;
+	job.max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
+	job.repo_path = repo_path;
+	job.read = git ? read_git_blob : read_plain_file;
+	job.release = git ? release_git_blob : release_plain_file;
+	atomic_init(&job.next, 0);
+	pthread_mutex_init(&job.warn_lock, NULL);
+
+	err = run_workers(&all, &out->summary, &job, git);
+	if (file_ignore)
+		ignores[nignores++] = file_ignore;
+	if (opts->ignore)
+		ignores[nignores++] = opts->ignore;
+	if (!err)
+		err = build_findings(out, &all, h, ignores, nignores, repo_path);
+	match_vec_release(&all);
+	out->warnings = job.warnings.v;
+	out->warning_count = job.warnings.count;
+	pthread_mutex_destroy(&job.warn_lock);
+	free(order);
+	return err;
+}
+
+int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
+		       const lg_scan_options *opts)
+{
+	lg_scan_options defaults = LG_SCAN_OPTIONS_INIT;
+	lg_history_options hopts = { 0, NULL, NULL };
+	lg_history h;
+	lg_repo *repo = NULL;
+	lg_ignore *file_ignore = NULL;
+	double start = now_seconds();
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!opts)
+		opts = &defaults;
+	if ((err = lg_repo__open(&repo, path)) != 0)
+		return err;
+	if (!opts->no_ignore_file &&
+	    (err = load_ignore_file(&file_ignore, repo, lg_repo__workdir(repo))) != 0) {
+		lg_repo__free(repo);
+		return err;
+	}
+	hopts.all_objects = opts->all_objects;
+	hopts.on_warning = opts->on_warning;
+	hopts.payload = opts->payload;
+	memset(&h, 0, sizeof(h));
+	if ((err = lg_history__collect(&h, repo, &hopts)) == 0) {
+		out->summary.commits = h.commit_count;
+		out->summary.shallow = lg_repo__is_shallow(repo);
+		err = scan_history(out, m, &h, opts, path, 1, file_ignore);
+	}
+	lg_history__release(&h);
+	lg_ignore_free(file_ignore);
+	lg_repo__free(repo);
+	out->summary.seconds = now_seconds() - start;
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Plain files (--no-git)
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	lg_history h;
+	size_t blob_alloc;
+	string_vec owned; /* the paths */
+} file_list;
+
+/* Adds the file at `path` (taken over) as one item. */
+static int file_list_add(file_list *fl, char *path)
+{
+	lg_history *h = &fl->h;
+
+	if (!path || string_vec_push(&fl->owned, path) != 0)
+		return LG_ENOMEM;
+	if (h->blob_count == fl->blob_alloc) {
+		size_t alloc = fl->blob_alloc ? fl->blob_alloc * 2 : 64;
+		lg_blob_entry *b = realloc(h->blobs, alloc * sizeof(*b));
+		lg_provenance *p = b ? realloc(h->provs, alloc * sizeof(*p)) : NULL;
+
+		if (b)
+			h->blobs = b;
+		if (!b || !p)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		h->provs = p;
+		fl->blob_alloc = alloc;
+	}
+	memset(&h->blobs[h->blob_count], 0, sizeof(h->blobs[0]));
+	h->blobs[h->blob_count].pack_order = h->blob_count;
+	h->blobs[h->blob_count].first_prov = (uint32_t)h->blob_count;
+	h->blobs[h->blob_count].prov_count = 1;
+	h->provs[h->blob_count].commit = NO_COMMIT;
+	h->provs[h->blob_count].path = path;
+	h->blob_count++;
+	h->prov_count++;
+	return 0;
+}
+
+static int select_visible(const struct dirent *d)
+{
+	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+		strcmp(d->d_name, ".git") != 0;
+}
+
+/* Adds every regular file below `dir`, in name order; symbolic links are
+ * not followed (they could leave the tree or loop). */
+static int collect_files(file_list *fl, const char *dir, unsigned depth)
+{
+	struct dirent **names;
+	int n, i, err = 0;
+
+	if (depth > 256)
+		return lg_error_set(LG_ELIMIT, "directory '%s' is nested too deeply", dir);
+	n = scandir(dir, &names, select_visible, alphasort);
+	if (n < 0)
+		return lg_error_set(LG_EIO, "cannot list directory '%s': %s", dir,
+				    strerror(errno));
+	for (i = 0; i < n; i++) {
+		lg_buf path = LG_BUF_INIT;
+		struct stat st;
+
+		if (!err && (err = lg_buf__printf(&path, "%s%s%s", dir,
+						 dir[strlen(dir) - 1] == '/' ? "" : "/",
+						 names[i]->d_name)) == 0 &&
+		    lstat(path.ptr, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				err = collect_files(fl, path.ptr, depth + 1);
+			else if (S_ISREG(st.st_mode))
+				err = file_list_add(fl, lg_buf__detach(&path));
+		}
+		lg_buf__release(&path);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
+		 const lg_scan_options *opts)
+{
+	lg_scan_options defaults = LG_SCAN_OPTIONS_INIT;
+	file_list fl;
+	lg_ignore *file_ignore = NULL;
+	struct stat st;
+	double start = now_seconds();
+	int err;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(&fl, 0, sizeof(fl));
+	if (!opts)
+		opts = &defaults;
+	if (strcmp(path, "-") == 0)
+		err = file_list_add(&fl, lg__strdup("-"));
+	else if (stat(path, &st) != 0)
+		err = lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
+	else if (S_ISDIR(st.st_mode)) {
+		err = collect_files(&fl, path, 0);
+		if (!err && !opts->no_ignore_file)
+			err = load_ignore_file(&file_ignore, NULL, path);
+	} else
+		err = file_list_add(&fl, lg__strdup(path));
+	if (!err)
+		err = scan_history(out, m, &fl.h, opts, NULL, 0, file_ignore);
+	lg_ignore_free(file_ignore);
+	for (i = 0; i < fl.owned.count; i++)
+		free(fl.owned.v[i]);
+	free(fl.owned.v);
+	free(fl.h.blobs);
+	free(fl.h.provs);
+	out->summary.seconds = now_seconds() - start;
+	return err;
+}
