@@ -518,24 +518,29 @@ int lg_ignore_fingerprint(const lg_ignore *ig, const char *fingerprint)
 /* Frees everything an lg_report owns (not the struct itself, which is
  * usually on the caller's stack; rules and `repository` are borrowed) and
  * zeroes it, so a second call is harmless. Accepts NULL. */
+void lg_finding__release(lg_finding *f)
+{
+	size_t j;
+
+	free(f->secret);
+	free(f->path);
+	free(f->line_text);
+	free(f->author_name);
+	free(f->author_email);
+	for (j = 0; j < f->also_in_count; j++)
+		free(f->also_in[j].path);
+	free(f->also_in);
+	memset(f, 0, sizeof(*f));
+}
+
 void lg_report_free(lg_report *r)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!r)
 		return;
-	for (i = 0; i < r->count; i++) {
-		lg_finding *f = &r->findings[i];
-
-		free(f->secret);
-		free(f->path);
-		free(f->line_text);
-		free(f->author_name);
-		free(f->author_email);
-		for (j = 0; j < f->also_in_count; j++)
-			free(f->also_in[j].path);
-		free(f->also_in);
-	}
+	for (i = 0; i < r->count; i++)
+		lg_finding__release(&r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->summary.skipped_count; i++)
 		free(r->summary.skipped[i].reason);

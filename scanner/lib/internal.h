@@ -49,4 +49,7 @@ void lg__hash_hex(char out[41], const void *data, size_t len);
 /* Initialises libgit2 once per process; safe from any thread. */
 void lg__libgit2_init(void);
 
+/* findings.c: frees a finding's strings and zeroes it (not the struct). */
+void lg_finding__release(lg_finding *f);
+
 #endif

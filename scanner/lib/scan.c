@@ -523,11 +523,15 @@ static int set_commit(lg_finding *f, const lg_history *h, uint32_t c)
  * Turns one raw match into a finding at the blob's oldest provenance whose
  * path the ignore rules do not cover; the other such provenances go to
  * also_in. Writes 1 to *kept, or 0 when every location is ignored. Takes
- * ownership of the raw match's strings either way.
+ * ownership of the raw match's strings either way. Ignore globs are
+ * matched against each path less its first `ignore_strip` bytes (the
+ * scanned directory, outside git), so they are relative to the root that
+ * holds the ignore file.
  */
 static int make_finding(lg_finding *f, int *kept, raw_match *rm,
 			const lg_history *h, const lg_ignore *const *ignores,
-			size_t nignores, const char *repository)
+			size_t nignores, size_t ignore_strip,
+			const char *repository)
 {
 	const lg_blob_entry *b = &h->blobs[rm->item];
 	size_t p, k, locations = 0;
@@ -559,8 +563,11 @@ static int make_finding(lg_finding *f, int *kept, raw_match *rm,
 		const lg_provenance *pv = &h->provs[b->first_prov + p];
 		int ignored = 0;
 
+		const char *relative = strlen(pv->path) >= ignore_strip ?
+			pv->path + ignore_strip : pv->path;
+
 		for (k = 0; k < nignores; k++)
-			ignored |= lg_ignore_path(ignores[k], pv->path);
+			ignored |= lg_ignore_path(ignores[k], relative);
 		if (ignored)
 			continue;
 		if (locations++ == 0) {
@@ -580,20 +587,6 @@ static int make_finding(lg_finding *f, int *kept, raw_match *rm,
 		err = LG_ENOMEM;
 	*kept = !err && (locations > 0 || b->prov_count == 0);
 	return err;
-}
-
-/* Frees the strings of a finding that did not make it into a report. */
-static void finding_release(lg_finding *f)
-{
-	lg_report r = { f, 1, { 0 }, NULL, 0 };
-	lg_finding copy = *f;
-
-	r.findings = malloc(sizeof(*r.findings));
-	if (r.findings) {
-		*r.findings = copy;
-		lg_report_free(&r);
-	}
-	memset(f, 0, sizeof(*f));
 }
 
 static int compare_findings(const void *pa, const void *pb)
@@ -617,7 +610,7 @@ static int compare_findings(const void *pa, const void *pb)
 /* Builds the report's findings from every raw match (consumed). */
 static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
 			  const lg_ignore *const *ignores, size_t nignores,
-			  const char *repository)
+			  size_t ignore_strip, const char *repository)
 {
 	size_t i;
 	int err = 0;
@@ -630,11 +623,11 @@ static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
 		int kept;
 
 		err = make_finding(f, &kept, &all->v[i], h, ignores, nignores,
-				   repository);
+				   ignore_strip, repository);
 		if (kept)
 			out->count++;
 		else {
-			finding_release(f);
+			lg_finding__release(f);
 			out->summary.ignored++;
 		}
 	}
@@ -758,7 +751,8 @@ static size_t *reading_order(const lg_history *h)
 /* Runs the matching phase over `h` and fills `out`. */
 static int scan_history(lg_report *out, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
-			const char *repo_path, int git, lg_ignore *file_ignore)
+			const char *repo_path, int git, lg_ignore *file_ignore,
+			size_t ignore_strip)
 {
 	scan_job job;
 	match_vec all = { 0 };
@@ -788,7 +782,8 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	if (opts->ignore)
 		ignores[nignores++] = opts->ignore;
 	if (!err)
-		err = build_findings(out, &all, h, ignores, nignores, repo_path);
+		err = build_findings(out, &all, h, ignores, nignores,
+				     ignore_strip, repo_path);
 	match_vec_release(&all);
 	out->warnings = job.warnings.v;
 	out->warning_count = job.warnings.count;
@@ -825,7 +820,7 @@ int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
 	if ((err = lg_history__collect(&h, repo, &hopts)) == 0) {
 		out->summary.commits = h.commit_count;
 		out->summary.shallow = lg_repo__is_shallow(repo);
-		err = scan_history(out, m, &h, opts, path, 1, file_ignore);
+		err = scan_history(out, m, &h, opts, path, 1, file_ignore, 0);
 	}
 	lg_history__release(&h);
 	lg_ignore_free(file_ignore);
@@ -921,8 +916,8 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	lg_ignore *file_ignore = NULL;
 	struct stat st;
 	double start = now_seconds();
+	size_t i, ignore_strip = 0;
 	int err;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	memset(&fl, 0, sizeof(fl));
@@ -934,12 +929,14 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 		err = lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
 	else if (S_ISDIR(st.st_mode)) {
 		err = collect_files(&fl, path, 0);
+		ignore_strip = strlen(path) + (path[strlen(path) - 1] != '/');
 		if (!err && !opts->no_ignore_file)
 			err = load_ignore_file(&file_ignore, NULL, path);
 	} else
 		err = file_list_add(&fl, lg__strdup(path));
 	if (!err)
-		err = scan_history(out, m, &fl.h, opts, NULL, 0, file_ignore);
+		err = scan_history(out, m, &fl.h, opts, NULL, 0, file_ignore,
+				   ignore_strip);
 	lg_ignore_free(file_ignore);
 	for (i = 0; i < fl.owned.count; i++)
 		free(fl.owned.v[i]);
