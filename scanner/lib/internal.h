@@ -52,4 +52,23 @@ void lg__libgit2_init(void);
 /* findings.c: frees a finding's strings and zeroes it (not the struct). */
 void lg_finding__release(lg_finding *f);
 
+/* checksum.c: CRC32 (IEEE) and the GitHub/npm token checksum: the last 6
+ * characters are the base62 CRC32 of the 30 before them. */
+uint32_t lg_checksum__crc32(const void *data, size_t len);
+void lg_checksum__base62(char out[7], uint32_t value);
+int lg_checksum__token_valid(const char *token, size_t len);
+
+/* dbcache.c: the compiled Hyperscan database, cached in a file. The key
+ * covers the rules' hash, the Hyperscan version and the CPU features. The
+ * database type is opaque here so that only matcher.c and dbcache.c
+ * include hs.h. */
+struct hs_database;
+void lg_dbcache__key(char out[41], const char *rules_hash);
+/* 0 and *db on a valid cached database; LG_ENOTFOUND when missing, stale
+ * or corrupt (a corrupt file is removed). */
+int lg_dbcache__load(struct hs_database **db, const char *dir, const char *key);
+/* Writes the database atomically (temporary file, rename), mode 0600. */
+int lg_dbcache__store(const struct hs_database *db, const char *dir,
+		      const char *key);
+
 #endif

@@ -1,0 +1,169 @@
+/*
+ * dbcache.c - the compiled Hyperscan database, cached in a file.
+ *
+ * Compiling a few hundred rules takes far longer than scanning a push, so
+ * a git hook or a small scan loads the database compiled by an earlier run.
+ * The file name is a hash of everything the database depends on: the
+ * rules, the Hyperscan version and the CPU features it was built for. A
+ * file that does not deserialize is removed and rebuilt.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hs/hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_FILE_MAX_BYTES (512u << 20)
+
+void lg_dbcache__key(char out[41], const char *rules_hash)
+{
+	hs_platform_info_t platform;
+	lg_buf b = LG_BUF_INIT;
+
+	memset(&platform, 0, sizeof(platform));
+	hs_populate_platform(&platform);
+	if (lg_buf__printf(&b, "leakgate-hsdb-v1\n%s\n%s\n%u %llu %llu\n",
+			   rules_hash, hs_version(), platform.tune,
+			   (unsigned long long)platform.cpu_features,
+			   (unsigned long long)platform.reserved1) != 0) {
+		/* An unusable key: a name no store will ever match. */
+		snprintf(out, 41, "%s", "nocache");
+		return;
+	}
+	lg__hash_hex(out, b.ptr, b.len);
+	lg_buf__release(&b);
+}
+
+static int cache_path(lg_buf *path, const char *dir, const char *key)
+{
+	return lg_buf__printf(path, "%s/hsdb-%s.bin", dir, key);
+}
+
+/* Reads the whole cache file into memory. */
+static int read_cache_file(char **out, size_t *len, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *data;
+	size_t got = 0;
+
+	if (fd < 0)
+		return LG_ENOTFOUND;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > CACHE_FILE_MAX_BYTES ||
+	    !(data = malloc((size_t)st.st_size))) {
+		close(fd);
+		return LG_ENOTFOUND;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		free(data);
+		return LG_ENOTFOUND;
+	}
+	*out = data;
+	*len = got;
+	return 0;
+}
+
+int lg_dbcache__load(struct hs_database **db, const char *dir, const char *key)
+{
+	lg_buf path = LG_BUF_INIT;
+	char *data = NULL;
+	size_t len = 0;
+	int err;
+
+	if (cache_path(&path, dir, key) != 0)
+		return LG_ENOTFOUND;
+	err = read_cache_file(&data, &len, path.ptr);
+	if (!err && hs_deserialize_database(data, len, db) != HS_SUCCESS) {
+		unlink(path.ptr);
+		err = LG_ENOTFOUND;
+	}
+	free(data);
+	lg_buf__release(&path);
+	return err;
+}
+
+/* Creates `dir` and its parents, mode 0700 (the cache reveals which rules
+ * a server runs; nothing more, but nobody else needs to read it). */
+static int make_dirs(const char *dir)
+{
+	lg_buf b = LG_BUF_INIT;
+	size_t i;
+	int err = lg_buf__puts(&b, dir);
+
+	for (i = 1; !err && i <= b.len; i++) {
+		if (b.ptr[i] != '/' && b.ptr[i] != '\0')
+			continue;
+		b.ptr[i] = '\0';
+		if (mkdir(b.ptr, 0700) != 0 && errno != EEXIST)
+			err = lg_error_set(LG_EIO, "cannot create '%s': %s", b.ptr,
+					   strerror(errno));
+		if (i < b.len)
+			b.ptr[i] = '/';
+	}
+	lg_buf__release(&b);
+	return err;
+}
+
+int lg_dbcache__store(const struct hs_database *db, const char *dir,
+		      const char *key)
+{
+	lg_buf path = LG_BUF_INIT, tmp = LG_BUF_INIT;
+	char *bytes = NULL;
+	size_t len = 0, done = 0;
+	int fd = -1, err;
+
+	if ((err = make_dirs(dir)) != 0)
+		return err;
+	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return lg_error_set(LG_ERROR, "cannot serialize the rule database");
+	if ((err = cache_path(&path, dir, key)) != 0 ||
+	    (err = lg_buf__printf(&tmp, "%s.tmp-XXXXXX", path.ptr)) != 0)
+		goto out;
+	if ((fd = mkstemp(tmp.ptr)) < 0) {
+		err = lg_error_set(LG_EIO, "cannot create '%s': %s", tmp.ptr, strerror(errno));
+		goto out;
+	}
+	fchmod(fd, 0600);
+	while (done < len) {
+		ssize_t n = write(fd, bytes + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr,
+					   strerror(errno));
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (!err && fsync(fd) != 0)
+		err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+	if (close(fd) != 0 && !err)
+		err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+	if (!err && rename(tmp.ptr, path.ptr) != 0)
+		err = lg_error_set(LG_EIO, "cannot rename '%s': %s", tmp.ptr, strerror(errno));
+	if (err)
+		unlink(tmp.ptr);
+out:
+	free(bytes);
+	lg_buf__release(&path);
+	lg_buf__release(&tmp);
+	return err;
+}

@@ -1,0 +1,732 @@
+/*
+ * walk.c - which blobs to scan and where they came from, with libgit2.
+ *
+ * Every commit reachable from every ref is visited parents first, so the
+ * first time a (blob, path) pair is met, it is met in the oldest commit
+ * that has it. Each distinct (tree, path) is descended into once: a tree
+ * unchanged between commits holds nothing new, so the cost is the number
+ * of distinct trees, not commits times files.
+ */
+#include "walk.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TREE_DEPTH 4096
+#define ARENA_CHUNK (1u << 20)
+
+struct lg_repo {
+	git_repository *repo;
+	git_odb *odb;
+	char *workdir;
+};
+
+/* ------------------------------------------------------------------------
+ * Opening and reading
+ * ---------------------------------------------------------------------- */
+
+static const char *git_message(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown error";
+}
+
+int lg_repo__open(lg_repo **out, const char *path)
+{
+	lg_repo *r = calloc(1, sizeof(*r));
+	const char *wd;
+
+	if (!r)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	lg__libgit2_init();
+	/* FROM_ENV: GIT_DIR, GIT_OBJECT_DIRECTORY and
+	 * GIT_ALTERNATE_OBJECT_DIRECTORIES, as git sets them for a
+	 * pre-receive hook whose new objects are still in quarantine. */
+	if (git_repository_open_ext(&r->repo, path, GIT_REPOSITORY_OPEN_FROM_ENV,
+				    NULL) != 0) {
+		lg_error_set(LG_EREPO, "cannot open repository '%s': %s",
+			     path ? path : ".", git_message());
+		free(r);
+		return LG_EREPO;
+	}
+	if (git_repository_odb(&r->odb, r->repo) != 0) {
+		lg_error_set(LG_EREPO, "cannot read the objects of '%s': %s",
+			     path ? path : ".", git_message());
+		lg_repo__free(r);
+		return LG_EREPO;
+	}
+	wd = git_repository_workdir(r->repo);
+	if (!(r->workdir = lg__strdup(wd ? wd : ""))) {
+		lg_repo__free(r);
+		return LG_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+void lg_repo__free(lg_repo *repo)
+{
+	if (!repo)
+		return;
+	git_odb_free(repo->odb);
+	git_repository_free(repo->repo);
+	free(repo->workdir);
+	free(repo);
+}
+
+int lg_repo__is_shallow(lg_repo *repo)
+{
+	return git_repository_is_shallow(repo->repo) == 1;
+}
+
+const char *lg_repo__workdir(lg_repo *repo)
+{
+	return repo->workdir;
+}
+
+int lg_repo__read_blob(const char **data, size_t *len, void **handle,
+		       lg_repo *repo, const uint8_t id[20], uint64_t max_size)
+{
+	git_oid oid;
+	git_object_t type;
+	size_t size;
+	git_odb_object *obj;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	memcpy(oid.id, id, GIT_OID_RAWSZ);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	/* The header first, so a huge blob is refused without inflating. */
+	if (git_odb_read_header(&size, &type, repo->odb, &oid) != 0)
+		return lg_error_set(LG_EREPO, "blob %s: %s", hex, git_message());
+	if (size > max_size) {
+		*len = size;
+		return LG_ELIMIT;
+	}
+	if (git_odb_read(&obj, repo->odb, &oid) != 0)
+		return lg_error_set(LG_EREPO, "blob %s: %s", hex, git_message());
+	*data = git_odb_object_data(obj);
+	*len = git_odb_object_size(obj);
+	*handle = obj;
+	return 0;
+}
+
+void lg_repo__release_blob(void *handle)
+{
+	git_odb_object_free(handle);
+}
+
+int lg_repo__read_head_file(char **out, size_t *len, lg_repo *repo,
+			    const char *path)
+{
+	git_object *tree_obj = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	int err = LG_ENOTFOUND;
+
+	if (git_revparse_single(&tree_obj, repo->repo, "HEAD^{tree}") != 0 ||
+	    git_tree_entry_bypath(&entry, (git_tree *)tree_obj, path) != 0 ||
+	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		goto out;
+	if (git_blob_lookup(&blob, repo->repo, git_tree_entry_id(entry)) != 0) {
+		err = lg_error_set(LG_EREPO, "cannot read '%s' from HEAD: %s", path,
+				   git_message());
+		goto out;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*out = lg__strndup(git_blob_rawcontent(blob), *len);
+	err = *out ? 0 : LG_ENOMEM;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_object_free(tree_obj);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * An arena for the history's strings, freed all at once
+ * ---------------------------------------------------------------------- */
+
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	char data[];
+} arena_chunk;
+
+static char *arena_strndup(void **arena, const char *s, size_t n)
+{
+	arena_chunk *c = *arena;
+	char *p;
+
+	if (!c || c->size - c->used < n + 1) {
+		size_t size = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
+
+		if (!(c = malloc(sizeof(*c) + size))) {
+			lg_error_set(LG_ENOMEM, "out of memory");
+			return NULL;
+		}
+		c->next = *arena;
+		c->used = 0;
+		c->size = size;
+		*arena = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+static void arena_free(void *arena)
+{
+	arena_chunk *c = arena;
+
+	while (c) {
+		arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * A hash map from (object id, 64-bit tag) to an index
+ *
+ * Object ids are uniformly random, so their first bytes are a hash
+ * already; the tag (a hash of a path, or 0) is mixed in.
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t id[20];
+	uint64_t tag;
+	uint32_t value; /* UINT32_MAX: empty slot */
+} map_slot;
+
+typedef struct {
+	map_slot *slots;
+	size_t mask, count;
+} oid_map;
+
+static uint64_t slot_hash(const uint8_t id[20], uint64_t tag)
+{
+	uint64_t h;
+
+	memcpy(&h, id, sizeof(h));
+	h ^= tag * 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+static int map_init(oid_map *m, size_t capacity)
+{
+	size_t n = 1024, i;
+
+	while (n < capacity * 2)
+		n *= 2;
+	if (!(m->slots = malloc(n * sizeof(*m->slots))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		m->slots[i].value = UINT32_MAX;
+	m->mask = n - 1;
+	m->count = 0;
+	return 0;
+}
+
+static map_slot *map_find_slot(const oid_map *m, const uint8_t id[20], uint64_t tag)
+{
+	size_t i = slot_hash(id, tag) & m->mask;
+
+	while (m->slots[i].value != UINT32_MAX &&
+	       (m->slots[i].tag != tag || memcmp(m->slots[i].id, id, 20) != 0))
+		i = (i + 1) & m->mask;
+	return &m->slots[i];
+}
+
+static int map_grow(oid_map *m)
+{
+	oid_map bigger;
+	size_t i;
+
+	if (map_init(&bigger, (m->mask + 1)) != 0)
+		return LG_ENOMEM;
+	for (i = 0; i <= m->mask; i++)
+		if (m->slots[i].value != UINT32_MAX)
+			*map_find_slot(&bigger, m->slots[i].id, m->slots[i].tag) = m->slots[i];
+	bigger.count = m->count;
+	free(m->slots);
+	*m = bigger;
+	return 0;
+}
+
+/* Looks (id, tag) up; when absent, inserts it with `value`. Writes the
+ * stored value to *found and returns 1 when it was already there. */
+static int map_get_or_put(uint32_t *found, oid_map *m, const uint8_t id[20],
+			  uint64_t tag, uint32_t value)
+{
+	map_slot *s;
+
+	if ((m->count + 1) * 2 > m->mask + 1 && map_grow(m) != 0)
+		return -1;
+	s = map_find_slot(m, id, tag);
+	if (s->value != UINT32_MAX) {
+		*found = s->value;
+		return 1;
+	}
+	memcpy(s->id, id, 20);
+	s->tag = tag;
+	s->value = value;
+	m->count++;
+	*found = value;
+	return 0;
+}
+
+/* FNV-1a; the tag that tells one path from another in the maps. */
+static uint64_t path_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h | 1; /* never 0, the tag of blob ids themselves */
+}
+
+/* ------------------------------------------------------------------------
+ * Collecting the history
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint32_t blob;
+	uint32_t commit;
+	const char *path;
+} raw_prov;
+
+typedef struct {
+	lg_repo *repo;
+	const lg_history_options *opts;
+	lg_history *h;
+	size_t blob_alloc, commit_alloc;
+	raw_prov *provs;
+	size_t prov_count, prov_alloc;
+	oid_map blobs;      /* blob id -> index */
+	oid_map seen_trees; /* (tree id, path) -> 1 */
+	oid_map seen_pairs; /* (blob id, path) -> 1 */
+	lg_buf path;
+} collector;
+
+static void warn(collector *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(collector *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!c->opts || !c->opts->on_warning)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->opts->on_warning(msg, c->opts->payload);
+}
+
+static int grow(void **p, size_t *alloc, size_t need, size_t elem)
+{
+	size_t n;
+	void *q;
+
+	if (need <= *alloc)
+		return 0;
+	n = *alloc ? *alloc * 2 : 256;
+	while (n < need)
+		n *= 2;
+	if (!(q = realloc(*p, n * elem)))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	*p = q;
+	*alloc = n;
+	return 0;
+}
+
+/* The index of blob `id`, adding it when new. */
+static int blob_index(uint32_t *out, collector *c, const uint8_t id[20])
+{
+	lg_history *h = c->h;
+	int seen = map_get_or_put(out, &c->blobs, id, 0, (uint32_t)h->blob_count);
+
+	if (seen < 0)
+		return LG_ENOMEM;
+	if (seen)
+		return 0;
+	if (grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
+		 sizeof(*h->blobs)) != 0)
+		return LG_ENOMEM;
+	memset(&h->blobs[h->blob_count], 0, sizeof(h->blobs[0]));
+	memcpy(h->blobs[h->blob_count].id, id, 20);
+	/* Order of first appearance approximates pack order: git writes
+	 * packs newest first, but walking parents first keeps each path's
+	 * versions together, which is what the delta-base cache needs. */
+	h->blobs[h->blob_count].pack_order = h->blob_count;
+	h->blob_count++;
+	return 0;
+}
+
+/* Records the blob `id` at the current path (plus `name`) in commit
+ * `commit`, once per (blob, path). */
+static int add_blob(collector *c, const git_oid *id, const char *name,
+		    uint32_t commit)
+{
+	size_t base = c->path.len, n = strlen(name);
+	uint32_t b, ignored;
+	int seen, err;
+
+	if ((err = lg_buf__add(&c->path, name, n)) != 0)
+		return err;
+	seen = map_get_or_put(&ignored, &c->seen_pairs, id->id,
+			      path_hash(c->path.ptr, c->path.len), 1);
+	if (seen == 0) {
+		err = blob_index(&b, c, id->id);
+		if (!err)
+			err = grow((void **)&c->provs, &c->prov_alloc,
+				   c->prov_count + 1, sizeof(*c->provs));
+		if (!err) {
+			raw_prov *p = &c->provs[c->prov_count];
+
+			p->blob = b;
+			p->commit = commit;
+			p->path = arena_strndup(&c->h->arena, c->path.ptr, c->path.len);
+			if (!p->path)
+				err = LG_ENOMEM;
+			else
+				c->prov_count++;
+		}
+	} else if (seen < 0) {
+		err = LG_ENOMEM;
+	}
+	c->path.len = base;
+	c->path.ptr[base] = '\0';
+	return err;
+}
+
+typedef struct {
+	git_tree *tree;
+	size_t next;
+	size_t path_len; /* length of the path prefix for this tree's entries */
+} tree_frame;
+
+/* Walks `root` with an explicit stack (deep trees cannot overflow the C
+ * stack), descending into each (tree, path) not seen before. */
+static int walk_tree(collector *c, git_tree *root, uint32_t commit)
+{
+	tree_frame *stack = NULL;
+	size_t depth = 0, alloc = 0;
+	int err = 0;
+
+	c->path.len = 0;
+	if ((err = lg_buf__add(&c->path, "", 0)) != 0)
+		return err;
+	if ((err = grow((void **)&stack, &alloc, 1, sizeof(*stack))) != 0)
+		return err;
+	stack[depth++] = (tree_frame){ root, 0, 0 };
+	while (depth && !err) {
+		tree_frame *f = &stack[depth - 1];
+		const git_tree_entry *e;
+		git_filemode_t mode;
+		const char *name;
+
+		if (f->next >= git_tree_entrycount(f->tree)) {
+			if (f->tree != root)
+				git_tree_free(f->tree);
+			depth--;
+			if (depth) {
+				c->path.len = stack[depth - 1].path_len;
+				c->path.ptr[c->path.len] = '\0';
+			}
+			continue;
+		}
+		e = git_tree_entry_byindex(f->tree, f->next++);
+		mode = git_tree_entry_filemode(e);
+		name = git_tree_entry_name(e);
+		c->path.len = f->path_len;
+		c->path.ptr[c->path.len] = '\0';
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+		    mode == GIT_FILEMODE_LINK) {
+			err = add_blob(c, git_tree_entry_id(e), name, commit);
+		} else if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub;
+			uint32_t ignored;
+			size_t len;
+			int seen;
+
+			if ((err = lg_buf__printf(&c->path, "%s/", name)) != 0)
+				break;
+			len = c->path.len;
+			seen = map_get_or_put(&ignored, &c->seen_trees,
+					      git_tree_entry_id(e)->id,
+					      path_hash(c->path.ptr, len), 1);
+			if (seen < 0) {
+				err = LG_ENOMEM;
+			} else if (seen == 0) {
+				if (depth >= MAX_TREE_DEPTH) {
+					warn(c, "tree at '%s' is nested deeper than %d levels; not descending",
+					     c->path.ptr, MAX_TREE_DEPTH);
+				} else if (git_tree_lookup(&sub, c->repo->repo,
+							   git_tree_entry_id(e)) != 0) {
+					char hex[GIT_OID_HEXSZ + 1];
+
+					git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+					warn(c, "cannot read tree %s at '%s': %s", hex,
+					     c->path.ptr, git_message());
+				} else if ((err = grow((void **)&stack, &alloc, depth + 1,
+						       sizeof(*stack))) == 0) {
+					stack[depth++] = (tree_frame){ sub, 0, len };
+				} else {
+					git_tree_free(sub);
+				}
+			}
+		}
+		/* GIT_FILEMODE_COMMIT: a submodule; its history is not ours. */
+	}
+	while (depth) {
+		if (stack[depth - 1].tree != root)
+			git_tree_free(stack[depth - 1].tree);
+		depth--;
+	}
+	free(stack);
+	return err;
+}
+
+/* Records commit `commit`'s author and walks its tree. */
+static int visit_commit(collector *c, git_commit *commit)
+{
+	lg_history *h = c->h;
+	const git_signature *author = git_commit_author(commit);
+	lg_commit_info *ci;
+	git_tree *tree;
+	uint32_t index = (uint32_t)h->commit_count;
+	int err;
+
+	if ((err = grow((void **)&h->commits, &c->commit_alloc,
+			h->commit_count + 1, sizeof(*h->commits))) != 0)
+		return err;
+	ci = &h->commits[h->commit_count++];
+	memset(ci, 0, sizeof(*ci));
+	git_oid_tostr(ci->id, sizeof(ci->id), git_commit_id(commit));
+	if (author) {
+		ci->author_name = arena_strndup(&h->arena, author->name ? author->name : "",
+						author->name ? strlen(author->name) : 0);
+		ci->author_email = arena_strndup(&h->arena, author->email ? author->email : "",
+						 author->email ? strlen(author->email) : 0);
+		ci->time = author->when.time;
+		ci->offset = author->when.offset;
+		if (!ci->author_name || !ci->author_email)
+			return LG_ENOMEM;
+	}
+	if (git_commit_tree(&tree, commit) != 0) {
+		warn(c, "cannot read the tree of commit %s: %s", ci->id, git_message());
+		return 0;
+	}
+	err = walk_tree(c, tree, index);
+	git_tree_free(tree);
+	return err;
+}
+
+/* Adds what a ref's target peels to: a commit is pushed on the walk; a
+ * tag's tree or blob target is walked or recorded directly. */
+static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
+		       const char *refname)
+{
+	git_object *obj = NULL, *peeled;
+	char hex[GIT_OID_HEXSZ + 1];
+	int err = 0;
+
+	git_oid_tostr(hex, sizeof(hex), target);
+	if (git_object_lookup(&obj, c->repo->repo, target, GIT_OBJECT_ANY) != 0) {
+		warn(c, "ref '%s' points to %s, which cannot be read: %s", refname,
+		     hex, git_message());
+		return 0;
+	}
+	while (git_object_type(obj) == GIT_OBJECT_TAG) {
+		if (git_tag_target(&peeled, (git_tag *)obj) != 0) {
+			warn(c, "tag '%s' (%s) has an unreadable target: %s", refname,
+			     hex, git_message());
+			git_object_free(obj);
+			return 0;
+		}
+		git_object_free(obj);
+		obj = peeled;
+	}
+	switch (git_object_type(obj)) {
+	case GIT_OBJECT_COMMIT:
+		if (git_revwalk_push(walk, git_object_id(obj)) != 0)
+			warn(c, "cannot walk from ref '%s': %s", refname, git_message());
+		break;
+	case GIT_OBJECT_TREE:
+		/* A tag of a tree has no commit to credit. */
+		err = walk_tree(c, (git_tree *)obj, UINT32_MAX);
+		break;
+	case GIT_OBJECT_BLOB:
+		c->path.len = 0;
+		err = add_blob(c, git_object_id(obj), "", UINT32_MAX);
+		break;
+	default:
+		break;
+	}
+	git_object_free(obj);
+	return err;
+}
+
+/* Pushes every ref and HEAD onto the walk; broken refs are warnings. */
+static int push_refs(collector *c, git_revwalk *walk)
+{
+	git_reference_iterator *it;
+	git_reference *ref, *resolved;
+	git_oid head;
+	int rc, err = 0;
+
+	if (git_reference_iterator_new(&it, c->repo->repo) != 0)
+		return lg_error_set(LG_EREPO, "cannot list the refs: %s", git_message());
+	while (!err && (rc = git_reference_next(&ref, it)) != GIT_ITEROVER) {
+		if (rc != 0) {
+			warn(c, "skipping an unreadable ref: %s", git_message());
+			continue;
+		}
+		if (git_reference_resolve(&resolved, ref) != 0) {
+			warn(c, "skipping ref '%s': %s", git_reference_name(ref),
+			     git_message());
+		} else {
+			err = push_target(c, walk, git_reference_target(resolved),
+					  git_reference_name(ref));
+			git_reference_free(resolved);
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	/* A detached HEAD is a ref of its own; an unborn one holds nothing. */
+	if (!err && git_reference_name_to_id(&head, c->repo->repo, "HEAD") == 0)
+		err = push_target(c, walk, &head, "HEAD");
+	return err;
+}
+
+static int walk_commits(collector *c)
+{
+	git_revwalk *walk;
+	git_oid oid;
+	int rc, err;
+
+	if (git_revwalk_new(&walk, c->repo->repo) != 0)
+		return lg_error_set(LG_EREPO, "cannot walk the history: %s", git_message());
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	err = push_refs(c, walk);
+	while (!err && (rc = git_revwalk_next(&oid, walk)) != GIT_ITEROVER) {
+		git_commit *commit;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (rc != 0) {
+			/* A missing parent ends the walk: what is missing
+			 * cannot be scanned, what was read has been. */
+			warn(c, "history walk stopped: %s", git_message());
+			break;
+		}
+		if (git_commit_lookup(&commit, c->repo->repo, &oid) != 0) {
+			git_oid_tostr(hex, sizeof(hex), &oid);
+			warn(c, "cannot read commit %s: %s", hex, git_message());
+			continue;
+		}
+		err = visit_commit(c, commit);
+		git_commit_free(commit);
+	}
+	git_revwalk_free(walk);
+	return err;
+}
+
+typedef struct {
+	collector *c;
+	int err;
+} odb_walk;
+
+static int add_unreachable(const git_oid *id, void *payload)
+{
+	odb_walk *w = payload;
+	size_t size;
+	git_object_t type;
+	uint32_t index;
+
+	if (git_odb_read_header(&size, &type, w->c->repo->odb, id) != 0 ||
+	    type != GIT_OBJECT_BLOB)
+		return 0;
+	if ((w->err = blob_index(&index, w->c, id->id)) != 0)
+		return -1;
+	return 0;
+}
+
+/* Groups the provenances by blob, keeping each blob's in walk order. */
+static int group_provenances(collector *c)
+{
+	lg_history *h = c->h;
+	size_t i;
+
+	h->provs = malloc((c->prov_count ? c->prov_count : 1) * sizeof(*h->provs));
+	if (!h->provs)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < c->prov_count; i++)
+		h->blobs[c->provs[i].blob].prov_count++;
+	for (i = 0; i < h->blob_count; i++) {
+		h->blobs[i].first_prov = (uint32_t)h->prov_count;
+		h->prov_count += h->blobs[i].prov_count;
+		h->blobs[i].prov_count = 0;
+	}
+	for (i = 0; i < c->prov_count; i++) {
+		lg_blob_entry *b = &h->blobs[c->provs[i].blob];
+		lg_provenance *p = &h->provs[b->first_prov + b->prov_count++];
+
+		p->commit = c->provs[i].commit;
+		p->path = c->provs[i].path;
+	}
+	return 0;
+}
+
+int lg_history__collect(lg_history *out, lg_repo *repo,
+			const lg_history_options *opts)
+{
+	collector c;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.repo = repo;
+	c.opts = opts;
+	c.h = out;
+	if ((err = map_init(&c.blobs, 1024)) != 0 ||
+	    (err = map_init(&c.seen_trees, 1024)) != 0 ||
+	    (err = map_init(&c.seen_pairs, 1024)) != 0)
+		goto out;
+	err = walk_commits(&c);
+	if (!err && opts && opts->all_objects) {
+		odb_walk w = { &c, 0 };
+
+		if (git_odb_foreach(repo->odb, add_unreachable, &w) != 0 && !w.err)
+			warn(&c, "cannot list every object: %s", git_message());
+		err = w.err;
+	}
+	if (!err)
+		err = group_provenances(&c);
+out:
+	free(c.blobs.slots);
+	free(c.seen_trees.slots);
+	free(c.seen_pairs.slots);
+	free(c.provs);
+	lg_buf__release(&c.path);
+	if (err)
+		lg_history__release(out);
+	return err;
+}
+
+void lg_history__release(lg_history *h)
+{
+	if (!h)
+		return;
+	free(h->blobs);
+	free(h->provs);
+	free(h->commits);
+	arena_free(h->arena);
+	memset(h, 0, sizeof(*h));
+}
