@@ -10,6 +10,10 @@
 #include <string.h>
 
 typedef struct {
+	char path[4096];
+} path_storage;
+
+typedef struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
@@ -89,10 +93,30 @@ static void print_problem(const char *message, void *payload)
 	fprintf(stderr, "%s\n", message);
 }
 
+/* Where the compiled rule database is cached: $LEAKGATE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/leakgate, else ~/.cache/leakgate; NULL (no cache) when
+ * none is set or LEAKGATE_CACHE_DIR is empty. */
+static const char *cache_dir(path_storage *storage)
+{
+	const char *dir = getenv("LEAKGATE_CACHE_DIR");
+	const char *base;
+
+	if (dir)
+		return *dir ? dir : NULL;
+	if ((base = getenv("XDG_CACHE_HOME")) && *base == '/')
+		snprintf(storage->path, sizeof(storage->path), "%s/leakgate", base);
+	else if ((base = getenv("HOME")) && *base == '/')
+		snprintf(storage->path, sizeof(storage->path), "%s/.cache/leakgate", base);
+	else
+		return NULL;
+	return storage->path;
+}
+
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp)
 {
 	lg_matcher_options mopts = LG_MATCHER_OPTIONS_INIT;
+	path_storage storage;
 	int err;
 
 	*rules = NULL;
@@ -107,6 +131,7 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		cli_error("%s", lg_error_last());
 		return EXIT_USAGE;
 	}
+	mopts.cache_dir = cache_dir(&storage);
 	if ((err = lg_matcher_new(matcher, *rules, &mopts)) != 0) {
 		cli_error("%s", lg_error_last());
 		lg_ruleset_free(*rules);
