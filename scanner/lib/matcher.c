@@ -507,7 +507,8 @@ int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 	if (hs_scan(m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s) ==
 		    HS_SCAN_TERMINATED && s->oom)
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	qsort(s->found, s->found_count, sizeof(*s->found), compare_matches);
+	if (s->found_count > 1)
+		qsort(s->found, s->found_count, sizeof(*s->found), compare_matches);
 	/* A rule reports a secret once, even if Hyperscan led the confirm
 	 * stage to it twice. */
 	for (i = 0; i < s->found_count; i++)
