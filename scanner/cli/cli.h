@@ -42,5 +42,6 @@ int exit_code_for(int err);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 
 #endif

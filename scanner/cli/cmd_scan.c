@@ -15,6 +15,8 @@ typedef struct {
 	rule_paths rules;
 	const char *output;
 	int no_git;
+	int staged;
+	const char *range;
 	int quiet;
 	int format_given;
 } scan_args;
@@ -33,6 +35,8 @@ static void scan_usage(FILE *f)
 		"  --show-secrets         print secrets in full (default: redacted)\n"
 		"  --no-git               scan plain files, not a repository's history\n"
 		"  --all-objects          also scan blobs that no ref reaches\n"
+		"  --staged               scan only the lines the index adds to HEAD\n"
+		"  --range A..B           scan only the lines the commits in A..B add\n"
 		"  --max-blob-size SIZE   skip larger blobs, with a warning (default 64M)\n"
 		"  --rules PATH           rule file or directory (repeatable; default: built-in)\n"
 		"  --no-ignore            do not read .leakgateignore\n"
@@ -86,7 +90,7 @@ static int parse_format(lg_format *out, const char *s)
 enum {
 	OPT_FORMAT = 256, OPT_SHOW_SECRETS, OPT_NO_GIT, OPT_ALL_OBJECTS,
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
-	OPT_THREADS, OPT_HELP
+	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -100,6 +104,8 @@ static const struct option scan_options[] = {
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "staged", no_argument, NULL, OPT_STAGED },
+	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
@@ -154,6 +160,8 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 			}
 			a->scan.threads = (unsigned)n;
 			break;
+		case OPT_STAGED: a->staged = 1; break;
+		case OPT_RANGE: a->range = optarg; break;
 		case 'q': a->quiet = 1; break;
 		case OPT_HELP:
 			scan_usage(stdout);
@@ -168,6 +176,10 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 		*path = argv[optind++];
 	if (optind < argc) {
 		cli_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (a->no_git + a->staged + (a->range != NULL) > 1) {
+		cli_error("--no-git, --staged and --range choose what to scan: give one");
 		return -1;
 	}
 	return 0;
@@ -190,6 +202,24 @@ static void print_summary_line(const lg_report *r)
 		(unsigned long long)s->findings, s->findings == 1 ? "" : "s",
 		(unsigned long long)s->blobs_scanned, (double)s->bytes_scanned / 1e6,
 		(unsigned long long)s->commits, s->seconds);
+}
+
+/* Runs the kind of scan the options chose. */
+static int run_scan(lg_report *report, const lg_matcher *m, const char *path,
+		    const scan_args *a)
+{
+	lg_commit_range range;
+
+	if (a->no_git)
+		return lg_scan_path(report, m, path, &a->scan);
+	if (a->staged)
+		return lg_scan_staged(report, m, path, &a->scan);
+	if (!a->range)
+		return lg_scan_repository(report, m, path, &a->scan);
+	memset(&range, 0, sizeof(range));
+	range.include = &a->range;
+	range.include_count = 1;
+	return lg_scan_added(report, m, path, &range, &a->scan);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -219,10 +249,7 @@ int cmd_scan(int argc, char **argv)
 		rule_paths_release(&a.rules);
 		return code;
 	}
-	if (a.no_git)
-		err = lg_scan_path(&report, matcher, path, &a.scan);
-	else
-		err = lg_scan_repository(&report, matcher, path, &a.scan);
+	err = run_scan(&report, matcher, path, &a);
 	if (err) {
 		cli_error("%s", lg_error_last());
 		code = exit_code_for(err);

@@ -25,6 +25,7 @@ static int cmd_help(int argc, char **argv);
 static const command commands[] = {
 	{ "scan", cmd_scan, "scan a repository's whole history (or files with --no-git)" },
 	{ "rules", cmd_rules, "check or list the rules" },
+	{ "hook", cmd_hook, "run as a git hook: pre-receive, pre-push, pre-commit" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };

@@ -323,6 +323,11 @@ typedef struct {
 
 void lg_report_free(lg_report *r);
 
+/* Keeps the findings for which `keep` returns non-zero, in order, and
+ * frees the others; summary.findings follows. */
+void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
+		      void *payload);
+
 typedef struct {
 	unsigned version;
 	uint64_t max_blob_size;   /* 0 = default 64 MiB */
@@ -334,12 +339,32 @@ typedef struct {
 	/* Called with each warning as it happens; may be NULL. */
 	void (*on_warning)(const char *message, void *payload);
 	void *payload;
+	/* Wall-clock budget in seconds (0 = none); past it the scan stops
+	 * with LG_ELIMIT, so a hook can fail closed before git kills it. */
+	double time_budget;
 } lg_scan_options;
 
 #define LG_SCAN_OPTIONS_VERSION 1
 #define LG_SCAN_OPTIONS_INIT                                                   \
 	{ LG_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, LG_CONFIDENCE_MEDIUM,     \
-	  NULL, NULL }
+	  NULL, NULL, 0 }
+
+/* Commits to scan the added lines of: reachable from any include, and from
+ * no exclude. Includes and excludes are revisions (ids, ref names, or
+ * "A..B" ranges among the includes); exclude_globs are ref globs such as
+ * "refs/remotes/origin/<star>", or "<star>" alone for every ref the
+ * repository has (<star> standing for an asterisk). */
+typedef struct {
+	const char *const *include;
+	size_t include_count;
+	const char *const *exclude;
+	size_t exclude_count;
+	const char *const *exclude_globs;
+	size_t exclude_glob_count;
+	/* Read .leakgateignore from this revision's tree (the pushed content);
+	 * NULL: from the working copy, else HEAD. */
+	const char *ignore_rev;
+} lg_commit_range;
 
 /* Scans the full history of the repository at `path` (working copy or bare;
  * GIT_DIR, GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES are
@@ -347,6 +372,15 @@ typedef struct {
  * LG_EREPO when the repository cannot be opened or read. */
 int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
 		       const lg_scan_options *opts);
+
+/* Scans only the lines that the commits of `range` add (pre-receive,
+ * pre-push, --range). Findings carry the commit that added the line. */
+int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
+		  const lg_commit_range *range, const lg_scan_options *opts);
+
+/* Scans only the lines the index adds to HEAD (pre-commit, --staged). */
+int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
+		   const lg_scan_options *opts);
 
 /* Scans a plain file, a directory (recursively; `.git` skipped) or "-" for
  * standard input, without git. */
@@ -360,7 +394,11 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 typedef enum {
 	LG_FORMAT_TEXT = 0,
 	LG_FORMAT_JSON,
-	LG_FORMAT_JSONL
+	LG_FORMAT_JSONL,
+	/* What a hook prints on stderr when it refuses a push or a commit:
+	 * one short block a finding, then what to do. */
+	LG_FORMAT_PUSH_REJECTION,
+	LG_FORMAT_COMMIT_REJECTION
 } lg_format;
 
 typedef struct {

@@ -533,6 +533,21 @@ void lg_finding__release(lg_finding *f)
 	memset(f, 0, sizeof(*f));
 }
 
+void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
+		      void *payload)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < r->count; i++) {
+		if (keep(&r->findings[i], payload))
+			r->findings[kept++] = r->findings[i];
+		else
+			lg_finding__release(&r->findings[i]);
+	}
+	r->count = kept;
+	r->summary.findings = kept;
+}
+
 void lg_report_free(lg_report *r)
 {
 	size_t i;

@@ -146,8 +146,7 @@ static int check_args(const lg_report_options **out, const lg_report *r,
 		return lg_error_set(LG_EINVALID,
 				    "report options version %u is not supported",
 				    o->version);
-	if (o->format != LG_FORMAT_TEXT && o->format != LG_FORMAT_JSON &&
-	    o->format != LG_FORMAT_JSONL)
+	if ((unsigned)o->format > LG_FORMAT_COMMIT_REJECTION)
 		return lg_error_set(LG_EINVALID, "unknown report format %d",
 				    (int)o->format);
 	*out = o;
@@ -170,6 +169,10 @@ int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o)
 		break;
 	case LG_FORMAT_JSONL:
 		err = lg_report__jsonl(f, r, o);
+		break;
+	case LG_FORMAT_PUSH_REJECTION:
+	case LG_FORMAT_COMMIT_REJECTION:
+		err = lg_report__hook(f, r, o);
 		break;
 	default:
 		err = lg_report__text(f, r, o);

@@ -13,6 +13,11 @@
 int lg_report__text(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__jsonl(FILE *f, const lg_report *r, const lg_report_options *o);
+int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o);
+
+/* Appends s[0, len) with every byte that could steer a terminal (C0 and
+ * C1 controls, DEL, invalid UTF-8) written as \xNN. */
+int lg_report__escape(lg_buf *b, const char *s, size_t len);
 
 /* Writes out b's bytes and empties it (keeping its memory), so a writer can
  * build one finding at a time. LG_EIO on a write error. */

@@ -3,7 +3,7 @@
  *
  * Everything that comes from the scanned repository (paths, line text,
  * author names, secrets) or from rule files is passed through
- * text_escape, so a hostile commit cannot move the cursor, retitle the
+ * lg_report__escape, so a hostile commit cannot move the cursor, retitle the
  * window or hide a finding with terminal escape sequences.
  */
 #include "report.h"
@@ -41,7 +41,7 @@ static size_t char_len(const char *s, size_t avail)
  * not valid UTF-8. Backslash is left alone, so the output is for reading,
  * not for unescaping; valid UTF-8 otherwise passes through.
  */
-static int text_escape(lg_buf *b, const char *s, size_t len)
+int lg_report__escape(lg_buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, start = 0, n;
@@ -69,10 +69,10 @@ static int text_escape(lg_buf *b, const char *s, size_t len)
 	return err ? err : lg_buf__add(b, s + start, i - start);
 }
 
-/* text_escape for a NUL-terminated string; NULL counts as empty. */
+/* lg_report__escape for a NUL-terminated string; NULL counts as empty. */
 static int text_escape_str(lg_buf *b, const char *s)
 {
-	return s ? text_escape(b, s, strlen(s)) : 0;
+	return s ? lg_report__escape(b, s, strlen(s)) : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -185,7 +185,7 @@ static int append_excerpt(lg_buf *b, const char *s, size_t len, size_t focus)
 	if (from > 0)
 		err = lg_buf__puts(b, ELLIPSIS);
 	if (!err)
-		err = text_escape(b, s + from, to - from);
+		err = lg_report__escape(b, s + from, to - from);
 	if (!err && to < len)
 		err = lg_buf__puts(b, ELLIPSIS);
 	return err;
@@ -332,7 +332,7 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 	if (!err)
 		err = lg_buf__puts(b, "  secret: ");
 	if (!err)
-		err = text_escape(b, shown, shown_len);
+		err = lg_report__escape(b, shown, shown_len);
 	if (!err)
 		err = lg_buf__puts(b, "\n");
 	if (!err && f->commit[0])

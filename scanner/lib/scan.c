@@ -30,6 +30,14 @@
 #define IGNORE_FILE_MAX_BYTES (1u << 20)
 #define NO_COMMIT UINT32_MAX
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ------------------------------------------------------------------------
  * Raw matches, as the workers find them
  * ---------------------------------------------------------------------- */
@@ -122,6 +130,7 @@ struct scan_job {
 	atomic_size_t next;
 	uint64_t max_blob_size;
 	const char *repo_path; /* for each worker's own handle */
+	double deadline;       /* monotonic seconds; 0 = none */
 	read_fn read;
 	release_fn release;
 	pthread_mutex_t warn_lock;
@@ -214,12 +223,30 @@ static char *line_excerpt(const char *data, const lg_match *m)
 	return lg_buf__detach(&b);
 }
 
+static int compare_lines(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Outside a full-history scan only the lines a change adds count. */
+static int line_is_added(const lg_blob_entry *b, size_t line)
+{
+	uint32_t key = (uint32_t)line;
+
+	return !b->added_lines ||
+		bsearch(&key, b->added_lines, b->added_count, sizeof(key),
+			compare_lines) != NULL;
+}
+
 static int on_match(const lg_match *m, void *payload)
 {
 	worker *w = payload;
 	raw_match rm;
 
-	if (m->rule->confidence < w->job->opts->min_confidence)
+	if (m->rule->confidence < w->job->opts->min_confidence ||
+	    !line_is_added(&w->job->history->blobs[w->item], m->line))
 		return 0;
 	memset(&rm, 0, sizeof(rm));
 	rm.item = w->item;
@@ -299,8 +326,14 @@ static void *worker_main(void *arg)
 		k = atomic_fetch_add(&job->next, 1);
 		if (k >= job->count)
 			break;
-		if (scan_item(w, job->order[k]) != 0) {
-			w->error = LG_ERROR;
+		if (job->deadline && now_seconds() > job->deadline) {
+			w->error = LG_ELIMIT;
+			snprintf(w->error_message, sizeof(w->error_message),
+				 "time budget of %.1f s exceeded", job->opts->time_budget);
+			atomic_store(&job->next, job->count);
+			break;
+		}
+		if ((w->error = scan_item(w, job->order[k])) != 0) {
 			snprintf(w->error_message, sizeof(w->error_message),
 				 "%s", lg_error_last());
 			/* Let the other workers run out quickly. */
@@ -702,14 +735,6 @@ static int load_ignore_file(lg_ignore **out, lg_repo *repo, const char *dir)
  * Entry points
  * ---------------------------------------------------------------------- */
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 typedef struct {
 	uint64_t key;
 	size_t index;
@@ -752,7 +777,7 @@ static size_t *reading_order(const lg_history *h)
 static int scan_history(lg_report *out, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
 			const char *repo_path, int git, lg_ignore *file_ignore,
-			size_t ignore_strip)
+			size_t ignore_strip, double start)
 {
 	scan_job job;
 	match_vec all = { 0 };
@@ -771,6 +796,7 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	job.count = h->blob_count;
 	job.max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
 	job.repo_path = repo_path;
+	job.deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
 	job.read = git ? read_git_blob : read_plain_file;
 	job.release = git ? release_git_blob : release_plain_file;
 	atomic_init(&job.next, 0);
@@ -792,11 +818,51 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	return err;
 }
 
-int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
-		       const lg_scan_options *opts)
+/* What a repository scan collects: the full history, the lines a range of
+ * commits adds, or the lines the index adds. */
+typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
+
+static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
+			 const lg_commit_range *range, const lg_scan_options *opts)
+{
+	lg_history_options hopts = { opts->all_objects, opts->on_warning, opts->payload };
+
+	switch (kind) {
+	case COLLECT_ADDED:
+		return lg_history__collect_added(h, repo, range, &hopts);
+	case COLLECT_STAGED:
+		return lg_history__collect_staged(h, repo, &hopts);
+	default:
+		return lg_history__collect(h, repo, &hopts);
+	}
+}
+
+/* Loads the ignore file a repository scan honours: from the pushed
+ * revision when the range names one, else the working copy, else HEAD. */
+static int load_repo_ignore(lg_ignore **out, lg_repo *repo,
+			    const lg_commit_range *range)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!range || !range->ignore_rev)
+		return load_ignore_file(out, repo, lg_repo__workdir(repo));
+	*out = NULL;
+	err = lg_repo__read_rev_file(&text, &len, repo, range->ignore_rev, IGNORE_FILE);
+	if (err == LG_ENOTFOUND)
+		return 0;
+	if (!err)
+		err = lg_ignore_parse(out, text, len);
+	free(text);
+	return err;
+}
+
+static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
+		     collect_kind kind, const lg_commit_range *range,
+		     const lg_scan_options *opts)
 {
 	lg_scan_options defaults = LG_SCAN_OPTIONS_INIT;
-	lg_history_options hopts = { 0, NULL, NULL };
 	lg_history h;
 	lg_repo *repo = NULL;
 	lg_ignore *file_ignore = NULL;
@@ -804,29 +870,45 @@ int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	memset(&h, 0, sizeof(h));
 	if (!opts)
 		opts = &defaults;
 	if ((err = lg_repo__open(&repo, path)) != 0)
 		return err;
-	if (!opts->no_ignore_file &&
-	    (err = load_ignore_file(&file_ignore, repo, lg_repo__workdir(repo))) != 0) {
-		lg_repo__free(repo);
-		return err;
-	}
-	hopts.all_objects = opts->all_objects;
-	hopts.on_warning = opts->on_warning;
-	hopts.payload = opts->payload;
-	memset(&h, 0, sizeof(h));
-	if ((err = lg_history__collect(&h, repo, &hopts)) == 0) {
+	if (!opts->no_ignore_file)
+		err = load_repo_ignore(&file_ignore, repo, range);
+	if (!err)
+		err = collect_items(&h, repo, kind, range, opts);
+	if (!err && opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
+		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded", opts->time_budget);
+	if (!err) {
 		out->summary.commits = h.commit_count;
 		out->summary.shallow = lg_repo__is_shallow(repo);
-		err = scan_history(out, m, &h, opts, path, 1, file_ignore, 0);
+		err = scan_history(out, m, &h, opts, path, 1, file_ignore, 0, start);
 	}
 	lg_history__release(&h);
 	lg_ignore_free(file_ignore);
 	lg_repo__free(repo);
 	out->summary.seconds = now_seconds() - start;
 	return err;
+}
+
+int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
+		       const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_HISTORY, NULL, opts);
+}
+
+int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
+		  const lg_commit_range *range, const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_ADDED, range, opts);
+}
+
+int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
+		   const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_STAGED, NULL, opts);
 }
 
 /* ------------------------------------------------------------------------
@@ -936,7 +1018,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 		err = file_list_add(&fl, lg__strdup(path));
 	if (!err)
 		err = scan_history(out, m, &fl.h, opts, NULL, 0, file_ignore,
-				   ignore_strip);
+				   ignore_strip, start);
 	lg_ignore_free(file_ignore);
 	for (i = 0; i < fl.owned.count; i++)
 		free(fl.owned.v[i]);

@@ -494,14 +494,12 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 	return err;
 }
 
-/* Records commit `commit`'s author and walks its tree. */
-static int visit_commit(collector *c, git_commit *commit)
+/* Appends commit `commit` (id and author) to the history's commits. */
+static int record_commit(lg_commit_info **out, collector *c, git_commit *commit)
 {
 	lg_history *h = c->h;
 	const git_signature *author = git_commit_author(commit);
 	lg_commit_info *ci;
-	git_tree *tree;
-	uint32_t index = (uint32_t)h->commit_count;
 	int err;
 
 	if ((err = grow((void **)&h->commits, &c->commit_alloc,
@@ -520,6 +518,20 @@ static int visit_commit(collector *c, git_commit *commit)
 		if (!ci->author_name || !ci->author_email)
 			return LG_ENOMEM;
 	}
+	*out = ci;
+	return 0;
+}
+
+/* Records commit `commit` and walks its tree. */
+static int visit_commit(collector *c, git_commit *commit)
+{
+	uint32_t index = (uint32_t)c->h->commit_count;
+	lg_commit_info *ci;
+	git_tree *tree;
+	int err;
+
+	if ((err = record_commit(&ci, c, commit)) != 0)
+		return err;
 	if (git_commit_tree(&tree, commit) != 0) {
 		warn(c, "cannot read the tree of commit %s: %s", ci->id, git_message());
 		return 0;
@@ -684,22 +696,43 @@ static int group_provenances(collector *c)
 	return 0;
 }
 
+/* Set-up and tear-down shared by the collectors. */
+static int collector_begin(collector *c, lg_history *out, lg_repo *repo,
+			   const lg_history_options *opts)
+{
+	memset(out, 0, sizeof(*out));
+	memset(c, 0, sizeof(*c));
+	c->repo = repo;
+	c->opts = opts;
+	c->h = out;
+	if (map_init(&c->blobs, 1024) != 0 || map_init(&c->seen_trees, 1024) != 0 ||
+	    map_init(&c->seen_pairs, 1024) != 0)
+		return LG_ENOMEM;
+	return 0;
+}
+
+static int collector_end(collector *c, int err)
+{
+	if (!err)
+		err = group_provenances(c);
+	free(c->blobs.slots);
+	free(c->seen_trees.slots);
+	free(c->seen_pairs.slots);
+	free(c->provs);
+	lg_buf__release(&c->path);
+	if (err)
+		lg_history__release(c->h);
+	return err;
+}
+
 int lg_history__collect(lg_history *out, lg_repo *repo,
 			const lg_history_options *opts)
 {
 	collector c;
-	int err;
+	int err = collector_begin(&c, out, repo, opts);
 
-	memset(out, 0, sizeof(*out));
-	memset(&c, 0, sizeof(c));
-	c.repo = repo;
-	c.opts = opts;
-	c.h = out;
-	if ((err = map_init(&c.blobs, 1024)) != 0 ||
-	    (err = map_init(&c.seen_trees, 1024)) != 0 ||
-	    (err = map_init(&c.seen_pairs, 1024)) != 0)
-		goto out;
-	err = walk_commits(&c);
+	if (!err)
+		err = walk_commits(&c);
 	if (!err && opts && opts->all_objects) {
 		odb_walk w = { &c, 0 };
 
@@ -707,26 +740,339 @@ int lg_history__collect(lg_history *out, lg_repo *repo,
 			warn(&c, "cannot list every object: %s", git_message());
 		err = w.err;
 	}
-	if (!err)
-		err = group_provenances(&c);
-out:
-	free(c.blobs.slots);
-	free(c.seen_trees.slots);
-	free(c.seen_pairs.slots);
-	free(c.provs);
-	lg_buf__release(&c.path);
-	if (err)
-		lg_history__release(out);
-	return err;
+	return collector_end(&c, err);
 }
 
 void lg_history__release(lg_history *h)
 {
+	size_t i;
+
 	if (!h)
 		return;
+	for (i = 0; h->blobs && i < h->blob_count; i++)
+		free((void *)h->blobs[i].added_lines);
 	free(h->blobs);
 	free(h->provs);
 	free(h->commits);
 	arena_free(h->arena);
 	memset(h, 0, sizeof(*h));
+}
+
+/* ------------------------------------------------------------------------
+ * Added lines: pushes, pre-push, --range, the index
+ * ---------------------------------------------------------------------- */
+
+int lg_repo__read_rev_file(char **out, size_t *len, lg_repo *repo,
+			   const char *rev, const char *path)
+{
+	lg_buf spec = LG_BUF_INIT;
+	git_object *obj = NULL;
+	int err = LG_ENOTFOUND;
+
+	if (lg_buf__printf(&spec, "%s:%s", rev, path) != 0)
+		return LG_ENOMEM;
+	if (git_revparse_single(&obj, repo->repo, spec.ptr) == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_BLOB) {
+		*len = (size_t)git_blob_rawsize((git_blob *)obj);
+		*out = lg__strndup(git_blob_rawcontent((git_blob *)obj), *len);
+		err = *out ? 0 : LG_ENOMEM;
+	}
+	git_object_free(obj);
+	lg_buf__release(&spec);
+	return err;
+}
+
+/* The added lines of one patch, in `*lines` (malloc'd, sorted). */
+static int added_lines_of(uint32_t **lines, uint32_t *count, git_patch *patch)
+{
+	size_t h, l, nh = git_patch_num_hunks(patch), alloc = 0;
+	uint32_t *v = NULL;
+	int err = 0;
+
+	*count = 0;
+	for (h = 0; h < nh && !err; h++) {
+		int nl = git_patch_num_lines_in_hunk(patch, h);
+
+		for (l = 0; nl > 0 && l < (size_t)nl && !err; l++) {
+			const git_diff_line *line;
+
+			if (git_patch_get_line_in_hunk(&line, patch, h, l) != 0 ||
+			    line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0)
+				continue;
+			if (!(err = grow((void **)&v, &alloc, *count + 1, sizeof(*v))))
+				v[(*count)++] = (uint32_t)line->new_lineno;
+		}
+	}
+	if (err) {
+		free(v);
+		return err;
+	}
+	*lines = v;
+	return 0;
+}
+
+/* A merge adds to a path only where it differs from every parent: lines
+ * that came from either side were scanned (or are history) already. */
+static int same_in_another_parent(git_commit *commit, const git_diff_delta *d)
+{
+	unsigned i, n = git_commit_parentcount(commit);
+	int same = 0;
+
+	for (i = 1; i < n && !same; i++) {
+		git_commit *parent;
+		git_tree *tree;
+		git_tree_entry *e;
+
+		if (git_commit_parent(&parent, commit, i) != 0)
+			continue;
+		if (git_commit_tree(&tree, parent) == 0) {
+			if (git_tree_entry_bypath(&e, tree, d->new_file.path) == 0) {
+				same = git_oid_equal(git_tree_entry_id(e), &d->new_file.id);
+				git_tree_entry_free(e);
+			}
+			git_tree_free(tree);
+		}
+		git_commit_free(parent);
+	}
+	return same;
+}
+
+/* Adds one item for the file of delta `i` with its added lines. */
+static int add_delta(collector *c, git_diff *diff, size_t i, uint32_t commit,
+		     git_commit *merge)
+{
+	const git_diff_delta *d = git_diff_get_delta(diff, i);
+	git_patch *patch = NULL;
+	uint32_t *lines = NULL, count = 0, index;
+	lg_history *h = c->h;
+	int err;
+
+	if (d->status == GIT_DELTA_DELETED || d->new_file.mode == GIT_FILEMODE_COMMIT ||
+	    d->new_file.mode == GIT_FILEMODE_TREE || git_oid_is_zero(&d->new_file.id))
+		return 0;
+	if (merge && same_in_another_parent(merge, d))
+		return 0;
+	if (git_patch_from_diff(&patch, diff, i) != 0) {
+		warn(c, "cannot diff '%s': %s", d->new_file.path, git_message());
+		return 0;
+	}
+	err = added_lines_of(&lines, &count, patch);
+	git_patch_free(patch);
+	if (err || count == 0) {
+		free(lines);
+		return err;
+	}
+	/* Each (commit, file) is an item of its own: the same blob added in
+	 * two commits carries different new lines. */
+	index = (uint32_t)h->blob_count;
+	if ((err = grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
+			sizeof(*h->blobs))) != 0 ||
+	    (err = grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
+			sizeof(*c->provs))) != 0) {
+		free(lines);
+		return err;
+	}
+	memset(&h->blobs[index], 0, sizeof(h->blobs[0]));
+	memcpy(h->blobs[index].id, d->new_file.id.id, 20);
+	h->blobs[index].pack_order = index;
+	h->blobs[index].added_lines = lines;
+	h->blobs[index].added_count = count;
+	h->blob_count++;
+	c->provs[c->prov_count].blob = index;
+	c->provs[c->prov_count].commit = commit;
+	c->provs[c->prov_count].path = arena_strndup(&h->arena, d->new_file.path,
+						     strlen(d->new_file.path));
+	if (!c->provs[c->prov_count].path)
+		return LG_ENOMEM;
+	c->prov_count++;
+	return 0;
+}
+
+static void diff_options_init(git_diff_options *o)
+{
+	git_diff_options_init(o, GIT_DIFF_OPTIONS_VERSION);
+	/* Secrets hide in files git would call binary too; line numbers
+	 * still come out of a text diff. */
+	o->flags |= GIT_DIFF_FORCE_TEXT;
+	o->context_lines = 0;
+}
+
+/* Adds every changed file of `diff` (renames found first, so a file that
+ * only moved adds no line). */
+static int add_diff(collector *c, git_diff *diff, uint32_t commit, git_commit *merge)
+{
+	git_diff_find_options fo;
+	size_t i, n;
+	int err = 0;
+
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+	if (git_diff_find_similar(diff, &fo) != 0)
+		warn(c, "cannot detect renames: %s", git_message());
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !err; i++)
+		err = add_delta(c, diff, i, commit, merge);
+	return err;
+}
+
+/* Records commit `commit` and the lines it adds to its first parent. */
+static int visit_added_commit(collector *c, git_commit *commit)
+{
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_commit *parent = NULL;
+	git_diff *diff = NULL;
+	git_diff_options o;
+	lg_commit_info *ci;
+	uint32_t index = (uint32_t)c->h->commit_count;
+	int err;
+
+	if ((err = record_commit(&ci, c, commit)) != 0)
+		return err;
+	diff_options_init(&o);
+	if (git_commit_tree(&tree, commit) != 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) != 0 ||
+	      git_commit_tree(&parent_tree, parent) != 0)) ||
+	    git_diff_tree_to_tree(&diff, c->repo->repo, parent_tree, tree, &o) != 0) {
+		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, git_message());
+	} else {
+		err = add_diff(c, diff, index,
+			       git_commit_parentcount(commit) > 1 ? commit : NULL);
+	}
+	git_diff_free(diff);
+	git_tree_free(parent_tree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	return err;
+}
+
+/* Peels `rev` to a commit id; 0, or LG_ENOTFOUND when it names no commit. */
+static int rev_commit(git_oid *out, lg_repo *repo, const char *rev)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int err = LG_ENOTFOUND;
+
+	if (git_revparse_single(&obj, repo->repo, rev) == 0 &&
+	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(out, git_object_id(commit));
+		err = 0;
+	}
+	git_object_free(commit);
+	git_object_free(obj);
+	return err;
+}
+
+/* Hides every ref whose name matches `glob` ("*": all of them). */
+static void hide_refs(collector *c, git_revwalk *walk, const char *glob)
+{
+	git_reference_iterator *it;
+	git_reference *ref;
+	git_oid id;
+
+	if (git_reference_iterator_glob_new(&it, c->repo->repo,
+					    strcmp(glob, "*") == 0 ? "refs/*" : glob) != 0)
+		return;
+	while (git_reference_next(&ref, it) == 0) {
+		if (rev_commit(&id, c->repo, git_reference_name(ref)) == 0)
+			git_revwalk_hide(walk, &id);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+}
+
+/* Sets up the walk over `range`. A revision that names nothing is an
+ * error for an include (we would scan less than asked) and ignored for an
+ * exclude (we scan more). */
+static int push_range(collector *c, git_revwalk *walk, const lg_commit_range *r)
+{
+	git_oid id;
+	size_t i;
+
+	for (i = 0; i < r->include_count; i++) {
+		if (strstr(r->include[i], "..")) {
+			if (git_revwalk_push_range(walk, r->include[i]) != 0)
+				return lg_error_set(LG_EINVALID, "invalid range '%s': %s",
+						    r->include[i], git_message());
+		} else if (rev_commit(&id, c->repo, r->include[i]) == 0) {
+			git_revwalk_push(walk, &id);
+		} else {
+			git_object *obj = NULL;
+			int exists = git_revparse_single(&obj, c->repo->repo, r->include[i]) == 0;
+
+			git_object_free(obj);
+			/* A pushed tag of a tree or blob has no lines added by a
+			 * commit; anything else unknown is an error. */
+			if (!exists)
+				return lg_error_set(LG_EINVALID, "unknown revision '%s'",
+						    r->include[i]);
+		}
+	}
+	for (i = 0; i < r->exclude_count; i++)
+		if (rev_commit(&id, c->repo, r->exclude[i]) == 0)
+			git_revwalk_hide(walk, &id);
+	for (i = 0; i < r->exclude_glob_count; i++)
+		hide_refs(c, walk, r->exclude_globs[i]);
+	return 0;
+}
+
+int lg_history__collect_added(lg_history *out, lg_repo *repo,
+			      const lg_commit_range *range,
+			      const lg_history_options *opts)
+{
+	collector c;
+	git_revwalk *walk;
+	git_oid oid;
+	int rc, err;
+
+	if ((err = collector_begin(&c, out, repo, opts)) != 0)
+		return collector_end(&c, err);
+	if (git_revwalk_new(&walk, repo->repo) != 0)
+		return collector_end(&c, lg_error_set(LG_EREPO, "cannot walk the history: %s",
+						      git_message()));
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	err = push_range(&c, walk, range);
+	while (!err && (rc = git_revwalk_next(&oid, walk)) != GIT_ITEROVER) {
+		git_commit *commit;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		if (rc != 0 || git_commit_lookup(&commit, repo->repo, &oid) != 0) {
+			/* Fail closed: a commit we cannot read may carry
+			 * anything. */
+			err = lg_error_set(LG_EREPO, "cannot read commit %s: %s", hex,
+					   git_message());
+			break;
+		}
+		err = visit_added_commit(&c, commit);
+		git_commit_free(commit);
+	}
+	git_revwalk_free(walk);
+	return collector_end(&c, err);
+}
+
+int lg_history__collect_staged(lg_history *out, lg_repo *repo,
+			       const lg_history_options *opts)
+{
+	collector c;
+	git_object *head = NULL;
+	git_index *index = NULL;
+	git_diff *diff = NULL;
+	git_diff_options o;
+	int err = 0;
+
+	if ((err = collector_begin(&c, out, repo, opts)) != 0)
+		return collector_end(&c, err);
+	diff_options_init(&o);
+	/* Before the first commit there is no HEAD: everything staged is new. */
+	if (git_revparse_single(&head, repo->repo, "HEAD^{tree}") != 0)
+		head = NULL;
+	if (git_repository_index(&index, repo->repo) != 0 ||
+	    git_diff_tree_to_index(&diff, repo->repo, (git_tree *)head, index, &o) != 0)
+		err = lg_error_set(LG_EREPO, "cannot diff the index: %s", git_message());
+	else
+		err = add_diff(&c, diff, UINT32_MAX, NULL);
+	git_diff_free(diff);
+	git_index_free(index);
+	git_object_free(head);
+	return collector_end(&c, err);
 }

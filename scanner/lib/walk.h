@@ -58,6 +58,10 @@ typedef struct {
 	uint32_t first_prov; /* index into lg_history.provs */
 	uint32_t prov_count; /* one per distinct path, oldest first; 0 for blobs
 				that no ref reaches (all_objects) */
+	/* Outside a full-history scan: only these 1-based lines (sorted) are
+	 * new, and only findings on them count. NULL: every line. */
+	const uint32_t *added_lines;
+	uint32_t added_count;
 } lg_blob_entry;
 
 typedef struct {
@@ -86,5 +90,26 @@ typedef struct {
 int lg_history__collect(lg_history *out, lg_repo *repo,
 			const lg_history_options *opts);
 void lg_history__release(lg_history *h);
+
+/*
+ * Collects the lines added by the commits of `range` (reachable from its
+ * includes and from none of its excludes), each commit diffed against its
+ * parent (new files whole; a merge only where it differs from every
+ * parent; renames followed, so a moved file adds nothing). One item per
+ * (commit, changed file), with its added lines.
+ */
+int lg_history__collect_added(lg_history *out, lg_repo *repo,
+			      const lg_commit_range *range,
+			      const lg_history_options *opts);
+
+/* Collects the lines the index adds to HEAD (to an empty tree before the
+ * first commit). Items carry no commit. */
+int lg_history__collect_staged(lg_history *out, lg_repo *repo,
+			       const lg_history_options *opts);
+
+/* Reads `path` from the tree of the commit `rev` (for the ignore file of
+ * pushed content). LG_ENOTFOUND when absent. */
+int lg_repo__read_rev_file(char **out, size_t *len, lg_repo *repo,
+			   const char *rev, const char *path);
 
 #endif
