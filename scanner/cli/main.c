@@ -26,6 +26,8 @@ static const command commands[] = {
 	{ "scan", cmd_scan, "scan a repository's whole history (or files with --no-git)" },
 	{ "rules", cmd_rules, "check or list the rules" },
 	{ "hook", cmd_hook, "run as a git hook: pre-receive, pre-push, pre-commit" },
+	{ "install", cmd_install, "write leakgate's hooks into a repository" },
+	{ "uninstall", cmd_uninstall, "remove the hooks leakgate wrote" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };

@@ -382,6 +382,10 @@ int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
 int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
 		   const lg_scan_options *opts);
 
+/* The directory git runs the repository's hooks from (core.hooksPath
+ * honoured); *out is malloc'd. *bare tells a bare repository. */
+int lg_repository_hooks_dir(char **out, int *bare, const char *path);
+
 /* Scans a plain file, a directory (recursively; `.git` skipped) or "-" for
  * standard input, without git. */
 int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
