@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The developer-side hooks: pre-commit and pre-push installed with
+# `leakgate install`, driven by real `git commit` and `git push`; install and
+# uninstall keep a foreign hook intact; scan --staged and --range.
+set -euo pipefail
+LEAKGATE=${LEAKGATE:?path to the leakgate binary}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+git config --global user.name "Dee Developer"
+git config --global user.email dee@example.org
+git config --global init.defaultBranch main
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+hex32() { head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+token_line() { printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex32)"; }
+run() {
+	set +e
+	out=$("$@" 2>&1)
+	rc=$?
+	set -e
+}
+
+git init -q --bare "$work/remote.git"
+git init -q "$work/dev"
+cd "$work/dev"
+
+# --- install keeps a foreign hook: refuses without --chain, chains with it
+printf '#!/bin/sh\necho foreign-pre-commit-ran >&2\n' > .git/hooks/pre-commit
+chmod +x .git/hooks/pre-commit
+run "$LEAKGATE" install
+[ "$rc" -eq 3 ] || fail "install over a foreign hook did not refuse (rc $rc)"
+grep -q "is not leakgate's" <<<"$out" || fail "refusal does not explain: $out"
+[ ! -e .git/hooks/pre-push ] || fail "a refused install still wrote pre-push"
+run "$LEAKGATE" install --chain
+[ "$rc" -eq 0 ] || fail "install --chain failed: $out"
+[ -x .git/hooks/pre-commit.leakgate-chained ] || fail "foreign hook was not kept"
+
+# --- pre-commit blocks the very first commit when it adds a secret
+printf 'A=1\n' > app.env && token_line >> app.env && git add app.env
+run git commit -qm "first"
+[ "$rc" -ne 0 ] || fail "first commit with a secret went through"
+grep -q "foreign-pre-commit-ran" <<<"$out" || fail "chained hook did not run"
+grep -q "leakgate: commit rejected: 1 secret in the staged changes" <<<"$out" || fail "no pre-commit message: $out"
+grep -q "app.env:2" <<<"$out" || fail "pre-commit message lacks path:line: $out"
+git rev-parse -q --verify HEAD >/dev/null && fail "a commit was made"
+
+# --- scan --staged shows the same
+run "$LEAKGATE" scan --staged --format json
+[ "$rc" -eq 1 ] || fail "scan --staged rc $rc"
+[ "$(jq -r '.findings[0].path + ":" + (.findings[0].line|tostring)' <<<"$out" 2>/dev/null | head -1)" = "app.env:2" ] ||
+	fail "scan --staged finding: $out"
+
+# --- a clean commit goes through
+printf 'A=1\n' > app.env && git add app.env
+run git commit -qm "first"
+[ "$rc" -eq 0 ] || fail "clean commit blocked: $out"
+
+# --- pre-push blocks a push whose commits add a secret
+git remote add origin "file://$work/remote.git"
+run git push -q origin main
+[ "$rc" -eq 0 ] || fail "clean push blocked: $out"
+token_line > second.env && git add second.env
+git commit -q --no-verify -m "secret, committed past the hook"
+bad=$(git rev-parse HEAD)
+run git push -q origin main
+[ "$rc" -ne 0 ] || fail "pre-push let a secret through"
+grep -q "commit ${bad:0:12}  second.env:1" <<<"$out" || fail "pre-push message: $out"
+[ "$(git -C "$work/remote.git" rev-parse main)" != "$bad" ] || fail "remote moved"
+
+# --- scan --range shows the same commits
+run "$LEAKGATE" scan --range origin/main..main --format jsonl
+[ "$rc" -eq 1 ] || fail "scan --range rc $rc"
+[ "$(jq -r .commit <<<"$out" 2>/dev/null)" = "$bad" ] || fail "scan --range commit: $out"
+
+# --- a new branch: only commits the remote has not seen are scanned
+git reset -q --hard origin/main
+git checkout -qb topic
+echo t > t && git add t && git commit -qm t
+run git push -q origin topic
+[ "$rc" -eq 0 ] || fail "clean new branch blocked (old history rescanned?): $out"
+
+# --- uninstall removes only leakgate's hooks and restores the foreign one
+run "$LEAKGATE" uninstall
+[ "$rc" -eq 0 ] || fail "uninstall failed: $out"
+[ ! -e .git/hooks/pre-push ] || fail "pre-push not removed"
+grep -q "foreign-pre-commit-ran" .git/hooks/pre-commit || fail "foreign hook not restored"
+[ ! -e .git/hooks/pre-commit.leakgate-chained ] || fail "chained copy left behind"
+
+# --- core.hooksPath is honoured
+git config core.hooksPath .githooks
+run "$LEAKGATE" install --pre-commit
+[ "$rc" -eq 0 ] || fail "install with core.hooksPath failed: $out"
+[ -x .githooks/pre-commit ] || fail "hook not written to core.hooksPath"
+token_line > third.env && git add third.env
+run git commit -qm third
+[ "$rc" -ne 0 ] || fail "hook in core.hooksPath did not run"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failed" >&2
+	exit 1
+fi
+echo "developer hooks: all checks passed"
