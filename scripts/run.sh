@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian 12 packages leakgate builds and tests with.
-PACKAGES=(build-essential cmake pkg-config git jq
+PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
           libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev)
 
 # Installs whichever packages are missing; nothing when all are there.

@@ -30,7 +30,7 @@ static void scan_usage(FILE *f)
 		"or a bare repository; default '.'), or with --no-git a directory, a file\n"
 		"or '-' for standard input.\n"
 		"\n"
-		"  --format FORMAT        text (default), json or jsonl\n"
+		"  --format FORMAT        text (default), json, jsonl or sarif\n"
 		"  -o, --output FILE      write the report to FILE (atomically, mode 0600)\n"
 		"  --show-secrets         print secrets in full (default: redacted)\n"
 		"  --no-git               scan plain files, not a repository's history\n"
@@ -82,6 +82,8 @@ static int parse_format(lg_format *out, const char *s)
 		*out = LG_FORMAT_JSON;
 	else if (strcmp(s, "jsonl") == 0)
 		*out = LG_FORMAT_JSONL;
+	else if (strcmp(s, "sarif") == 0)
+		*out = LG_FORMAT_SARIF;
 	else
 		return -1;
 	return 0;
@@ -126,7 +128,7 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 		switch (c) {
 		case OPT_FORMAT:
 			if (parse_format(&a->report.format, optarg) != 0) {
-				cli_error("unknown format '%s' (text, json, jsonl)", optarg);
+				cli_error("unknown format '%s' (text, json, jsonl, sarif)", optarg);
 				return -1;
 			}
 			a->format_given = 1;

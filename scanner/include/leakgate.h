@@ -399,6 +399,7 @@ typedef enum {
 	LG_FORMAT_TEXT = 0,
 	LG_FORMAT_JSON,
 	LG_FORMAT_JSONL,
+	LG_FORMAT_SARIF,  /* SARIF 2.1.0 */
 	/* What a hook prints on stderr when it refuses a push or a commit:
 	 * one short block a finding, then what to do. */
 	LG_FORMAT_PUSH_REJECTION,

@@ -170,6 +170,9 @@ int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o)
 	case LG_FORMAT_JSONL:
 		err = lg_report__jsonl(f, r, o);
 		break;
+	case LG_FORMAT_SARIF:
+		err = lg_report__sarif(f, r, o);
+		break;
 	case LG_FORMAT_PUSH_REJECTION:
 	case LG_FORMAT_COMMIT_REJECTION:
 		err = lg_report__hook(f, r, o);

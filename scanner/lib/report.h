@@ -14,6 +14,7 @@ int lg_report__text(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__jsonl(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o);
+int lg_report__sarif(FILE *f, const lg_report *r, const lg_report_options *o);
 
 /* Appends s[0, len) with every byte that could steer a terminal (C0 and
  * C1 controls, DEL, invalid UTF-8) written as \xNN. */
