@@ -41,6 +41,7 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int exit_code_for(int err);
 
 int cmd_scan(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_install(int argc, char **argv);

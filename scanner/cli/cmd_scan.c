@@ -18,17 +18,30 @@ typedef struct {
 	int staged;
 	const char *range;
 	int quiet;
-	int format_given;
+	int progress;       /* 1 forced on, 0 on a terminal only */
+	int write_baseline; /* `leakgate baseline FILE`: write, exit 0 */
+	const char *baseline;
+	const char *repos_from;
+	unsigned shard_index, shard_count; /* count 0: no sharding */
+	/* The repositories (or paths) to scan; `owned` frees the ones read
+	 * from --repos-from. */
+	const char **paths;
+	size_t path_count;
+	char **owned;
+	size_t owned_count;
+	const char *current; /* the repository being scanned, for messages */
 } scan_args;
 
 static void scan_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: leakgate scan [options] [PATH]\n"
+		"usage: leakgate scan [options] [PATH...]\n"
+		"       leakgate baseline FILE [options] [PATH...]\n"
 		"\n"
-		"Scans every blob of the repository's history once (PATH: a working copy\n"
+		"Scans every blob of each repository's history once (PATH: a working copy\n"
 		"or a bare repository; default '.'), or with --no-git a directory, a file\n"
-		"or '-' for standard input.\n"
+		"or '-' for standard input. `baseline` writes the JSON report to FILE, for\n"
+		"--baseline, and exits 0.\n"
 		"\n"
 		"  --format FORMAT        text (default), json, jsonl or sarif\n"
 		"  -o, --output FILE      write the report to FILE (atomically, mode 0600)\n"
@@ -42,6 +55,11 @@ static void scan_usage(FILE *f)
 		"  --no-ignore            do not read .leakgateignore\n"
 		"  --min-confidence LEVEL low, medium (default) or high\n"
 		"  --threads N            worker threads (default: the number of cores)\n"
+		"  --baseline FILE        report only findings not in FILE (an earlier JSON\n"
+		"                         report, or fingerprints one a line)\n"
+		"  --repos-from FILE      also scan each repository listed in FILE, one a line\n"
+		"  --shard I/N            scan only share I (0 to N-1) of the repositories\n"
+		"  --progress             show progress on stderr even when not a terminal\n"
 		"  -q, --quiet            print nothing but the findings\n"
 		"\n"
 		"exit codes: 0 clean, 1 findings, 2 usage or rule error, 3 repository or I/O error\n");
@@ -74,6 +92,22 @@ static int parse_size(uint64_t *out, const char *s)
 	return 0;
 }
 
+static int parse_shard(scan_args *a, const char *s)
+{
+	char *end;
+	unsigned long i = strtoul(s, &end, 10), n;
+
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	n = strtoul(s, &end, 10);
+	if (end == s || *end || n == 0 || n > 1000000 || i >= n)
+		return -1;
+	a->shard_index = (unsigned)i;
+	a->shard_count = (unsigned)n;
+	return 0;
+}
+
 static int parse_format(lg_format *out, const char *s)
 {
 	if (strcmp(s, "text") == 0)
@@ -92,7 +126,8 @@ static int parse_format(lg_format *out, const char *s)
 enum {
 	OPT_FORMAT = 256, OPT_SHOW_SECRETS, OPT_NO_GIT, OPT_ALL_OBJECTS,
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
-	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_HELP
+	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_BASELINE, OPT_REPOS_FROM, OPT_SHARD,
+	OPT_PROGRESS, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -107,21 +142,95 @@ static const struct option scan_options[] = {
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "staged", no_argument, NULL, OPT_STAGED },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "repos-from", required_argument, NULL, OPT_REPOS_FROM },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
+static int push_path(scan_args *a, const char *path)
+{
+	const char **p = realloc(a->paths, (a->path_count + 1) * sizeof(*p));
+
+	if (!p)
+		return -1;
+	a->paths = p;
+	a->paths[a->path_count++] = path;
+	return 0;
+}
+
+/* Adds each line of --repos-from FILE (blank lines and '#' comments
+ * skipped) to the paths. */
+static int read_repos_from(scan_args *a)
+{
+	FILE *f = strcmp(a->repos_from, "-") == 0 ? stdin : fopen(a->repos_from, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err = 0;
+
+	if (!f) {
+		cli_error("cannot read '%s'", a->repos_from);
+		return -1;
+	}
+	while (!err && (n = getline(&line, &cap, f)) >= 0) {
+		char **owned;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		owned = realloc(a->owned, (a->owned_count + 1) * sizeof(*owned));
+		if (!owned || !(owned[a->owned_count] = strdup(line))) {
+			a->owned = owned ? owned : a->owned;
+			err = -1;
+			break;
+		}
+		a->owned = owned;
+		err = push_path(a, a->owned[a->owned_count++]);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
+/* FNV-1a: which shard a repository belongs to depends on its path alone,
+ * not on where it sits in the list, so shards stay stable as lists grow. */
+static unsigned shard_of(const char *path, unsigned count)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 0x100000001b3ull;
+	return (unsigned)(h % count);
+}
+
+/* Keeps only this shard's paths. */
+static void apply_shard(scan_args *a)
+{
+	size_t i, kept = 0;
+
+	if (!a->shard_count)
+		return;
+	for (i = 0; i < a->path_count; i++)
+		if (shard_of(a->paths[i], a->shard_count) == a->shard_index)
+			a->paths[kept++] = a->paths[i];
+	a->path_count = kept;
+}
+
 /* Parses the command line into `a`. Returns -1 after printing a usage
- * error, 1 when help was printed, 0 to go on; *path gets the PATH. */
-static int parse_scan_args(scan_args *a, const char **path, int argc, char **argv)
+ * error, 1 when help was printed, 0 to go on. */
+static int parse_scan_args(scan_args *a, int argc, char **argv)
 {
 	int c;
 	char *end;
 	long n;
 
-	*path = ".";
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:q", scan_options, NULL)) != -1) {
@@ -131,7 +240,6 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 				cli_error("unknown format '%s' (text, json, jsonl, sarif)", optarg);
 				return -1;
 			}
-			a->format_given = 1;
 			break;
 		case 'o': a->output = optarg; break;
 		case OPT_SHOW_SECRETS: a->report.show_secrets = 1; break;
@@ -163,6 +271,15 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 			a->scan.threads = (unsigned)n;
 			break;
 		case OPT_STAGED: a->staged = 1; break;
+		case OPT_BASELINE: a->baseline = optarg; break;
+		case OPT_REPOS_FROM: a->repos_from = optarg; break;
+		case OPT_PROGRESS: a->progress = 1; break;
+		case OPT_SHARD:
+			if (parse_shard(a, optarg) != 0) {
+				cli_error("--shard takes I/N with 0 <= I < N, not '%s'", optarg);
+				return -1;
+			}
+			break;
 		case OPT_RANGE: a->range = optarg; break;
 		case 'q': a->quiet = 1; break;
 		case OPT_HELP:
@@ -174,12 +291,9 @@ static int parse_scan_args(scan_args *a, const char **path, int argc, char **arg
 			return -1;
 		}
 	}
-	if (optind < argc)
-		*path = argv[optind++];
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
+	for (; optind < argc; optind++)
+		if (push_path(a, argv[optind]) != 0)
+			return -1;
 	if (a->no_git + a->staged + (a->range != NULL) > 1) {
 		cli_error("--no-git, --staged and --range choose what to scan: give one");
 		return -1;
@@ -191,8 +305,45 @@ static void print_warning(const char *message, void *payload)
 {
 	const scan_args *a = payload;
 
-	if (!a->quiet)
+	if (a->quiet)
+		return;
+	if (a->path_count > 1)
+		cli_warning("%s: %s", a->current, message);
+	else
 		cli_warning("%s", message);
+}
+
+/* One updating line on stderr: blobs, speed, elapsed, time left. */
+static void print_progress(const lg_progress *p, void *payload)
+{
+	(void)payload;
+	double mbps = p->elapsed > 0 ? (double)p->bytes_done / 1e6 / p->elapsed : 0;
+	double left = p->blobs_done && p->blobs_total > p->blobs_done ?
+		p->elapsed * (double)(p->blobs_total - p->blobs_done) / (double)p->blobs_done : 0;
+
+	fprintf(stderr, "\r\033[Kleakgate: %llu/%llu blobs, %.1f MB/s, %.0f s elapsed",
+		(unsigned long long)p->blobs_done, (unsigned long long)p->blobs_total, mbps,
+		p->elapsed);
+	if (!p->finished && p->blobs_done)
+		fprintf(stderr, ", ~%.0f s left", left);
+	if (p->finished)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+/* A repository's line in a run over several: what it found, or its error. */
+static void print_repo_line(const char *path, const lg_report *r, int err)
+{
+	const lg_summary *s = &r->summary;
+
+	if (err) {
+		fprintf(stderr, "leakgate: %s: error: %s\n", path, lg_error_last());
+		return;
+	}
+	fprintf(stderr, "leakgate: %s: %llu finding%s, %llu blobs (%.1f MB), %llu commits, %.2f s\n",
+		path, (unsigned long long)s->findings, s->findings == 1 ? "" : "s",
+		(unsigned long long)s->blobs_scanned, (double)s->bytes_scanned / 1e6,
+		(unsigned long long)s->commits, s->seconds);
 }
 
 /* The summary line for formats whose stdout carries only findings. */
@@ -200,10 +351,19 @@ static void print_summary_line(const lg_report *r)
 {
 	const lg_summary *s = &r->summary;
 
-	fprintf(stderr, "leakgate: %llu finding%s in %llu blobs (%.1f MB) from %llu commits in %.2f s\n",
+	fprintf(stderr, "leakgate: %llu finding%s in %llu blobs (%.1f MB) from %llu commits in %.2f s (%.1f MB/s, %.0f blobs/s)",
 		(unsigned long long)s->findings, s->findings == 1 ? "" : "s",
 		(unsigned long long)s->blobs_scanned, (double)s->bytes_scanned / 1e6,
-		(unsigned long long)s->commits, s->seconds);
+		(unsigned long long)s->commits, s->seconds,
+		s->seconds > 0 ? (double)s->bytes_scanned / 1e6 / s->seconds : 0,
+		s->seconds > 0 ? (double)s->blobs_scanned / s->seconds : 0);
+	if (s->baselined)
+		fprintf(stderr, "; %llu in the baseline", (unsigned long long)s->baselined);
+	if (s->ignored)
+		fprintf(stderr, "; %llu ignored", (unsigned long long)s->ignored);
+	if (s->blobs_skipped)
+		fprintf(stderr, "; %llu blobs skipped", (unsigned long long)s->blobs_skipped);
+	fputc('\n', stderr);
 }
 
 /* Runs the kind of scan the options chose. */
@@ -224,52 +384,167 @@ static int run_scan(lg_report *report, const lg_matcher *m, const char *path,
 	return lg_scan_added(report, m, path, &range, &a->scan);
 }
 
-int cmd_scan(int argc, char **argv)
+static int not_in_baseline(const lg_finding *f, void *payload)
 {
-	scan_args a;
-	lg_scan_options sdefaults = LG_SCAN_OPTIONS_INIT;
-	lg_report_options rdefaults = LG_REPORT_OPTIONS_INIT;
+	return !lg_baseline_contains(payload, f->fingerprint);
+}
+
+/* Scans every path into `all`; returns the worst exit code so far. A
+ * repository that fails is reported and the others still run. */
+static int scan_all(lg_report *all, const lg_matcher *m, scan_args *a)
+{
+	int code = EXIT_CLEAN, err;
+	size_t i;
+
+	for (i = 0; i < a->path_count; i++) {
+		lg_report one;
+
+		a->current = a->paths[i];
+		err = run_scan(&one, m, a->paths[i], a);
+		if (err) {
+			if (a->path_count > 1)
+				print_repo_line(a->paths[i], &one, err);
+			else
+				cli_error("%s", lg_error_last());
+			code = exit_code_for(err) > code ? exit_code_for(err) : code;
+		} else if (a->path_count > 1 && !a->quiet) {
+			print_repo_line(a->paths[i], &one, 0);
+		}
+		if (lg_report_merge(all, &one) != 0) {
+			lg_report_free(&one);
+			cli_error("%s", lg_error_last());
+			return EXIT_REPO;
+		}
+	}
+	return code;
+}
+
+/* Drops the findings a baseline holds, counting them. */
+static int apply_baseline(lg_report *r, const char *path)
+{
+	lg_baseline *b;
+	size_t before = r->count;
+
+	if (lg_baseline_load(&b, path) != 0) {
+		cli_error("%s", lg_error_last());
+		return -1;
+	}
+	lg_report_filter(r, not_in_baseline, b);
+	r->summary.baselined += before - r->count;
+	lg_baseline_free(b);
+	return 0;
+}
+
+static int write_report(const lg_report *r, const scan_args *a)
+{
+	int err = a->output ? lg_report_write_file(a->output, r, &a->report)
+			    : lg_report_write(stdout, r, &a->report);
+
+	if (err)
+		cli_error("%s", lg_error_last());
+	return err;
+}
+
+static void scan_args_release(scan_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->owned_count; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->paths);
+	rule_paths_release(&a->rules);
+}
+
+/* Fills the defaults and hooks that parsing does not set. */
+static void finish_args(scan_args *a)
+{
+	int tty_err = isatty(STDERR_FILENO) && !getenv("CI");
+
+	a->scan.on_warning = print_warning;
+	a->scan.payload = a;
+	if (!a->quiet && (a->progress || tty_err))
+		a->scan.on_progress = print_progress;
+	a->report.color = !a->output && a->report.format == LG_FORMAT_TEXT &&
+		isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (a->write_baseline)
+		a->report.format = LG_FORMAT_JSON;
+}
+
+static int run_scan_command(scan_args *a)
+{
 	lg_ruleset *rules = NULL;
 	lg_matcher *matcher = NULL;
 	lg_report report;
-	const char *path;
-	int code, err;
+	int code, worst;
 
-	memset(&a, 0, sizeof(a));
-	a.scan = sdefaults;
-	a.report = rdefaults;
-	if ((code = parse_scan_args(&a, &path, argc, argv)) != 0) {
-		rule_paths_release(&a.rules);
-		return code > 0 ? EXIT_CLEAN : EXIT_USAGE;
-	}
-	a.scan.on_warning = print_warning;
-	a.scan.payload = &a;
-	a.report.color = !a.output && a.report.format == LG_FORMAT_TEXT &&
-		isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-
-	if ((code = load_matcher(&rules, &matcher, &a.rules)) != EXIT_CLEAN) {
-		rule_paths_release(&a.rules);
+	if (a->repos_from && read_repos_from(a) != 0)
+		return EXIT_USAGE;
+	if (a->path_count == 0 && !a->repos_from && push_path(a, ".") != 0)
+		return EXIT_REPO;
+	apply_shard(a);
+	finish_args(a);
+	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN)
 		return code;
-	}
-	err = run_scan(&report, matcher, path, &a);
-	if (err) {
-		cli_error("%s", lg_error_last());
-		code = exit_code_for(err);
-	} else {
-		err = a.output ? lg_report_write_file(a.output, &report, &a.report)
-			       : lg_report_write(stdout, &report, &a.report);
-		if (err) {
-			cli_error("%s", lg_error_last());
-			code = EXIT_REPO;
-		} else {
-			if (!a.quiet && (a.output || a.report.format != LG_FORMAT_TEXT))
-				print_summary_line(&report);
-			code = report.count ? EXIT_FINDINGS : EXIT_CLEAN;
-		}
+	memset(&report, 0, sizeof(report));
+	worst = scan_all(&report, matcher, a);
+	if (a->baseline && apply_baseline(&report, a->baseline) != 0)
+		worst = EXIT_USAGE;
+	/* A lone repository that failed has no report to write; in a run over
+	 * several, the others' findings are still reported. */
+	if (worst != EXIT_USAGE && (a->path_count > 1 || worst == EXIT_CLEAN)) {
+		if (write_report(&report, a) != 0)
+			worst = EXIT_REPO;
+		else if (!a->quiet && (a->output || a->report.format != LG_FORMAT_TEXT))
+			print_summary_line(&report);
+		if (report.count && !a->write_baseline && worst == EXIT_CLEAN)
+			worst = EXIT_FINDINGS;
 	}
 	lg_report_free(&report);
 	lg_matcher_free(matcher);
 	lg_ruleset_free(rules);
-	rule_paths_release(&a.rules);
+	return worst;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	lg_scan_options sdefaults = LG_SCAN_OPTIONS_INIT;
+	lg_report_options rdefaults = LG_REPORT_OPTIONS_INIT;
+	scan_args a;
+	int code;
+
+	memset(&a, 0, sizeof(a));
+	a.scan = sdefaults;
+	a.report = rdefaults;
+	if ((code = parse_scan_args(&a, argc, argv)) == 0)
+		code = run_scan_command(&a);
+	else
+		code = code > 0 ? EXIT_CLEAN : EXIT_USAGE;
+	scan_args_release(&a);
+	return code;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	lg_scan_options sdefaults = LG_SCAN_OPTIONS_INIT;
+	lg_report_options rdefaults = LG_REPORT_OPTIONS_INIT;
+	scan_args a;
+	int code;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		cli_error("usage: leakgate baseline FILE [scan options] [PATH...]");
+		return EXIT_USAGE;
+	}
+	memset(&a, 0, sizeof(a));
+	a.scan = sdefaults;
+	a.report = rdefaults;
+	a.write_baseline = 1;
+	if ((code = parse_scan_args(&a, argc - 1, argv + 1)) == 0) {
+		a.output = argv[1];
+		code = run_scan_command(&a);
+	} else {
+		code = code > 0 ? EXIT_CLEAN : EXIT_USAGE;
+	}
+	scan_args_release(&a);
 	return code;
 }

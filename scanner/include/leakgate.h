@@ -265,6 +265,20 @@ int lg_ignore_path(const lg_ignore *ig, const char *path);
 int lg_ignore_fingerprint(const lg_ignore *ig, const char *fingerprint);
 
 /* ------------------------------------------------------------------------
+ * Baselines (baseline.c): findings already known
+ * ---------------------------------------------------------------------- */
+
+typedef struct lg_baseline lg_baseline;
+
+/* Loads an earlier JSON report (its findings' fingerprints), a JSON array
+ * of fingerprints, or a text list of fingerprints (one a line, '#'
+ * comments). LG_EINVALID naming the file on anything else. */
+int lg_baseline_load(lg_baseline **out, const char *path);
+void lg_baseline_free(lg_baseline *b);
+int lg_baseline_contains(const lg_baseline *b, const char *fingerprint);
+size_t lg_baseline_count(const lg_baseline *b);
+
+/* ------------------------------------------------------------------------
  * Findings and the scan (scan.c, walk.c)
  * ---------------------------------------------------------------------- */
 
@@ -309,6 +323,7 @@ typedef struct {
 	size_t skipped_count;
 	uint64_t findings;
 	uint64_t ignored;     /* suppressed by the ignore file */
+	uint64_t baselined;   /* suppressed because the baseline holds them */
 	double seconds;
 	int shallow;          /* the repository is a shallow clone */
 } lg_summary;
@@ -323,10 +338,21 @@ typedef struct {
 
 void lg_report_free(lg_report *r);
 
+/* Moves the findings and warnings of `from` to the end of `into` and adds
+ * its summary to `into`'s; `from` is left empty. */
+int lg_report_merge(lg_report *into, lg_report *from);
+
 /* Keeps the findings for which `keep` returns non-zero, in order, and
  * frees the others; summary.findings follows. */
 void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
 		      void *payload);
+
+typedef struct {
+	uint64_t blobs_done, blobs_total;
+	uint64_t bytes_done;
+	double elapsed; /* seconds since the scan began */
+	int finished;
+} lg_progress;
 
 typedef struct {
 	unsigned version;
@@ -342,12 +368,15 @@ typedef struct {
 	/* Wall-clock budget in seconds (0 = none); past it the scan stops
 	 * with LG_ELIMIT, so a hook can fail closed before git kills it. */
 	double time_budget;
+	/* Called from the scanning thread about every 100 ms and once at
+	 * the end; may be NULL. Gets `payload`. */
+	void (*on_progress)(const lg_progress *p, void *payload);
 } lg_scan_options;
 
 #define LG_SCAN_OPTIONS_VERSION 1
 #define LG_SCAN_OPTIONS_INIT                                                   \
 	{ LG_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, LG_CONFIDENCE_MEDIUM,     \
-	  NULL, NULL, 0 }
+	  NULL, NULL, 0, NULL }
 
 /* Commits to scan the added lines of: reachable from any include, and from
  * no exclude. Includes and excludes are revisions (ids, ref names, or

@@ -533,6 +533,64 @@ void lg_finding__release(lg_finding *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Appends n elements of `size` bytes from *src to *dst (growing it). */
+static int append_array(void **dst, size_t dst_count, const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return 0;
+	if (!(p = realloc(*dst, (dst_count + n) * size)))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	memcpy((char *)p + dst_count * size, src, n * size);
+	*dst = p;
+	return 0;
+}
+
+int lg_report_merge(lg_report *into, lg_report *from)
+{
+	lg_summary *a = &into->summary;
+	const lg_summary *b = &from->summary;
+	size_t i, j;
+	int err;
+
+	if ((err = append_array((void **)&into->findings, into->count, from->findings,
+				from->count, sizeof(*from->findings))) != 0 ||
+	    (err = append_array((void **)&into->warnings, into->warning_count, from->warnings,
+				from->warning_count, sizeof(*from->warnings))) != 0)
+		return err;
+	into->count += from->count;
+	into->warning_count += from->warning_count;
+	for (i = 0; i < b->skipped_count; i++) {
+		for (j = 0; j < a->skipped_count; j++)
+			if (strcmp(a->skipped[j].reason, b->skipped[i].reason) == 0)
+				break;
+		if (j == a->skipped_count) {
+			if ((err = append_array((void **)&a->skipped, a->skipped_count,
+						&b->skipped[i], 1, sizeof(*b->skipped))) != 0)
+				return err;
+			a->skipped_count++;
+			b->skipped[i].reason = NULL; /* moved */
+		} else {
+			a->skipped[j].count += b->skipped[i].count;
+			a->skipped[j].bytes += b->skipped[i].bytes;
+		}
+	}
+	a->commits += b->commits;
+	a->blobs_scanned += b->blobs_scanned;
+	a->bytes_scanned += b->bytes_scanned;
+	a->blobs_skipped += b->blobs_skipped;
+	a->findings += b->findings;
+	a->ignored += b->ignored;
+	a->baselined += b->baselined;
+	a->seconds += b->seconds;
+	a->shallow |= b->shallow;
+	/* The moved pointers now belong to `into`; free only the arrays. */
+	from->count = from->warning_count = 0;
+	lg_report_free(from);
+	return 0;
+}
+
 void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
 		      void *payload)
 {

@@ -189,6 +189,7 @@ static void write_summary(json_writer *w, const lg_report *r)
 			lg_report__rate((double)s->blobs_scanned, s->seconds), 1);
 	jw_uint_member(w, "findings", s->findings);
 	jw_uint_member(w, "ignored", s->ignored);
+	jw_uint_member(w, "baselined", s->baselined);
 	jw_bool_member(w, "shallow", s->shallow);
 	jw_close(w, "}");
 }

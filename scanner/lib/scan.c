@@ -131,6 +131,9 @@ struct scan_job {
 	uint64_t max_blob_size;
 	const char *repo_path; /* for each worker's own handle */
 	double deadline;       /* monotonic seconds; 0 = none */
+	double start;          /* monotonic seconds */
+	const void *first_worker; /* the one on the calling thread */
+	atomic_uint_fast64_t done_blobs, done_bytes;
 	read_fn read;
 	release_fn release;
 	pthread_mutex_t warn_lock;
@@ -313,16 +316,44 @@ static int scan_item(worker *w, size_t i)
 	}
 	w->blobs_scanned++;
 	w->bytes_scanned += len;
+	atomic_fetch_add(&job->done_blobs, 1);
+	atomic_fetch_add(&job->done_bytes, len);
 	return 0;
+}
+
+/* Tells the caller how far the scan is; `finished` on the last call. */
+static void report_progress(scan_job *job, int finished)
+{
+	lg_progress p;
+
+	if (!job->opts->on_progress)
+		return;
+	p.blobs_done = atomic_load(&job->done_blobs);
+	p.blobs_total = job->count;
+	p.bytes_done = atomic_load(&job->done_bytes);
+	p.elapsed = now_seconds() - job->start;
+	p.finished = finished;
+	job->opts->on_progress(&p, job->opts->payload);
 }
 
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	scan_job *job = w->job;
+	double next_report = 0;
 	size_t k;
 
 	for (;;) {
+		/* Only the calling thread (worker 0) reports, so the callback
+		 * never runs concurrently with itself. */
+		if (w == job->first_worker && job->opts->on_progress) {
+			double now = now_seconds();
+
+			if (now >= next_report) {
+				report_progress(job, 0);
+				next_report = now + 0.1;
+			}
+		}
 		k = atomic_fetch_add(&job->next, 1);
 		if (k >= job->count)
 			break;
@@ -492,6 +523,7 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
 			worker_release(&ws[--started]);
 		return err;
 	}
+	job->first_worker = &ws[0];
 	for (i = 1; i < n; i++)
 		if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0) {
 			n = i; /* run with the threads we have */
@@ -500,6 +532,7 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
 	worker_main(&ws[0]);
 	for (i = 1; i < n; i++)
 		pthread_join(tids[i], NULL);
+	report_progress(job, 1);
 
 	for (i = 0; i < started; i++) {
 		worker *w = &ws[i];
@@ -797,6 +830,9 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	job.max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
 	job.repo_path = repo_path;
 	job.deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
+	job.start = start;
+	atomic_init(&job.done_blobs, 0);
+	atomic_init(&job.done_bytes, 0);
 	job.read = git ? read_git_blob : read_plain_file;
 	job.release = git ? release_git_blob : release_plain_file;
 	atomic_init(&job.next, 0);
