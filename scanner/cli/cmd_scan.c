@@ -21,6 +21,8 @@ typedef struct {
 	int progress;       /* 1 forced on, 0 on a terminal only */
 	int write_baseline; /* `leakgate baseline FILE`: write, exit 0 */
 	const char *baseline;
+	const char *state_path;
+	lg_state *state;
 	const char *repos_from;
 	unsigned shard_index, shard_count; /* count 0: no sharding */
 	/* The repositories (or paths) to scan; `owned` frees the ones read
@@ -59,6 +61,9 @@ static void scan_usage(FILE *f)
 		"                         report, or fingerprints one a line)\n"
 		"  --repos-from FILE      also scan each repository listed in FILE, one a line\n"
 		"  --shard I/N            scan only share I (0 to N-1) of the repositories\n"
+		"  --state FILE           incremental: scan only commits and blobs that FILE\n"
+		"                         does not know, report only new findings, update FILE\n"
+		"  --all                  with --state: scan and report everything again\n"
 		"  --progress             show progress on stderr even when not a terminal\n"
 		"  -q, --quiet            print nothing but the findings\n"
 		"\n"
@@ -127,7 +132,7 @@ enum {
 	OPT_FORMAT = 256, OPT_SHOW_SECRETS, OPT_NO_GIT, OPT_ALL_OBJECTS,
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
 	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_BASELINE, OPT_REPOS_FROM, OPT_SHARD,
-	OPT_PROGRESS, OPT_HELP
+	OPT_PROGRESS, OPT_STATE, OPT_ALL, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -146,6 +151,8 @@ static const struct option scan_options[] = {
 	{ "repos-from", required_argument, NULL, OPT_REPOS_FROM },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "all", no_argument, NULL, OPT_ALL },
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -274,6 +281,8 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 		case OPT_BASELINE: a->baseline = optarg; break;
 		case OPT_REPOS_FROM: a->repos_from = optarg; break;
 		case OPT_PROGRESS: a->progress = 1; break;
+		case OPT_STATE: a->state_path = optarg; break;
+		case OPT_ALL: a->scan.state_rescan_all = 1; break;
 		case OPT_SHARD:
 			if (parse_shard(a, optarg) != 0) {
 				cli_error("--shard takes I/N with 0 <= I < N, not '%s'", optarg);
@@ -294,6 +303,10 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 	for (; optind < argc; optind++)
 		if (push_path(a, argv[optind]) != 0)
 			return -1;
+	if (a->state_path && (a->no_git || a->staged || a->range)) {
+		cli_error("--state goes with a full-history scan, not --no-git, --staged or --range");
+		return -1;
+	}
 	if (a->no_git + a->staged + (a->range != NULL) > 1) {
 		cli_error("--no-git, --staged and --range choose what to scan: give one");
 		return -1;
@@ -445,10 +458,28 @@ static int write_report(const lg_report *r, const scan_args *a)
 	return err;
 }
 
+/* Loads --state; a file that cannot be trusted means a full scan. */
+static int open_state(scan_args *a)
+{
+	int err = lg_state_load(&a->state, a->state_path);
+
+	if (err == LG_EINVALID) {
+		cli_warning("%s: scanning the whole history", lg_error_last());
+		err = lg_state_new(&a->state);
+	}
+	if (err) {
+		cli_error("%s", lg_error_last());
+		return -1;
+	}
+	a->scan.state = a->state;
+	return 0;
+}
+
 static void scan_args_release(scan_args *a)
 {
 	size_t i;
 
+	lg_state_free(a->state);
 	for (i = 0; i < a->owned_count; i++)
 		free(a->owned[i]);
 	free(a->owned);
@@ -483,11 +514,27 @@ static int run_scan_command(scan_args *a)
 	if (a->path_count == 0 && !a->repos_from && push_path(a, ".") != 0)
 		return EXIT_REPO;
 	apply_shard(a);
+	if (a->state_path && a->path_count != 1) {
+		cli_error("--state records one repository; give exactly one PATH");
+		return EXIT_USAGE;
+	}
+	if (a->state_path && open_state(a) != 0)
+		return EXIT_REPO;
 	finish_args(a);
 	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN)
 		return code;
 	memset(&report, 0, sizeof(report));
 	worst = scan_all(&report, matcher, a);
+	if (a->state && worst == EXIT_CLEAN) {
+		if (!a->quiet && report.summary.incremental)
+			fprintf(stderr, "leakgate: incremental scan: %llu new blob%s since the last run ('%s')\n",
+				(unsigned long long)report.summary.blobs_scanned,
+				report.summary.blobs_scanned == 1 ? "" : "s", a->state_path);
+		if (lg_state_save(a->state, a->state_path) != 0) {
+			cli_error("%s", lg_error_last());
+			worst = EXIT_REPO;
+		}
+	}
 	if (a->baseline && apply_baseline(&report, a->baseline) != 0)
 		worst = EXIT_USAGE;
 	/* A lone repository that failed has no report to write; in a run over

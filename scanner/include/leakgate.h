@@ -326,6 +326,7 @@ typedef struct {
 	uint64_t baselined;   /* suppressed because the baseline holds them */
 	double seconds;
 	int shallow;          /* the repository is a shallow clone */
+	int incremental;      /* only what a state file did not know was read */
 } lg_summary;
 
 typedef struct {
@@ -346,6 +347,20 @@ int lg_report_merge(lg_report *into, lg_report *from);
  * frees the others; summary.findings follows. */
 void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
 		      void *payload);
+
+/* What an incremental scan remembers between runs (--state FILE): the ref
+ * tips and the blobs already scanned, the rules and the repository. */
+typedef struct lg_state lg_state;
+
+/* An empty state: the next scan is a full one. */
+int lg_state_new(lg_state **out);
+/* Reads a state file. A missing file gives an empty state; a corrupt,
+ * truncated or newer-version file gives LG_EINVALID naming what is wrong
+ * (the caller warns and starts from lg_state_new: never a missed blob). */
+int lg_state_load(lg_state **out, const char *path);
+/* Writes atomically (temporary file, rename), mode 0600. */
+int lg_state_save(const lg_state *s, const char *path);
+void lg_state_free(lg_state *s);
 
 typedef struct {
 	uint64_t blobs_done, blobs_total;
@@ -371,12 +386,18 @@ typedef struct {
 	/* Called from the scanning thread about every 100 ms and once at
 	 * the end; may be NULL. Gets `payload`. */
 	void (*on_progress)(const lg_progress *p, void *payload);
+	/* In and out: a full-history scan walks only commits the state's tips
+	 * do not reach and reads only blobs it does not know, then records
+	 * the new tips and blobs. A state from another repository or rule
+	 * set is ignored with a warning (a full scan). NULL: no state. */
+	lg_state *state;
+	int state_rescan_all; /* scan and report everything, then record */
 } lg_scan_options;
 
 #define LG_SCAN_OPTIONS_VERSION 1
 #define LG_SCAN_OPTIONS_INIT                                                   \
 	{ LG_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, LG_CONFIDENCE_MEDIUM,     \
-	  NULL, NULL, 0, NULL }
+	  NULL, NULL, 0, NULL, NULL, 0 }
 
 /* Commits to scan the added lines of: reachable from any include, and from
  * no exclude. Includes and excludes are revisions (ids, ref names, or

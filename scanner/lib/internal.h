@@ -71,4 +71,24 @@ int lg_dbcache__load(struct hs_database **db, const char *dir, const char *key);
 int lg_dbcache__store(const struct hs_database *db, const char *dir,
 		      const char *key);
 
+/* matcher.c: the rules a matcher was built from (borrowed). */
+const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
+
+/* state.c: what an incremental scan remembers. `blobs` is sorted. */
+struct lg_state {
+	int loaded;          /* read from a valid file */
+	char rules_hash[41];
+	char repo_id[41];
+	uint8_t (*tips)[20];
+	size_t tip_count;
+	uint8_t (*blobs)[20];
+	size_t blob_count;
+};
+
+int lg_state__knows_blob(const lg_state *s, const uint8_t id[20]);
+/* Replaces the state's content: tips, and blobs = old blobs + `added`. */
+int lg_state__update(lg_state *s, const char *rules_hash, const char *repo_id,
+		     uint8_t (*tips)[20], size_t tip_count,
+		     const uint8_t (*added)[20], size_t added_count);
+
 #endif

@@ -199,6 +199,11 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	return 0;
 }
 
+const lg_ruleset *lg_matcher__rules(const lg_matcher *m)
+{
+	return m->rules;
+}
+
 void lg_matcher_free(lg_matcher *m)
 {
 	size_t i;

@@ -134,6 +134,10 @@ struct scan_job {
 	double start;          /* monotonic seconds */
 	const void *first_worker; /* the one on the calling thread */
 	atomic_uint_fast64_t done_blobs, done_bytes;
+	/* Per item, set by the one worker that read it: scanned in full.
+	 * What is not (too large, unreadable) stays out of the state file,
+	 * to be tried again. */
+	uint8_t *scanned_ok;
 	read_fn read;
 	release_fn release;
 	pthread_mutex_t warn_lock;
@@ -318,6 +322,7 @@ static int scan_item(worker *w, size_t i)
 	w->bytes_scanned += len;
 	atomic_fetch_add(&job->done_blobs, 1);
 	atomic_fetch_add(&job->done_bytes, len);
+	job->scanned_ok[i] = !result.capped;
 	return 0;
 }
 
@@ -807,7 +812,7 @@ static size_t *reading_order(const lg_history *h)
 }
 
 /* Runs the matching phase over `h` and fills `out`. */
-static int scan_history(lg_report *out, const lg_matcher *m,
+static int scan_history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
 			const char *repo_path, int git, lg_ignore *file_ignore,
 			size_t ignore_strip, double start)
@@ -833,6 +838,10 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	job.start = start;
 	atomic_init(&job.done_blobs, 0);
 	atomic_init(&job.done_bytes, 0);
+	if (!(job.scanned_ok = calloc(h->blob_count ? h->blob_count : 1, 1))) {
+		free(order);
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	}
 	job.read = git ? read_git_blob : read_plain_file;
 	job.release = git ? release_git_blob : release_plain_file;
 	atomic_init(&job.next, 0);
@@ -851,6 +860,10 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 	out->warning_count = job.warnings.count;
 	pthread_mutex_destroy(&job.warn_lock);
 	free(order);
+	if (scanned_ok)
+		*scanned_ok = job.scanned_ok;
+	else
+		free(job.scanned_ok);
 	return err;
 }
 
@@ -859,9 +872,10 @@ static int scan_history(lg_report *out, const lg_matcher *m,
 typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
 
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
-			 const lg_commit_range *range, const lg_scan_options *opts)
+			 const lg_commit_range *range, const lg_scan_options *opts,
+			 const lg_state *known)
 {
-	lg_history_options hopts = { opts->all_objects, opts->on_warning, opts->payload };
+	lg_history_options hopts = { opts->all_objects, known, opts->on_warning, opts->payload };
 
 	switch (kind) {
 	case COLLECT_ADDED:
@@ -894,6 +908,53 @@ static int load_repo_ignore(lg_ignore **out, lg_repo *repo,
 	return err;
 }
 
+/* The state an incremental scan may trust: only one written for this
+ * repository and these rules. Anything else means a full scan, said. */
+static const lg_state *usable_state(const lg_scan_options *opts, const char *repo_id,
+				    const char *rules_hash)
+{
+	const lg_state *s = opts->state;
+	const char *why = NULL;
+
+	if (!s || !s->loaded || opts->state_rescan_all)
+		return NULL;
+	if (strcmp(s->repo_id, repo_id) != 0)
+		why = "the state file is from another repository";
+	else if (strcmp(s->rules_hash, rules_hash) != 0)
+		why = "the rules changed since the state file was written";
+	if (!why)
+		return s;
+	if (opts->on_warning) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s: scanning the whole history", why);
+		opts->on_warning(msg, opts->payload);
+	}
+	return NULL;
+}
+
+/* Records in the state what this scan read in full, and the tips it
+ * walked from. A full scan replaces what the state held. */
+static int record_state(lg_state *s, const lg_state *known, const lg_history *h,
+			const uint8_t *scanned_ok, const char *rules_hash, const char *repo_id)
+{
+	uint8_t (*added)[20] = malloc((h->blob_count ? h->blob_count : 1) * 20);
+	size_t i, n = 0;
+	int err;
+
+	if (!added)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < h->blob_count; i++)
+		if (scanned_ok[i])
+			memcpy(added[n++], h->blobs[i].id, 20);
+	if (!known)
+		s->blob_count = 0;
+	err = lg_state__update(s, rules_hash, repo_id, h->tips, h->tip_count,
+			       (const uint8_t (*)[20])added, n);
+	free(added);
+	return err;
+}
+
 static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 		     collect_kind kind, const lg_commit_range *range,
 		     const lg_scan_options *opts)
@@ -902,6 +963,10 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	lg_history h;
 	lg_repo *repo = NULL;
 	lg_ignore *file_ignore = NULL;
+	const lg_state *known = NULL;
+	uint8_t *scanned_ok = NULL;
+	const char *rules_hash = lg_ruleset_hash(lg_matcher__rules(m));
+	char repo_id[41];
 	double start = now_seconds();
 	int err;
 
@@ -911,17 +976,24 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 		opts = &defaults;
 	if ((err = lg_repo__open(&repo, path)) != 0)
 		return err;
+	lg_repo__id(repo_id, repo);
+	if (kind == COLLECT_HISTORY)
+		known = usable_state(opts, repo_id, rules_hash);
 	if (!opts->no_ignore_file)
 		err = load_repo_ignore(&file_ignore, repo, range);
 	if (!err)
-		err = collect_items(&h, repo, kind, range, opts);
+		err = collect_items(&h, repo, kind, range, opts, known);
 	if (!err && opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
 		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded", opts->time_budget);
 	if (!err) {
 		out->summary.commits = h.commit_count;
 		out->summary.shallow = lg_repo__is_shallow(repo);
-		err = scan_history(out, m, &h, opts, path, 1, file_ignore, 0, start);
+		out->summary.incremental = known != NULL;
+		err = scan_history(out, &scanned_ok, m, &h, opts, path, 1, file_ignore, 0, start);
 	}
+	if (!err && kind == COLLECT_HISTORY && opts->state)
+		err = record_state(opts->state, known, &h, scanned_ok, rules_hash, repo_id);
+	free(scanned_ok);
 	lg_history__release(&h);
 	lg_ignore_free(file_ignore);
 	lg_repo__free(repo);
@@ -1053,7 +1125,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	} else
 		err = file_list_add(&fl, lg__strdup(path));
 	if (!err)
-		err = scan_history(out, m, &fl.h, opts, NULL, 0, file_ignore,
+		err = scan_history(out, NULL, m, &fl.h, opts, NULL, 0, file_ignore,
 				   ignore_strip, start);
 	lg_ignore_free(file_ignore);
 	for (i = 0; i < fl.owned.count; i++)

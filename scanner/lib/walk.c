@@ -76,6 +76,16 @@ void lg_repo__free(lg_repo *repo)
 	free(repo);
 }
 
+void lg_repo__id(char out[41], lg_repo *repo)
+{
+	const char *dir = git_repository_commondir(repo->repo);
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	const char *id = real ? real : dir ? dir : "";
+
+	lg__hash_hex(out, id, strlen(id));
+	free(real);
+}
+
 int lg_repo__is_shallow(lg_repo *repo)
 {
 	return git_repository_is_shallow(repo->repo) == 1;
@@ -304,7 +314,7 @@ typedef struct {
 	lg_repo *repo;
 	const lg_history_options *opts;
 	lg_history *h;
-	size_t blob_alloc, commit_alloc;
+	size_t blob_alloc, commit_alloc, tip_alloc;
 	raw_prov *provs;
 	size_t prov_count, prov_alloc;
 	oid_map blobs;      /* blob id -> index */
@@ -382,6 +392,8 @@ static int add_blob(collector *c, const git_oid *id, const char *name,
 		return err;
 	seen = map_get_or_put(&ignored, &c->seen_pairs, id->id,
 			      path_hash(c->path.ptr, c->path.len), 1);
+	if (seen == 0 && c->opts && lg_state__knows_blob(c->opts->known, id->id))
+		seen = 1; /* scanned by an earlier run */
 	if (seen == 0) {
 		err = blob_index(&b, c, id->id);
 		if (!err)
@@ -541,6 +553,33 @@ static int visit_commit(collector *c, git_commit *commit)
 	return err;
 }
 
+/* Remembers a commit a ref points to, for the next incremental scan. */
+static int record_tip(collector *c, const git_oid *id)
+{
+	lg_history *h = c->h;
+
+	if (grow((void **)&h->tips, &c->tip_alloc, h->tip_count + 1, sizeof(*h->tips)) != 0)
+		return LG_ENOMEM;
+	memcpy(h->tips[h->tip_count++], id->id, 20);
+	return 0;
+}
+
+/* Hides the commits an earlier run walked; one that is gone (a branch
+ * force-pushed and collected) only means more to walk. */
+static void hide_known_tips(collector *c, git_revwalk *walk)
+{
+	const lg_state *known = c->opts ? c->opts->known : NULL;
+	size_t i;
+
+	for (i = 0; known && i < known->tip_count; i++) {
+		git_oid id;
+
+		memcpy(id.id, known->tips[i], 20);
+		if (git_revwalk_hide(walk, &id) != 0)
+			git_error_clear();
+	}
+}
+
 /* Adds what a ref's target peels to: a commit is pushed on the walk; a
  * tag's tree or blob target is walked or recorded directly. */
 static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
@@ -570,6 +609,8 @@ static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
 	case GIT_OBJECT_COMMIT:
 		if (git_revwalk_push(walk, git_object_id(obj)) != 0)
 			warn(c, "cannot walk from ref '%s': %s", refname, git_message());
+		else
+			err = record_tip(c, git_object_id(obj));
 		break;
 	case GIT_OBJECT_TREE:
 		/* A tag of a tree has no commit to credit. */
@@ -628,6 +669,7 @@ static int walk_commits(collector *c)
 		return lg_error_set(LG_EREPO, "cannot walk the history: %s", git_message());
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	err = push_refs(c, walk);
+	hide_known_tips(c, walk);
 	while (!err && (rc = git_revwalk_next(&oid, walk)) != GIT_ITEROVER) {
 		git_commit *commit;
 		char hex[GIT_OID_HEXSZ + 1];
@@ -663,7 +705,7 @@ static int add_unreachable(const git_oid *id, void *payload)
 	uint32_t index;
 
 	if (git_odb_read_header(&size, &type, w->c->repo->odb, id) != 0 ||
-	    type != GIT_OBJECT_BLOB)
+	    type != GIT_OBJECT_BLOB || lg_state__knows_blob(w->c->opts->known, id->id))
 		return 0;
 	if ((w->err = blob_index(&index, w->c, id->id)) != 0)
 		return -1;
@@ -754,6 +796,7 @@ void lg_history__release(lg_history *h)
 	free(h->blobs);
 	free(h->provs);
 	free(h->commits);
+	free(h->tips);
 	arena_free(h->arena);
 	memset(h, 0, sizeof(*h));
 }

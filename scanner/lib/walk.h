@@ -71,11 +71,16 @@ typedef struct {
 	size_t prov_count;
 	lg_commit_info *commits;
 	size_t commit_count;
+	uint8_t (*tips)[20]; /* the commits the refs point to, as walked */
+	size_t tip_count;
 	void *arena; /* owns path strings and commit strings */
 } lg_history;
 
 typedef struct {
 	int all_objects; /* add every blob in the object database */
+	/* An incremental scan: commits its tips reach are not walked and its
+	 * blobs are not collected. NULL: everything. */
+	const lg_state *known;
 	void (*on_warning)(const char *message, void *payload);
 	void *payload;
 } lg_history_options;
@@ -106,6 +111,10 @@ int lg_history__collect_added(lg_history *out, lg_repo *repo,
  * first commit). Items carry no commit. */
 int lg_history__collect_staged(lg_history *out, lg_repo *repo,
 			       const lg_history_options *opts);
+
+/* A stable id of the repository (a hash of its git directory's path), to
+ * tell one repository's state file from another's. */
+void lg_repo__id(char out[41], lg_repo *repo);
 
 /* Reads `path` from the tree of the commit `rev` (for the ignore file of
  * pushed content). LG_ENOTFOUND when absent. */

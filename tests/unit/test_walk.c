@@ -83,7 +83,7 @@ static void on_warning(const char *message, void *payload)
 
 static int collect_at(walked *w, const char *path, int all_objects)
 {
-	lg_history_options opts = { all_objects, on_warning, w };
+	lg_history_options opts = { all_objects, NULL, on_warning, w };
 	int err;
 
 	memset(w, 0, sizeof(*w));
