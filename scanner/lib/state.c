@@ -197,10 +197,13 @@ int lg_state__update(lg_state *s, const char *rules_hash, const char *repo_id,
 		free(tips_copy);
 		return lg_error_set(LG_ENOMEM, "out of memory");
 	}
-	memcpy(merged, s->blobs, s->blob_count * 20);
-	memcpy(merged + s->blob_count, added, added_count * 20);
+	if (s->blob_count)
+		memcpy(merged, s->blobs, s->blob_count * 20);
+	if (added_count)
+		memcpy(merged + s->blob_count, added, added_count * 20);
 	n = s->blob_count + added_count;
-	qsort(merged, n, 20, compare_ids);
+	if (n > 1)
+		qsort(merged, n, 20, compare_ids);
 	{
 		size_t kept = 0; /* duplicates dropped in place */
 
@@ -209,7 +212,8 @@ int lg_state__update(lg_state *s, const char *rules_hash, const char *repo_id,
 				memmove(merged[kept++], merged[i], 20);
 		n = kept;
 	}
-	memcpy(tips_copy, tips, tip_count * 20);
+	if (tip_count)
+		memcpy(tips_copy, tips, tip_count * 20);
 	free(s->blobs);
 	free(s->tips);
 	s->blobs = merged;
