@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# `leakgate scan` on repositories built here with the real git: what is
+# found, where, which commit and author introduced it, in every format.
+set -euo pipefail
+LEAKGATE=${LEAKGATE:?path to the leakgate binary}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+git config --global user.name "Tag Maker"
+git config --global user.email tags@example.org
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+alnum32() { head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 32; }
+run() {
+	set +e
+	out=$("$@" 2>"$work/stderr")
+	rc=$?
+	err=$(cat "$work/stderr")
+	set -e
+}
+# as NAME EMAIL DATE: commit everything staged with that author.
+as() {
+	GIT_AUTHOR_NAME=$1 GIT_AUTHOR_EMAIL=$2 GIT_AUTHOR_DATE=$3 \
+	GIT_COMMITTER_NAME=$1 GIT_COMMITTER_EMAIL=$2 GIT_COMMITTER_DATE=$3 \
+		git commit -qm "$4"
+}
+# finding RULE PATH: "commit line column author date" of that finding in $out.
+finding() {
+	jq -r --arg r "$1" --arg p "$2" \
+		'.findings[] | select(.rule_id == $r and .path == $p) |
+		 "\(.commit) \(.line) \(.column) \(.author_name) \(.date)"' <<<"$out"
+}
+
+# ---------------------------------------------------------------------------
+# Twilio credentials planted across a history, each in its own commit.
+git init -q "$work/repo"
+cd "$work/repo"
+sid=AC$(hex 16)
+token=$(hex 16)
+key_sid=SK$(hex 16)
+key_secret=$(alnum32)
+stream=$(hex 32)
+yaml_token=$(hex 16)
+
+printf 'PORT=8080\n' > README.md
+git add -A && as "Ann Early" ann@example.org "2023-01-02T09:00:00+0100" "readme"
+
+printf '# Twilio\nTWILIO_ACCOUNT_SID=ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nTWILIO_AUTH_TOKEN=your_auth_token_here\nTWILIO_STREAM_TOKEN=<generate-a-secure-random-token>\nTWILIO_API_KEY_SECRET=your_api_key_secret_here\n' > .env.example
+printf 'const token = process.env.TWILIO_AUTH_TOKEN;\nconst sid = process.env.TWILIO_ACCOUNT_SID;\nconst client = twilio(sid, token);\n' > client.js
+git add -A && as "Ann Early" ann@example.org "2023-01-03T09:00:00+0100" "document the settings"
+placeholder_commit=$(git rev-parse HEAD)
+
+printf 'APP=demo\nTWILIO_ACCOUNT_SID=%s\nTWILIO_AUTH_TOKEN=%s\n' "$sid" "$token" > .env
+git add -A && as "Bob Leaker" bob@example.org "2023-02-01T10:30:00-0500" "add env"
+env_commit=$(git rev-parse HEAD)
+
+mkdir -p config
+printf 'twilio:\n  api_key: %s\n  api_key_secret: %s\n  authToken: "%s"\n' "$key_sid" "$key_secret" "$yaml_token" > config/twilio.yml
+git add -A && as "Cy Config" cy@example.org "2023-03-01T08:00:00+0000" "yaml"
+yaml_commit=$(git rev-parse HEAD)
+
+printf 'x=1\r\nTWILIO_STREAM_TOKEN=%s\r\n' "$stream" > stream.env
+git add -A && as "Dee Stream" dee@example.org "2023-04-01T12:00:00+0200" "stream (CRLF)"
+stream_commit=$(git rev-parse HEAD)
+
+git rm -q .env && as "Bob Leaker" bob@example.org "2023-05-01T10:00:00-0500" "remove env"
+
+run "$LEAKGATE" scan --format json .
+[ "$rc" -eq 1 ] || fail "scan exit $rc, not 1: $err"
+[ "$(finding twilio-account-sid .env)" = "$env_commit 2 20 Bob Leaker 2023-02-01T10:30:00-05:00" ] ||
+	fail "account SID: $(finding twilio-account-sid .env)"
+[ "$(finding twilio-auth-token .env)" = "$env_commit 3 19 Bob Leaker 2023-02-01T10:30:00-05:00" ] ||
+	fail "auth token (added then deleted): $(finding twilio-auth-token .env)"
+[ "$(finding twilio-api-key-sid config/twilio.yml)" = "$yaml_commit 2 12 Cy Config 2023-03-01T08:00:00+00:00" ] ||
+	fail "API key SID: $(finding twilio-api-key-sid config/twilio.yml)"
+[ "$(finding twilio-api-key-secret config/twilio.yml)" = "$yaml_commit 3 19 Cy Config 2023-03-01T08:00:00+00:00" ] ||
+	fail "API key secret: $(finding twilio-api-key-secret config/twilio.yml)"
+[ "$(finding twilio-auth-token config/twilio.yml)" = "$yaml_commit 4 15 Cy Config 2023-03-01T08:00:00+00:00" ] ||
+	fail "YAML auth token: $(finding twilio-auth-token config/twilio.yml)"
+[ "$(finding twilio-stream-token stream.env)" = "$stream_commit 2 21 Dee Stream 2023-04-01T12:00:00+02:00" ] ||
+	fail "stream token (CRLF): $(finding twilio-stream-token stream.env)"
+[ "$(jq '.findings | length' <<<"$out")" = 6 ] || fail "expected exactly 6 findings: $(jq -c '[.findings[] | [.rule_id,.path]]' <<<"$out")"
+jq -e '[.findings[] | select(.path == ".env.example" or .path == "client.js")] | length == 0' <<<"$out" >/dev/null ||
+	fail "a placeholder was reported"
+[ "$(jq .summary.commits <<<"$out")" = 6 ] || fail "commits: $(jq .summary <<<"$out")"
+jq -e '.findings[] | select(.rule_id == "twilio-auth-token" and .path == ".env") |
+	.secret_len == null and (.secret | endswith("…")) and (.fingerprint | test("^[0-9a-f]{32}$"))' <<<"$out" >/dev/null ||
+	fail "auth token not redacted or no fingerprint"
+
+# --- the placeholder file alone is clean
+git init -q "$work/placeholders"
+git -C "$work/placeholders" show "$placeholder_commit:.env.example" >/dev/null 2>&1 || true
+cp .env.example client.js "$work/placeholders/"
+(cd "$work/placeholders" && git add -A && as "Ann Early" ann@example.org "2023-01-03T09:00:00+0100" "placeholders")
+run "$LEAKGATE" scan "$work/placeholders"
+[ "$rc" -eq 0 ] || fail "placeholder repository: exit $rc: $out"
+
+# --- all three formats, written atomically with mode 0600; no secret in full
+for fmt in text json jsonl; do
+	run "$LEAKGATE" scan --format "$fmt" --output "$work/report.$fmt" .
+	[ "$rc" -eq 1 ] || fail "--format $fmt --output: exit $rc"
+	[ "$(stat -c %a "$work/report.$fmt")" = 600 ] || fail "report.$fmt mode is not 0600"
+	for s in "$token" "$key_secret" "$stream" "$yaml_token"; do
+		grep -qF "$s" "$work/report.$fmt" && fail "a secret appears in full in report.$fmt"
+		grep -qF "$s" "$work/stderr" && fail "a secret appears in full on stderr ($fmt)"
+	done
+done
+jq -e '.findings | length == 6' "$work/report.json" >/dev/null || fail "report.json does not hold 6 findings"
+[ "$(wc -l < "$work/report.jsonl")" = 6 ] || fail "report.jsonl does not hold 6 lines"
+while read -r line; do jq -e . >/dev/null <<<"$line" || fail "a JSONL line does not parse"; done < "$work/report.jsonl"
+grep -q "CRITICAL Twilio Auth Token (twilio-auth-token)" "$work/report.text" || fail "text report lacks the auth token"
+ls "$work" | grep -q '\.tmp' && fail "a temporary report file was left behind"
+run "$LEAKGATE" scan --show-secrets --format json .
+grep -qF "$token" <<<"$out" || fail "--show-secrets does not show the secret"
+
+# --- the same report whatever the thread count
+"$LEAKGATE" scan --threads 1 --format json . > "$work/t1.json" 2>/dev/null || true
+"$LEAKGATE" scan --threads 2 --format json . > "$work/t2.json" 2>/dev/null || true
+diff <(jq 'del(.summary.seconds, .summary.mb_per_second, .summary.blobs_per_second)' "$work/t1.json") \
+     <(jq 'del(.summary.seconds, .summary.mb_per_second, .summary.blobs_per_second)' "$work/t2.json") >/dev/null ||
+	fail "reports differ between 1 and 2 threads"
+
+# --- a bare clone gives the same findings
+git clone -q --bare . "$work/bare.git"
+run "$LEAKGATE" scan --format json "$work/bare.git"
+[ "$(jq -c '[.findings[] | [.rule_id, .path, .commit, .line]] | sort' <<<"$out")" = \
+  "$(jq -c '[.findings[] | [.rule_id, .path, .commit, .line]] | sort' "$work/report.json")" ] || fail "bare clone differs"
+(cd "$work/bare.git" && GIT_DIR=. "$LEAKGATE" scan --format json > "$work/gitdir.json" 2>/dev/null) || true
+jq -e '.findings | length == 6' "$work/gitdir.json" >/dev/null || fail "GIT_DIR was not honoured"
+
+# ---------------------------------------------------------------------------
+# Where a secret hides: branches, tags, renames, two paths.
+git init -q "$work/hide"
+cd "$work/hide"
+echo base > base.txt && git add -A && as "Eve" eve@example.org "2024-01-01T00:00:00+0000" base
+git checkout -qb unmerged
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > branch.env && git add -A && as "Eve" eve@example.org "2024-01-02T00:00:00+0000" branch
+branch_commit=$(git rev-parse HEAD)
+git checkout -q main
+git checkout -qb tagged
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > tag.env && git add -A && as "Eve" eve@example.org "2024-01-03T00:00:00+0000" tagged
+tag_commit=$(git rev-parse HEAD)
+git tag -a v1 -m "release" && git checkout -q main && git branch -D -q tagged
+printf 'A=1\nTWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > old.env && git add -A && as "Eve" eve@example.org "2024-01-04T00:00:00+0000" old
+old_commit=$(git rev-parse HEAD)
+git mv old.env renamed.env && as "Eve" eve@example.org "2024-01-05T00:00:00+0000" rename
+rename_commit=$(git rev-parse HEAD)
+mkdir -p a b
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > a/same.env && cp a/same.env b/same.env
+git add -A && as "Eve" eve@example.org "2024-01-06T00:00:00+0000" twice
+twice_commit=$(git rev-parse HEAD)
+
+run "$LEAKGATE" scan --format json .
+[ "$(finding twilio-auth-token branch.env | cut -d' ' -f1)" = "$branch_commit" ] || fail "unmerged branch secret: $out"
+[ "$(finding twilio-auth-token tag.env | cut -d' ' -f1)" = "$tag_commit" ] || fail "tag-only secret"
+[ "$(finding twilio-auth-token old.env | cut -d' ' -f1-2)" = "$old_commit 2" ] || fail "renamed file: not at the original path"
+[ "$(jq -r '.findings[] | select(.path == "old.env") | .also_in | map(.path + " " + .commit) | join(",")' <<<"$out")" = \
+  "renamed.env $rename_commit" ] || fail "renamed file: also_in $(jq -c '.findings[] | select(.path=="old.env") | .also_in' <<<"$out")"
+[ "$(jq '[.findings[] | select(.path | endswith("same.env"))] | length' <<<"$out")" = 1 ] || fail "one blob under two paths: not one finding"
+[ "$(jq -r '.findings[] | select(.path == "a/same.env") | .also_in | map(.path + " " + .commit) | join(",")' <<<"$out")" = \
+  "b/same.env $twice_commit" ] || fail "one blob under two paths: also_in"
+[ "$(jq .summary.blobs_scanned <<<"$out")" = 5 ] || fail "each distinct blob scanned once: $(jq .summary <<<"$out")"
+[ "$(jq '.findings | length' <<<"$out")" = 4 ] || fail "hide: expected 4 findings"
+
+# --- a file name that is not UTF-8: still valid JSON, still found
+name=$(printf 'bad\377\376name.env')
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > "$name"
+git add -A && as "Eve" eve@example.org "2024-01-07T00:00:00+0000" badname
+run "$LEAKGATE" scan --format json .
+jq -e '[.findings[] | select(.path == "bad\ufffd\ufffdname.env")] | length == 1' <<<"$out" >/dev/null ||
+	fail "non-UTF-8 name not found or not valid JSON"
+run "$LEAKGATE" scan --format sarif .
+jq -e . >/dev/null <<<"$out" || fail "SARIF with a non-UTF-8 name does not parse"
+run "$LEAKGATE" scan --format text .
+grep -q 'bad\\xff\\xfename.env' <<<"$out" || fail "text output does not escape the name"
+
+# --- .leakgateignore (path glob and fingerprint) and leakgate:allow
+run "$LEAKGATE" scan --format json .
+fp=$(jq -r '.findings[] | select(.path == "tag.env") | .fingerprint' <<<"$out")
+printf '# known fixtures\nbranch.env\n%s\n' "$fp" > .leakgateignore
+printf 'TWILIO_AUTH_TOKEN=%s # leakgate:allow test fixture\n' "$(hex 16)" > allowed.env
+git add -A && as "Eve" eve@example.org "2024-01-08T00:00:00+0000" ignore
+run "$LEAKGATE" scan --format json .
+jq -e '[.findings[] | select(.path == "branch.env" or .path == "tag.env" or .path == "allowed.env")] | length == 0' <<<"$out" >/dev/null ||
+	fail "ignore file or leakgate:allow not honoured: $(jq -c '[.findings[].path]' <<<"$out")"
+[ "$(jq .summary.ignored <<<"$out")" = 2 ] || fail "ignored count: $(jq .summary.ignored <<<"$out")"
+run "$LEAKGATE" scan --no-ignore --format json .
+jq -e '[.findings[] | select(.path == "branch.env")] | length == 1' <<<"$out" >/dev/null || fail "--no-ignore"
+
+# ---------------------------------------------------------------------------
+# Blobs too large, --no-git, exit codes.
+head -c 3000000 /dev/zero | tr '\0' 'a' > big.txt
+printf '\nTWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" >> big.txt
+git add -A && as "Eve" eve@example.org "2024-01-09T00:00:00+0000" big
+run "$LEAKGATE" scan --max-blob-size 1M --format json .
+[ "$(jq .summary.blobs_skipped <<<"$out")" = 1 ] || fail "blobs_skipped: $(jq .summary <<<"$out")"
+[ "$(jq .summary.skipped_reasons.too_large <<<"$out")" = 1 ] || fail "skipped_reasons"
+grep -q "skipped blob .* at 'big.txt'" <<<"$err" || fail "no warning for the big blob: $err"
+run "$LEAKGATE" scan --format json .
+jq -e '[.findings[] | select(.path == "big.txt")] | length == 1' <<<"$out" >/dev/null || fail "big blob not scanned under the default limit"
+
+mkdir -p "$work/plain/sub"
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > "$work/plain/sub/app.env"
+run "$LEAKGATE" scan --no-git --format json "$work/plain"
+[ "$rc" -eq 1 ] && [ "$(jq -r '.findings[0].path' <<<"$out")" = "$work/plain/sub/app.env" ] || fail "--no-git directory: $out"
+jq -e '.findings[0].commit == null' <<<"$out" >/dev/null || fail "--no-git finding has a commit"
+run "$LEAKGATE" scan --no-git --format json - < "$work/plain/sub/app.env"
+[ "$rc" -eq 1 ] && [ "$(jq -r '.findings[0].path' <<<"$out")" = "-" ] || fail "--no-git stdin: $out"
+run "$LEAKGATE" scan --no-git "$work/placeholders/.env.example"
+[ "$rc" -eq 0 ] || fail "--no-git placeholder file exit $rc"
+
+run "$LEAKGATE" scan "$work/does-not-exist"
+[ "$rc" -eq 3 ] || fail "missing repository: exit $rc, not 3"
+grep -q "cannot open repository '$work/does-not-exist'" <<<"$err" || fail "missing repository message: $err"
+run "$LEAKGATE" scan --format yaml .
+[ "$rc" -eq 2 ] || fail "unknown format: exit $rc, not 2"
+printf '[{"id": "broken", "name": "n", "description": "d", "severity": "high", "regex": "(", "examples": ["x"], "negative_examples": []}]' > "$work/bad.json"
+run "$LEAKGATE" scan --rules "$work/bad.json" .
+[ "$rc" -eq 2 ] || fail "bad rule file: exit $rc, not 2"
+grep -q "^$work/bad.json: rule broken: regex: PCRE2 refuses it" <<<"$err" || fail "bad rule message: $err"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failed" >&2
+	exit 1
+fi
+echo "scan history: all checks passed"
