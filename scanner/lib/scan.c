@@ -599,10 +599,10 @@ static int set_commit(lg_finding *f, const lg_history *h, uint32_t c)
  * scanned directory, outside git), so they are relative to the root that
  * holds the ignore file.
  */
-static int make_finding(lg_finding *f, int *kept, raw_match *rm,
-			const lg_history *h, const lg_ignore *const *ignores,
-			size_t nignores, size_t ignore_strip,
-			const char *repository)
+static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
+			raw_match *rm, const lg_history *h,
+			const lg_ignore *const *ignores, size_t nignores,
+			size_t ignore_strip, const char *repository)
 {
 	const lg_blob_entry *b = &h->blobs[rm->item];
 	size_t p, k, locations = 0;
@@ -610,6 +610,7 @@ static int make_finding(lg_finding *f, int *kept, raw_match *rm,
 
 	memset(f, 0, sizeof(*f));
 	*kept = 0;
+	*commit_order = NO_COMMIT;
 	f->rule = rm->rule;
 	f->secret = rm->secret;
 	f->secret_len = rm->secret_len;
@@ -642,6 +643,7 @@ static int make_finding(lg_finding *f, int *kept, raw_match *rm,
 		if (ignored)
 			continue;
 		if (locations++ == 0) {
+			*commit_order = pv->commit;
 			if (!(f->path = lg__strdup(pv->path)))
 				err = LG_ENOMEM;
 			else
@@ -678,23 +680,81 @@ static int compare_findings(const void *pa, const void *pb)
 	return strcmp(a->blob, b->blob);
 }
 
+typedef struct {
+	lg_finding *f;
+	uint32_t commit_order; /* walk order of the introducing commit */
+} ranked_finding;
+
+static int compare_for_dedup(const void *pa, const void *pb)
+{
+	const ranked_finding *a = pa, *b = pb;
+	int c = strcmp(a->f->fingerprint, b->f->fingerprint);
+
+	if (c || (c = strcmp(a->f->path, b->f->path)))
+		return c;
+	if (a->commit_order != b->commit_order)
+		return a->commit_order < b->commit_order ? -1 : 1;
+	return strcmp(a->f->blob, b->f->blob);
+}
+
+/*
+ * A secret that stays in a file while other lines change sits in every
+ * later version of that file, each a blob of its own. Report it once per
+ * path: from the version of the commit that introduced it (the oldest in
+ * walk order). Two occurrences within that one version both stay.
+ */
+static void drop_later_versions(lg_report *out, const uint32_t *orders)
+{
+	ranked_finding *r = malloc((out->count ? out->count : 1) * sizeof(*r));
+	lg_finding *kept;
+	size_t i, n = 0, group = 0;
+
+	if (!r)
+		return; /* duplicates are noise, not a wrong answer */
+	for (i = 0; i < out->count; i++) {
+		r[i].f = &out->findings[i];
+		r[i].commit_order = orders[i];
+	}
+	qsort(r, out->count, sizeof(*r), compare_for_dedup);
+	if (!(kept = malloc((out->count ? out->count : 1) * sizeof(*kept)))) {
+		free(r);
+		return;
+	}
+	for (i = 0; i < out->count; i++) {
+		if (i == 0 || strcmp(r[i].f->fingerprint, r[group].f->fingerprint) != 0 ||
+		    strcmp(r[i].f->path, r[group].f->path) != 0)
+			group = i;
+		if (strcmp(r[i].f->blob, r[group].f->blob) == 0)
+			kept[n++] = *r[i].f;
+		else
+			lg_finding__release(r[i].f);
+	}
+	free(out->findings);
+	out->findings = kept;
+	out->count = n;
+	free(r);
+}
+
 /* Builds the report's findings from every raw match (consumed). */
 static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
 			  const lg_ignore *const *ignores, size_t nignores,
 			  size_t ignore_strip, const char *repository)
 {
+	uint32_t *orders = malloc((all->count ? all->count : 1) * sizeof(*orders));
 	size_t i;
 	int err = 0;
 
 	out->findings = calloc(all->count ? all->count : 1, sizeof(*out->findings));
-	if (!out->findings)
+	if (!out->findings || !orders) {
+		free(orders);
 		return lg_error_set(LG_ENOMEM, "out of memory");
+	}
 	for (i = 0; i < all->count && !err; i++) {
 		lg_finding *f = &out->findings[out->count];
 		int kept;
 
-		err = make_finding(f, &kept, &all->v[i], h, ignores, nignores,
-				   ignore_strip, repository);
+		err = make_finding(f, &kept, &orders[out->count], &all->v[i], h, ignores,
+				   nignores, ignore_strip, repository);
 		if (kept)
 			out->count++;
 		else {
@@ -702,6 +762,9 @@ static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
 			out->summary.ignored++;
 		}
 	}
+	if (!err)
+		drop_later_versions(out, orders);
+	free(orders);
 	qsort(out->findings, out->count, sizeof(*out->findings), compare_findings);
 	out->summary.findings = out->count;
 	return err;

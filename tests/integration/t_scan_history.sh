@@ -168,6 +168,17 @@ run "$LEAKGATE" scan --format json .
 [ "$(jq .summary.blobs_scanned <<<"$out")" = 5 ] || fail "each distinct blob scanned once: $(jq .summary <<<"$out")"
 [ "$(jq '.findings | length' <<<"$out")" = 4 ] || fail "hide: expected 4 findings"
 
+# --- a secret that stays while the file around it changes: one finding,
+# from the commit that introduced it
+printf 'TWILIO_AUTH_TOKEN=%s\nv=1\n' "$(hex 16)" > kept.env && git add -A && as "Eve" eve@example.org "2024-01-06T01:00:00+0000" kept1
+kept_commit=$(git rev-parse HEAD)
+for v in 2 3 4; do
+	sed -i "s/^v=.*/v=$v/" kept.env && git add -A && as "Eve" eve@example.org "2024-01-06T0$v:00:00+0000" "kept$v"
+done
+run "$LEAKGATE" scan --format json .
+[ "$(jq '[.findings[] | select(.path == "kept.env")] | length' <<<"$out")" = 1 ] || fail "a kept secret is reported once per file version"
+[ "$(finding twilio-auth-token kept.env | cut -d' ' -f1)" = "$kept_commit" ] || fail "kept secret not attributed to its first commit"
+
 # --- a file name that is not UTF-8: still valid JSON, still found
 name=$(printf 'bad\377\376name.env')
 printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > "$name"
