@@ -71,7 +71,7 @@ def emit_blob(out, data):
 def generate(size, directory):
     files, avg, commits, per_commit = SIZES[size]
     rnd = random.Random("leakgate-bench-" + size)
-    subprocess.run(["git", "init", "-q", "--bare", directory], check=True)
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "-q", "--bare", directory], check=True)
     proc = subprocess.Popen(["git", "-C", directory, "fast-import", "--quiet"],
                             stdin=subprocess.PIPE)
     out = proc.stdin

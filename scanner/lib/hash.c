@@ -27,7 +27,9 @@ void lg__hash_hex(char out[41], const void *data, size_t len)
 {
 	git_oid oid;
 
-	lg__libgit2_init();
+	/* No git_libgit2_init here: hashing a buffer needs none, and the
+	 * global init loads the system's TLS certificates (milliseconds),
+	 * which a hook that only loads rules must not pay. */
 	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0) {
 		/* Hashing a memory buffer cannot fail short of a broken
 		 * library; an all-zero digest keeps callers simple. */
