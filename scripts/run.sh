@@ -13,11 +13,13 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian 12 packages leakgate builds and tests with.
 PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
           libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev)
+# What the test command adds: TSan, valgrind and libFuzzer runs.
+TEST_PACKAGES=(valgrind clang libclang-rt-dev)
 
-# Installs whichever packages are missing; nothing when all are there.
+# Installs whichever of the given packages are missing; nothing when all are there.
 install_missing() {
 	local missing=() pkg
-	for pkg in "${PACKAGES[@]}"; do
+	for pkg in "$@"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$pkg")
 	done
@@ -37,30 +39,68 @@ build() {
 	cmake --build "$dir" -j "$JOBS" >/dev/null
 }
 
+FUZZ_SECONDS=${LEAKGATE_FUZZ_SECONDS:-60}
+
 run_tests() {
 	build "$ROOT/build"
 	echo "== release build" >&2
 	ctest --test-dir "$ROOT/build" --output-on-failure -j "$JOBS"
+
 	build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DLEAKGATE_SANITIZE=address,undefined
-	echo "== ASan+UBSan build" >&2
+	echo "== ASan+UBSan build: the whole suite" >&2
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --test-dir "$ROOT/build-asan" --output-on-failure -j "$JOBS"
+
+	build "$ROOT/build-tsan" -DCMAKE_BUILD_TYPE=Debug -DLEAKGATE_SANITIZE=thread
+	echo "== TSan build: the threaded scans" >&2
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$ROOT/build-tsan" --output-on-failure \
+		-R 'integration/t_(scan_history|audit)'
+
+	echo "== valgrind memcheck over an integration scan" >&2
+	local wrapper=$ROOT/build/leakgate-valgrind
+	printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 %q "$@"\n' \
+		"$ROOT/build/leakgate" > "$wrapper"
+	chmod +x "$wrapper"
+	LEAKGATE=$wrapper LEAKGATE_SOURCE_DIR=$ROOT bash "$ROOT/tests/integration/t_scan_history.sh"
+
+	echo "== libFuzzer: each target for ${FUZZ_SECONDS} s" >&2
+	CC=clang build "$ROOT/build-fuzz" -DCMAKE_BUILD_TYPE=Debug \
+		-DLEAKGATE_SANITIZE=address,undefined -DLEAKGATE_FUZZ=ON
+	local target corpus work
+	work=$(mktemp -d)
+	for target in "$ROOT"/build-fuzz/tests/fuzz_*; do
+		case $target in *_replay) continue ;; esac
+		corpus=$(basename "$target")
+		corpus=${corpus#fuzz_}
+		mkdir -p "$work/$corpus"
+		cp "$ROOT/tests/fuzz/corpus/$corpus"/* "$work/$corpus/"
+		( cd "$work" && "$target" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=20 \
+			"$work/$corpus" "$ROOT/tests/fuzz/corpus/$corpus" >"$work/$corpus.log" 2>&1 ) || {
+			echo "fuzz target $(basename "$target") failed; its output:" >&2
+			tail -n 60 "$work/$corpus.log" >&2
+			rm -rf "$work"
+			return 1
+		}
+		echo "fuzz target $(basename "$target"): no crash in ${FUZZ_SECONDS} s" >&2
+	done
+	rm -rf "$work"
+	echo "== all test stages passed" >&2
 }
 
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
 scan)
-	install_missing
+	install_missing "${PACKAGES[@]}"
 	build "$ROOT/build"
 	exec "$ROOT/build/leakgate" scan "$@"
 	;;
 test)
-	install_missing
+	install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 	run_tests
 	;;
 build)
-	install_missing
+	install_missing "${PACKAGES[@]}"
 	build "$ROOT/build"
 	;;
 *)

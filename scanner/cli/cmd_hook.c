@@ -10,7 +10,6 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,23 +109,6 @@ out:
  * Reading what git passes on stdin
  * ---------------------------------------------------------------------- */
 
-static int is_object_id(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n != 40 && n != 64)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-static int is_zero_id(const char *s)
-{
-	return strspn(s, "0") == strlen(s);
-}
-
 static int push_string(const char ***list, size_t *count, const char *s)
 {
 	const char **p = realloc(*list, (*count + 1) * sizeof(*p));
@@ -138,50 +120,32 @@ static int push_string(const char ***list, size_t *count, const char *s)
 	return 0;
 }
 
-/*
- * Parses one stdin line into the revisions to scan. pre-receive lines are
- * "<old> <new> <ref>"; pre-push lines "<local ref> <local id> <remote ref>
- * <remote id>". A deletion (new or local id all zeros) adds nothing.
- * Returns -1 with a message on a malformed line.
- */
+/* Adds one stdin line's revisions: a deletion (all-zero id to scan) adds
+ * nothing to scan. Returns -1 with a message on a malformed line. */
 static int parse_hook_line(hook_args *a, char *line, size_t lineno)
 {
-	char *fields[4], *save = NULL, *tok;
-	size_t n = 0, want = a->kind == HOOK_PRE_RECEIVE ? 3 : 4;
-	const char *ref, *scan_id, *old_id;
+	lg_hook_line hl;
 	char *ref_copy;
 	char **refs;
 
-	for (tok = strtok_r(line, " \t", &save); tok && n < 4; tok = strtok_r(NULL, " \t", &save))
-		fields[n++] = tok;
-	if (n != want || tok) {
-		cli_error("%s: line %zu of standard input has %s fields, not %zu",
-			  hook_names[a->kind], lineno, tok ? "too many" : "too few", want);
+	if (lg_hook_parse_line(&hl, line, a->kind == HOOK_PRE_PUSH) != 0) {
+		cli_error("%s: line %zu of standard input: %s", hook_names[a->kind], lineno,
+			  lg_error_last());
 		return -1;
 	}
-	if (a->kind == HOOK_PRE_RECEIVE) {
-		old_id = fields[0], scan_id = fields[1], ref = fields[2];
-	} else {
-		ref = fields[0], scan_id = fields[1], old_id = fields[3];
-	}
-	if (!is_object_id(scan_id) || !is_object_id(old_id)) {
-		cli_error("%s: line %zu of standard input does not hold object ids",
-			  hook_names[a->kind], lineno);
-		return -1;
-	}
-	if (!(ref_copy = strdup(ref)) ||
+	if (!(ref_copy = strdup(hl.ref)) ||
 	    !(refs = realloc(a->refs, (a->ref_count + 1) * sizeof(*refs)))) {
 		free(ref_copy);
 		return -1;
 	}
 	a->refs = refs;
 	a->refs[a->ref_count++] = ref_copy;
-	if (is_zero_id(scan_id))
+	if (lg_hook_is_zero_id(hl.scan))
 		return 0;
-	if (push_string(&a->include, &a->include_count, strdup(scan_id)) != 0)
+	if (push_string(&a->include, &a->include_count, strdup(hl.scan)) != 0)
 		return -1;
-	if (!is_zero_id(old_id) &&
-	    push_string(&a->exclude, &a->exclude_count, strdup(old_id)) != 0)
+	if (!lg_hook_is_zero_id(hl.known) &&
+	    push_string(&a->exclude, &a->exclude_count, strdup(hl.known)) != 0)
 		return -1;
 	return 0;
 }

@@ -432,6 +432,23 @@ int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
 int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
 		   const lg_scan_options *opts);
 
+/* One line of what git feeds a hook on stdin, split in place. pre-receive:
+ * "<old> <new> <ref>"; pre-push: "<local ref> <local id> <remote ref>
+ * <remote id>". `scan` is the id whose commits are new (new / local id),
+ * `known` the id the other side has (old / remote id); all-zero ids mean
+ * creation or deletion. */
+typedef struct {
+	const char *ref;
+	const char *scan;
+	const char *known;
+} lg_hook_line;
+
+/* Parses `line` (modified: fields are NUL-terminated in place; no trailing
+ * newline). LG_EINVALID with a message on a malformed line. */
+int lg_hook_parse_line(lg_hook_line *out, char *line, int pre_push);
+/* 1 when `id` is all zeros (a ref created or deleted). */
+int lg_hook_is_zero_id(const char *id);
+
 /* The directory git runs the repository's hooks from (core.hooksPath
  * honoured); *out is malloc'd. *bare tells a bare repository. */
 int lg_repository_hooks_dir(char **out, int *bare, const char *path);
