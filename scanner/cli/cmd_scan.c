@@ -432,6 +432,19 @@ static int scan_all(lg_report *all, const lg_matcher *m, scan_args *a)
 	return code;
 }
 
+/* Says what a scan could not cover. An unreadable object makes the scan
+ * incomplete: exit 3 (after the report), never a clean 0. */
+static int note_incomplete(const lg_summary *s, const scan_args *a, int code)
+{
+	if (s->shallow && !a->quiet)
+		cli_warning("shallow clone: history older than the clone's depth was not scanned");
+	if (!s->unreadable)
+		return code;
+	cli_error("%llu object%s could not be read (see the warnings): the scan is incomplete",
+		  (unsigned long long)s->unreadable, s->unreadable == 1 ? "" : "s");
+	return EXIT_REPO;
+}
+
 /* Drops the findings a baseline holds, counting them. */
 static int apply_baseline(lg_report *r, const char *path)
 {
@@ -546,6 +559,7 @@ static int run_scan_command(scan_args *a)
 			print_summary_line(&report);
 		if (report.count && !a->write_baseline && worst == EXIT_CLEAN)
 			worst = EXIT_FINDINGS;
+		worst = note_incomplete(&report.summary, a, worst);
 	}
 	lg_report_free(&report);
 	lg_matcher_free(matcher);

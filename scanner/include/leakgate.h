@@ -327,6 +327,7 @@ typedef struct {
 	double seconds;
 	int shallow;          /* the repository is a shallow clone */
 	int incremental;      /* only what a state file did not know was read */
+	uint64_t unreadable;  /* commits, trees and blobs that could not be read */
 } lg_summary;
 
 typedef struct {

@@ -586,6 +586,7 @@ int lg_report_merge(lg_report *into, lg_report *from)
 	a->seconds += b->seconds;
 	a->shallow |= b->shallow;
 	a->incremental |= b->incremental;
+	a->unreadable += b->unreadable;
 	/* The moved pointers now belong to `into`; free only the arrays. */
 	from->count = from->warning_count = 0;
 	lg_report_free(from);

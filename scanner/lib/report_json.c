@@ -192,6 +192,7 @@ static void write_summary(json_writer *w, const lg_report *r)
 	jw_uint_member(w, "baselined", s->baselined);
 	jw_bool_member(w, "shallow", s->shallow);
 	jw_bool_member(w, "incremental", s->incremental);
+	jw_uint_member(w, "unreadable", s->unreadable);
 	jw_close(w, "}");
 }
 

@@ -548,6 +548,7 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
 		sum->blobs_scanned += w->blobs_scanned;
 		sum->bytes_scanned += w->bytes_scanned;
 		sum->blobs_skipped += w->skipped_large + w->skipped_unreadable;
+		sum->unreadable += w->skipped_unreadable;
 		for (k = 0; k < w->matches.count && !err; k++)
 			err = match_vec_push(all, &w->matches.v[k]);
 		if (!err)
@@ -1052,6 +1053,7 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 		out->summary.commits = h.commit_count;
 		out->summary.shallow = lg_repo__is_shallow(repo);
 		out->summary.incremental = known != NULL;
+		out->summary.unreadable = h.unreadable;
 		err = scan_history(out, &scanned_ok, m, &h, opts, path, 1, file_ignore, 0, start);
 	}
 	if (!err && kind == COLLECT_HISTORY && opts->state)

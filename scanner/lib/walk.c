@@ -267,6 +267,11 @@ static int map_grow(oid_map *m)
 	return 0;
 }
 
+static int map_contains(const oid_map *m, const uint8_t id[20], uint64_t tag)
+{
+	return m->slots && map_find_slot(m, id, tag)->value != UINT32_MAX;
+}
+
 /* Looks (id, tag) up; when absent, inserts it with `value`. Writes the
  * stored value to *found and returns 1 when it was already there. */
 static int map_get_or_put(uint32_t *found, oid_map *m, const uint8_t id[20],
@@ -320,6 +325,7 @@ typedef struct {
 	oid_map blobs;      /* blob id -> index */
 	oid_map seen_trees; /* (tree id, path) -> 1 */
 	oid_map seen_pairs; /* (blob id, path) -> 1 */
+	size_t broken_refs; /* refs whose target could not be read */
 	lg_buf path;
 } collector;
 
@@ -487,6 +493,7 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 					git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
 					warn(c, "cannot read tree %s at '%s': %s", hex,
 					     c->path.ptr, git_message());
+					c->h->unreadable++;
 				} else if ((err = grow((void **)&stack, &alloc, depth + 1,
 						       sizeof(*stack))) == 0) {
 					stack[depth++] = (tree_frame){ sub, 0, len };
@@ -546,6 +553,7 @@ static int visit_commit(collector *c, git_commit *commit)
 		return err;
 	if (git_commit_tree(&tree, commit) != 0) {
 		warn(c, "cannot read the tree of commit %s: %s", ci->id, git_message());
+		c->h->unreadable++;
 		return 0;
 	}
 	err = walk_tree(c, tree, index);
@@ -564,26 +572,9 @@ static int record_tip(collector *c, const git_oid *id)
 	return 0;
 }
 
-/* Hides the commits an earlier run walked; one that is gone (a branch
- * force-pushed and collected) only means more to walk. */
-static void hide_known_tips(collector *c, git_revwalk *walk)
-{
-	const lg_state *known = c->opts ? c->opts->known : NULL;
-	size_t i;
-
-	for (i = 0; known && i < known->tip_count; i++) {
-		git_oid id;
-
-		memcpy(id.id, known->tips[i], 20);
-		if (git_revwalk_hide(walk, &id) != 0)
-			git_error_clear();
-	}
-}
-
-/* Adds what a ref's target peels to: a commit is pushed on the walk; a
- * tag's tree or blob target is walked or recorded directly. */
-static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
-		       const char *refname)
+/* Adds what a ref's target peels to: a commit becomes a tip of the walk;
+ * a tag's tree or blob target is walked or recorded directly. */
+static int push_target(collector *c, const git_oid *target, const char *refname)
 {
 	git_object *obj = NULL, *peeled;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -593,6 +584,7 @@ static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
 	if (git_object_lookup(&obj, c->repo->repo, target, GIT_OBJECT_ANY) != 0) {
 		warn(c, "ref '%s' points to %s, which cannot be read: %s", refname,
 		     hex, git_message());
+		c->broken_refs++;
 		return 0;
 	}
 	while (git_object_type(obj) == GIT_OBJECT_TAG) {
@@ -607,10 +599,7 @@ static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
 	}
 	switch (git_object_type(obj)) {
 	case GIT_OBJECT_COMMIT:
-		if (git_revwalk_push(walk, git_object_id(obj)) != 0)
-			warn(c, "cannot walk from ref '%s': %s", refname, git_message());
-		else
-			err = record_tip(c, git_object_id(obj));
+		err = record_tip(c, git_object_id(obj));
 		break;
 	case GIT_OBJECT_TREE:
 		/* A tag of a tree has no commit to credit. */
@@ -627,8 +616,8 @@ static int push_target(collector *c, git_revwalk *walk, const git_oid *target,
 	return err;
 }
 
-/* Pushes every ref and HEAD onto the walk; broken refs are warnings. */
-static int push_refs(collector *c, git_revwalk *walk)
+/* Records the tips of every ref and of HEAD; broken refs are warnings. */
+static int push_refs(collector *c)
 {
 	git_reference_iterator *it;
 	git_reference *ref, *resolved;
@@ -646,7 +635,7 @@ static int push_refs(collector *c, git_revwalk *walk)
 			warn(c, "skipping ref '%s': %s", git_reference_name(ref),
 			     git_message());
 		} else {
-			err = push_target(c, walk, git_reference_target(resolved),
+			err = push_target(c, git_reference_target(resolved),
 					  git_reference_name(ref));
 			git_reference_free(resolved);
 		}
@@ -655,40 +644,240 @@ static int push_refs(collector *c, git_revwalk *walk)
 	git_reference_iterator_free(it);
 	/* A detached HEAD is a ref of its own; an unborn one holds nothing. */
 	if (!err && git_reference_name_to_id(&head, c->repo->repo, "HEAD") == 0)
-		err = push_target(c, walk, &head, "HEAD");
+		err = push_target(c, &head, "HEAD");
 	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The commit graph, walked by us rather than by git_revwalk: libgit2 1.5
+ * knows nothing of shallow clones (it stops at the first missing parent),
+ * and one unreadable commit must cost only its own ancestry, said in a
+ * warning, not the rest of the history.
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t id[20];
+	uint32_t first_parent, parent_count; /* into graph.parents */
+	uint8_t hidden;  /* reachable from a tip an earlier run walked */
+	uint8_t loaded;  /* parents known (or none: root, shallow, unreadable) */
+	uint8_t emitted; /* already in the walk order */
+} graph_node;
+
+typedef struct {
+	graph_node *nodes;
+	size_t count, alloc;
+	uint32_t *parents;
+	size_t parent_count, parent_alloc;
+	oid_map index;   /* commit id -> node */
+	oid_map shallow; /* commits whose parents the clone does not have */
+} graph;
+
+/* The node of commit `id`, added when new. */
+static int graph_node_of(uint32_t *out, graph *g, const uint8_t id[20])
+{
+	int seen = map_get_or_put(out, &g->index, id, 0, (uint32_t)g->count);
+
+	if (seen < 0)
+		return LG_ENOMEM;
+	if (seen)
+		return 0;
+	if (grow((void **)&g->nodes, &g->alloc, g->count + 1, sizeof(*g->nodes)) != 0)
+		return LG_ENOMEM;
+	memset(&g->nodes[g->count], 0, sizeof(g->nodes[0]));
+	memcpy(g->nodes[g->count].id, id, 20);
+	g->count++;
+	return 0;
+}
+
+/* Reads the ids listed in the repository's `shallow` file, if any. */
+static int load_shallow(graph *g, collector *c)
+{
+	lg_buf path = LG_BUF_INIT;
+	char line[128];
+	FILE *f;
+	int err = lg_buf__printf(&path, "%s/shallow", git_repository_commondir(c->repo->repo));
+
+	if (err || !(f = fopen(path.ptr, "r"))) {
+		lg_buf__release(&path);
+		return err;
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
+		git_oid id;
+		uint32_t ignored;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (git_oid_fromstr(&id, line) == 0 &&
+		    map_get_or_put(&ignored, &g->shallow, id.id, 0, 1) < 0)
+			err = LG_ENOMEM;
+	}
+	fclose(f);
+	lg_buf__release(&path);
+	return err;
+}
+
+/* Reads node `n`'s parents (none for a shallow boundary or a commit that
+ * cannot be read, with a warning). */
+static int load_parents(graph *g, collector *c, uint32_t n)
+{
+	git_commit *commit;
+	git_oid id;
+	uint32_t p, parent;
+	unsigned i, count;
+	int err = 0;
+
+	g->nodes[n].loaded = 1;
+	memcpy(id.id, g->nodes[n].id, 20);
+	if (map_contains(&g->shallow, id.id, 0))
+		return 0; /* the clone's history ends here */
+	if (git_commit_lookup(&commit, c->repo->repo, &id) != 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &id);
+		warn(c, "cannot read commit %s: %s; its history is not scanned", hex,
+		     git_message());
+		c->h->unreadable++;
+		return 0;
+	}
+	count = git_commit_parentcount(commit);
+	g->nodes[n].first_parent = (uint32_t)g->parent_count;
+	for (i = 0; i < count && !err; i++) {
+		const git_oid *pid = git_commit_parent_id(commit, i);
+
+		if (!pid || (err = graph_node_of(&parent, g, pid->id)) != 0 ||
+		    (err = grow((void **)&g->parents, &g->parent_alloc, g->parent_count + 1,
+				sizeof(*g->parents))) != 0)
+			break;
+		g->parents[g->parent_count++] = parent;
+	}
+	p = (uint32_t)(g->parent_count - g->nodes[n].first_parent);
+	g->nodes[n].parent_count = p;
+	git_commit_free(commit);
+	return err;
+}
+
+/* Depth-first from `tips`, parents before children: appends each commit
+ * not yet emitted (and, unless `hide`, not hidden) to `order`; with `hide`
+ * marks them hidden instead. */
+static int graph_walk(graph *g, collector *c, uint8_t (*tips)[20], size_t ntips, int hide,
+		      uint32_t **order, size_t *order_count, size_t *order_alloc)
+{
+	uint32_t *stack = NULL;
+	size_t depth = 0, stack_alloc = 0, t;
+	int err = 0;
+
+	for (t = 0; t < ntips && !err; t++) {
+		uint32_t n;
+
+		if ((err = graph_node_of(&n, g, tips[t])) != 0 ||
+		    (err = grow((void **)&stack, &stack_alloc, depth + 1, sizeof(*stack))) != 0)
+			break;
+		stack[depth++] = n;
+		while (depth && !err) {
+			graph_node *node = &g->nodes[stack[depth - 1]];
+			uint32_t i, next = UINT32_MAX;
+
+			if (node->emitted || (!hide && node->hidden)) {
+				depth--;
+				continue;
+			}
+			if (!node->loaded) {
+				if ((err = load_parents(g, c, stack[depth - 1])) != 0)
+					break;
+				node = &g->nodes[stack[depth - 1]];
+			}
+			/* The first parent not yet done goes on the stack;
+			 * when none is left, the node itself is done. */
+			for (i = 0; i < node->parent_count; i++) {
+				graph_node *parent = &g->nodes[g->parents[node->first_parent + i]];
+
+				if (!parent->emitted && (hide || !parent->hidden)) {
+					next = g->parents[node->first_parent + i];
+					break;
+				}
+			}
+			if (next != UINT32_MAX) {
+				if ((err = grow((void **)&stack, &stack_alloc, depth + 1,
+						sizeof(*stack))) == 0)
+					stack[depth++] = next;
+				continue;
+			}
+			node->emitted = 1;
+			if (hide) {
+				node->hidden = 1;
+			} else if ((err = grow((void **)order, order_alloc, *order_count + 1,
+					       sizeof(**order))) == 0) {
+				(*order)[(*order_count)++] = stack[depth - 1];
+			}
+			depth--;
+		}
+	}
+	free(stack);
+	return err;
+}
+
+/* Every commit reachable from the tips, parents first, less those an
+ * earlier run (the state's tips) already walked. */
+static int commit_order(graph *g, collector *c, uint32_t **order, size_t *count)
+{
+	const lg_state *known = c->opts ? c->opts->known : NULL;
+	size_t alloc = 0, i;
+	int err;
+
+	*order = NULL;
+	*count = 0;
+	if ((err = map_init(&g->index, 1024)) != 0 || (err = map_init(&g->shallow, 16)) != 0 ||
+	    (err = load_shallow(g, c)) != 0)
+		return err;
+	if (known && known->tip_count) {
+		size_t none = 0;
+
+		if ((err = graph_walk(g, c, known->tips, known->tip_count, 1, order, &none, &alloc)) != 0)
+			return err;
+		/* Hidden commits are done: clear `emitted` so the flag means
+		 * "in the order" for the visible walk. */
+		for (i = 0; i < g->count; i++)
+			g->nodes[i].emitted = 0;
+	}
+	return graph_walk(g, c, c->h->tips, c->h->tip_count, 0, order, count, &alloc);
+}
+
+static void graph_release(graph *g)
+{
+	free(g->nodes);
+	free(g->parents);
+	free(g->index.slots);
+	free(g->shallow.slots);
 }
 
 static int walk_commits(collector *c)
 {
-	git_revwalk *walk;
-	git_oid oid;
-	int rc, err;
+	graph g;
+	uint32_t *order = NULL;
+	size_t count = 0, i;
+	int err;
 
-	if (git_revwalk_new(&walk, c->repo->repo) != 0)
-		return lg_error_set(LG_EREPO, "cannot walk the history: %s", git_message());
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	err = push_refs(c, walk);
-	hide_known_tips(c, walk);
-	while (!err && (rc = git_revwalk_next(&oid, walk)) != GIT_ITEROVER) {
+	memset(&g, 0, sizeof(g));
+	err = push_refs(c);
+	/* A dangling ref or two is a warning; when no ref at all can be read,
+	 * the repository is damaged and nothing sensible can be scanned. */
+	if (!err && c->h->tip_count == 0 && c->broken_refs)
+		err = lg_error_set(LG_EREPO, "none of the %zu refs of '%s' can be read: "
+				   "the repository is damaged", c->broken_refs,
+				   git_repository_path(c->repo->repo));
+	if (!err)
+		err = commit_order(&g, c, &order, &count);
+	for (i = 0; i < count && !err; i++) {
 		git_commit *commit;
-		char hex[GIT_OID_HEXSZ + 1];
+		git_oid id;
 
-		if (rc != 0) {
-			/* A missing parent ends the walk: what is missing
-			 * cannot be scanned, what was read has been. */
-			warn(c, "history walk stopped: %s", git_message());
-			break;
-		}
-		if (git_commit_lookup(&commit, c->repo->repo, &oid) != 0) {
-			git_oid_tostr(hex, sizeof(hex), &oid);
-			warn(c, "cannot read commit %s: %s", hex, git_message());
-			continue;
-		}
+		memcpy(id.id, g.nodes[order[i]].id, 20);
+		if (git_commit_lookup(&commit, c->repo->repo, &id) != 0)
+			continue; /* load_parents warned about it */
 		err = visit_commit(c, commit);
 		git_commit_free(commit);
 	}
-	git_revwalk_free(walk);
+	free(order);
+	graph_release(&g);
 	return err;
 }
 

@@ -73,6 +73,7 @@ typedef struct {
 	size_t commit_count;
 	uint8_t (*tips)[20]; /* the commits the refs point to, as walked */
 	size_t tip_count;
+	size_t unreadable;   /* commits and trees that could not be read */
 	void *arena; /* owns path strings and commit strings */
 } lg_history;
 
