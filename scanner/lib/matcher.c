@@ -322,24 +322,6 @@ static int checksum_ok(const lg_rule *r, const char *secret, size_t len)
 	}
 }
 
-/* The byte range [*start, *end) of the line holding `offset`, without its
- * line terminator (\n or \r\n). */
-static void line_bounds(size_t *start, size_t *end, const char *buf, size_t len,
-			size_t offset)
-{
-	const char *nl;
-	size_t s = offset, e;
-
-	while (s > 0 && buf[s - 1] != '\n')
-		s--;
-	nl = memchr(buf + offset, '\n', len - offset);
-	e = nl ? (size_t)(nl - buf) : len;
-	if (e > s && buf[e - 1] == '\r')
-		e--;
-	*start = s;
-	*end = e;
-}
-
 /* ------------------------------------------------------------------------
  * Scanning
  * ---------------------------------------------------------------------- */
@@ -388,10 +370,6 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 	found.match_end = mend;
 	found.secret_start = sstart;
 	found.secret_end = send;
-	line_bounds(&found.line_start, &found.line_end, s->buf, s->len, sstart);
-	if (contains_nocase(s->buf + found.line_start,
-			    found.line_end - found.line_start, ALLOW_MARKER))
-		return;
 	if (push_found(s, &found) != 0)
 		s->oom = 1;
 }
@@ -468,28 +446,77 @@ static size_t code_points(const char *s, size_t len)
 	return n;
 }
 
-/* Fills line and columns of the sorted matches in one forward pass. */
+/* The line being located: its bounds, whether it carries the allow
+ * marker, and a code-point count up to a position on it, all computed once
+ * however many matches the line holds (a minified file is one huge line). */
+typedef struct {
+	size_t number, start, end;
+	int allowed;
+	size_t counted_to, points; /* code points in [start, counted_to) */
+} line_cursor;
+
+/* Moves the cursor to the line holding `offset` (never backwards: the
+ * matches come sorted). A line spans [start, end), `end` being its \n or
+ * the end of the buffer. */
+static void cursor_seek(line_cursor *c, const char *buf, size_t len, size_t offset)
+{
+	const char *nl;
+	size_t from;
+
+	if (c->number && offset <= c->end)
+		return;
+	from = c->number ? c->end + 1 : 0;
+	c->number++;
+	while ((nl = memchr(buf + from, '\n', offset - from))) {
+		c->number++;
+		from = (size_t)(nl - buf) + 1;
+	}
+	c->start = from;
+	nl = memchr(buf + from, '\n', len - from);
+	c->end = nl ? (size_t)(nl - buf) : len;
+	c->counted_to = c->start;
+	c->points = 0;
+	c->allowed = contains_nocase(buf + c->start, c->end - c->start, ALLOW_MARKER);
+}
+
+/* Code points from the line start to `offset`, counting on from the
+ * previous match of the same line. */
+static size_t cursor_column(line_cursor *c, const char *buf, size_t offset)
+{
+	c->points += code_points(buf + c->counted_to, offset - c->counted_to);
+	c->counted_to = offset;
+	return c->points + 1;
+}
+
+/*
+ * Fills line and columns of the sorted matches in one forward pass, and
+ * drops those on a line marked leakgate:allow. The line's content ends
+ * before its \n and before a \r that precedes it.
+ */
 static void locate(lg_scratch *s)
 {
-	size_t line = 1, pos = 0, i;
+	line_cursor c;
+	size_t i, kept = 0;
 
+	memset(&c, 0, sizeof(c));
 	for (i = 0; i < s->found_count; i++) {
 		lg_match *f = &s->found[i];
-		size_t on_line_end = f->secret_end < f->line_end ? f->secret_end : f->line_end;
-		const char *p;
+		size_t content_end, on_line_end;
 
-		while (pos < f->secret_start &&
-		       (p = memchr(s->buf + pos, '\n', f->secret_start - pos))) {
-			line++;
-			pos = (size_t)(p - s->buf) + 1;
-		}
-		pos = f->secret_start;
-		f->line = line;
-		f->column = 1 + code_points(s->buf + f->line_start,
-					    f->secret_start - f->line_start);
-		f->end_column = f->column + code_points(s->buf + f->secret_start,
-							on_line_end - f->secret_start);
+		cursor_seek(&c, s->buf, s->len, f->secret_start);
+		if (c.allowed)
+			continue;
+		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
+		on_line_end = f->secret_end < content_end ? f->secret_end : content_end;
+		f->line = c.number;
+		f->line_start = c.start;
+		f->line_end = content_end;
+		f->column = cursor_column(&c, s->buf, f->secret_start);
+		f->end_column = f->column + (on_line_end > f->secret_start ?
+			code_points(s->buf + f->secret_start, on_line_end - f->secret_start) : 0);
+		s->found[kept++] = *f;
 	}
+	s->found_count = kept;
 }
 
 int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
