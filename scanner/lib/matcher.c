@@ -436,6 +436,33 @@ static int compare_matches(const void *pa, const void *pb)
 	return a->secret_end < b->secret_end ? -1 : a->secret_end > b->secret_end;
 }
 
+/* When rules of different confidence find the very same secret (a
+ * provider's rule and a generic assignment rule), the more confident ones
+ * speak for it: one secret, not one finding per rule that saw it. Matches
+ * are sorted by secret_start, so rivals sit in one run. */
+static void keep_most_confident(lg_scratch *s)
+{
+	size_t i, j, run, kept = 0;
+
+	for (i = 0; i < s->found_count; i = run) {
+		for (run = i; run < s->found_count &&
+		     s->found[run].secret_start == s->found[i].secret_start; run++)
+			;
+		for (j = i; j < run; j++) {
+			const lg_match *m = &s->found[j];
+			size_t k;
+			int beaten = 0;
+
+			for (k = i; k < run && !beaten; k++)
+				beaten = s->found[k].secret_end == m->secret_end &&
+					 s->found[k].rule->confidence > m->rule->confidence;
+			if (!beaten)
+				s->found[kept++] = *m;
+		}
+	}
+	s->found_count = kept;
+}
+
 /* Counts code points (bytes that do not continue a UTF-8 sequence). */
 static size_t code_points(const char *s, size_t len)
 {
@@ -549,6 +576,7 @@ int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 		    s->found[kept - 1].secret_end != s->found[i].secret_end)
 			s->found[kept++] = s->found[i];
 	s->found_count = kept;
+	keep_most_confident(s);
 	locate(s);
 	for (i = 0; i < s->found_count && !rc; i++)
 		if (cb(&s->found[i], payload))
