@@ -136,6 +136,7 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		return EXIT_USAGE;
 	}
 	mopts.cache_dir = cache_dir(&storage);
+	mopts.on_problem = print_problem;
 	if ((err = lg_matcher_new(matcher, *rules, &mopts)) != 0) {
 		cli_error("%s", lg_error_last());
 		lg_ruleset_free(*rules);

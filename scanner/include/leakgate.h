@@ -170,13 +170,19 @@ typedef struct {
 	/* Upper bound on confirmed matches reported per buffer (0 = default,
 	 * 10000). When hit, lg_scan_result.capped is set. */
 	size_t max_matches_per_buffer;
+	/* Each rule Hyperscan refuses, as "FILE: rule ID: message"; may be
+	 * NULL. (Loading checks fields and PCRE2; Hyperscan's analysis runs
+	 * here, and only when the database is not in the cache.) */
+	lg_problem_cb on_problem;
+	void *payload;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0 }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL }
 
-/* Compiles (or loads from cache) the database for `rules`. The ruleset must
- * outlive the matcher. */
+/* Compiles (or loads from cache) the database for `rules`, and fills the
+ * rules' max_width and prefilter. The ruleset must outlive the matcher;
+ * LG_ERULES when Hyperscan refuses a rule. */
 int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 		   const lg_matcher_options *opts);
 void lg_matcher_free(lg_matcher *m);

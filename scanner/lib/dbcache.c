@@ -19,6 +19,11 @@
 #include <unistd.h>
 
 #define CACHE_FILE_MAX_BYTES (512u << 20)
+/* The file: this magic, u32 rule count, per rule u32 max_width and u8
+ * prefilter (Hyperscan's analysis, so a warm start skips it), then the
+ * serialized database. */
+#define CACHE_MAGIC "LGHSDB2"
+#define FACT_BYTES 5
 
 void lg_dbcache__key(char out[41], const char *rules_hash)
 {
@@ -80,22 +85,70 @@ static int read_cache_file(char **out, size_t *len, const char *path)
 	return 0;
 }
 
-int lg_dbcache__load(struct hs_database **db, const char *dir, const char *key)
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Checks the header and applies each rule's facts; -1 when it does not fit
+ * these rules. */
+static int apply_facts(lg_ruleset *rs, const unsigned char *data, size_t len, size_t *header)
+{
+	size_t n = lg_ruleset_count(rs), i, need = 8 + 4 + n * FACT_BYTES;
+
+	if (len < need || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const unsigned char *f = data + 12 + i * FACT_BYTES;
+
+		lg_ruleset__set_facts(rs, i, get_u32(f), f[4] != 0);
+	}
+	*header = need;
+	return 0;
+}
+
+int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
+		     const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
 	char *data = NULL;
-	size_t len = 0;
+	size_t len = 0, header = 0;
 	int err;
 
 	if (cache_path(&path, dir, key) != 0)
 		return LG_ENOTFOUND;
 	err = read_cache_file(&data, &len, path.ptr);
-	if (!err && hs_deserialize_database(data, len, db) != HS_SUCCESS) {
+	if (!err && (apply_facts(rs, (const unsigned char *)data, len, &header) != 0 ||
+		     hs_deserialize_database(data + header, len - header, db) != HS_SUCCESS)) {
 		unlink(path.ptr);
 		err = LG_ENOTFOUND;
 	}
 	free(data);
 	lg_buf__release(&path);
+	return err;
+}
+
+/* The header: magic, rule count, each rule's facts. */
+static int facts_header(lg_buf *b, const lg_ruleset *rs)
+{
+	size_t i, n = lg_ruleset_count(rs);
+	unsigned char u[4];
+	int err = lg_buf__add(b, CACHE_MAGIC, 8);
+
+	u[0] = (unsigned char)n, u[1] = (unsigned char)(n >> 8);
+	u[2] = (unsigned char)(n >> 16), u[3] = (unsigned char)(n >> 24);
+	if (!err)
+		err = lg_buf__add(b, u, 4);
+	for (i = 0; i < n && !err; i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+		unsigned char f[FACT_BYTES] = {
+			(unsigned char)r->max_width, (unsigned char)(r->max_width >> 8),
+			(unsigned char)(r->max_width >> 16), (unsigned char)(r->max_width >> 24),
+			(unsigned char)(r->prefilter != 0)
+		};
+
+		err = lg_buf__add(b, f, FACT_BYTES);
+	}
 	return err;
 }
 
@@ -121,10 +174,10 @@ static int make_dirs(const char *dir)
 	return err;
 }
 
-int lg_dbcache__store(const struct hs_database *db, const char *dir,
-		      const char *key)
+int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+		      const char *dir, const char *key)
 {
-	lg_buf path = LG_BUF_INIT, tmp = LG_BUF_INIT;
+	lg_buf path = LG_BUF_INIT, tmp = LG_BUF_INIT, file = LG_BUF_INIT;
 	char *bytes = NULL;
 	size_t len = 0, done = 0;
 	int fd = -1, err;
@@ -133,6 +186,11 @@ int lg_dbcache__store(const struct hs_database *db, const char *dir,
 		return err;
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
 		return lg_error_set(LG_ERROR, "cannot serialize the rule database");
+	if ((err = facts_header(&file, rs)) != 0 || (err = lg_buf__add(&file, bytes, len)) != 0)
+		goto out;
+	free(bytes);
+	len = file.len;
+	bytes = lg_buf__detach(&file);
 	if ((err = cache_path(&path, dir, key)) != 0 ||
 	    (err = lg_buf__printf(&tmp, "%s.tmp-XXXXXX", path.ptr)) != 0)
 		goto out;
@@ -163,6 +221,7 @@ int lg_dbcache__store(const struct hs_database *db, const char *dir,
 		unlink(tmp.ptr);
 out:
 	free(bytes);
+	lg_buf__release(&file);
 	lg_buf__release(&path);
 	lg_buf__release(&tmp);
 	return err;

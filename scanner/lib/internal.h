@@ -64,12 +64,21 @@ int lg_checksum__token_valid(const char *token, size_t len);
  * include hs.h. */
 struct hs_database;
 void lg_dbcache__key(char out[41], const char *rules_hash);
-/* 0 and *db on a valid cached database; LG_ENOTFOUND when missing, stale
- * or corrupt (a corrupt file is removed). */
-int lg_dbcache__load(struct hs_database **db, const char *dir, const char *key);
-/* Writes the database atomically (temporary file, rename), mode 0600. */
-int lg_dbcache__store(const struct hs_database *db, const char *dir,
-		      const char *key);
+/* 0 and *db on a valid cached database, with each rule's facts filled into
+ * `rs` (which must hold the rules the key was made from); LG_ENOTFOUND when
+ * missing, stale or corrupt (a corrupt file is removed). */
+int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
+		     const char *key);
+/* Writes the database and the rules' facts atomically (temporary file,
+ * rename), mode 0600. */
+int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+		      const char *dir, const char *key);
+
+/* rules.c: Hyperscan's analysis of each rule (max_width, prefilter), which
+ * loading defers to the matcher; problems reported as "FILE: rule ID:
+ * message", LG_ERULES if any. And the setter for facts read from a cache. */
+int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload);
+void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter);
 
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);

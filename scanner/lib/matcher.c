@@ -15,6 +15,8 @@
 
 #include <hs/hs.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -35,6 +37,10 @@ typedef struct {
 	pcre2_code **allow;
 	size_t allow_count;
 	size_t window;
+	/* The regexes compile on the rule's first candidate: most rules never
+	 * fire on a given push, and compiling (with JIT) hundreds of them
+	 * would be most of a hook's start-up. `ready` publishes them. */
+	atomic_int ready;
 } compiled_rule;
 
 struct lg_matcher {
@@ -44,6 +50,7 @@ struct lg_matcher {
 	size_t count;
 	size_t max_matches;
 	pcre2_match_context *mctx;
+	pthread_mutex_t compile_lock;
 };
 
 struct lg_scratch {
@@ -90,12 +97,12 @@ static void compiled_rule_release(compiled_rule *c)
 	free(c->allow);
 }
 
+/* Compiles rule `r`'s regexes into `c`. The loader checked that PCRE2
+ * takes them, so a failure here means memory ran out. */
 static int compile_rule(compiled_rule *c, const lg_rule *r)
 {
 	size_t i;
 
-	memset(c, 0, sizeof(*c));
-	c->window = r->max_width > WINDOW_CAP ? WINDOW_CAP : r->max_width;
 	if (!(c->regex = compile_pcre2(r->regex, PCRE2_MULTILINE)))
 		return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses its regex", r->id);
 	if (r->allow_count &&
@@ -151,19 +158,25 @@ out:
 /* Takes the database from the cache when it holds one for these rules,
  * this Hyperscan and this CPU; otherwise compiles it and stores it there.
  * The cache is an optimisation: failing to write it is not an error. */
-static int load_database(lg_matcher *m, const char *cache_dir)
+static int load_database(lg_matcher *m, const lg_matcher_options *opts)
 {
+	lg_ruleset *rules = (lg_ruleset *)m->rules; /* facts are filled in here */
+	const char *cache_dir = opts ? opts->cache_dir : NULL;
 	char key[41];
 	int err;
 
-	if (!cache_dir)
-		return compile_database(m);
-	lg_dbcache__key(key, lg_ruleset_hash(m->rules));
-	if (lg_dbcache__load(&m->db, cache_dir, key) == 0)
-		return 0;
-	if ((err = compile_database(m)) == 0)
-		lg_dbcache__store(m->db, cache_dir, key);
-	return err;
+	if (cache_dir) {
+		lg_dbcache__key(key, lg_ruleset_hash(rules));
+		if (lg_dbcache__load(&m->db, rules, cache_dir, key) == 0)
+			return 0;
+	}
+	if ((err = lg_ruleset__hyperscan_facts(rules, opts ? opts->on_problem : NULL,
+					       opts ? opts->payload : NULL)) != 0 ||
+	    (err = compile_database(m)) != 0)
+		return err;
+	if (cache_dir)
+		lg_dbcache__store(m->db, rules, cache_dir, key);
+	return 0;
 }
 
 int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
@@ -187,10 +200,16 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	}
 	pcre2_set_match_limit(m->mctx, PCRE2_MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, PCRE2_DEPTH_LIMIT);
-	for (i = 0; i < m->count && !err; i++)
-		err = compile_rule(&m->compiled[i], lg_ruleset_get(rules, i));
+	pthread_mutex_init(&m->compile_lock, NULL);
+	for (i = 0; i < m->count; i++)
+		atomic_init(&m->compiled[i].ready, 0);
 	if (!err)
-		err = load_database(m, opts ? opts->cache_dir : NULL);
+		err = load_database(m, opts);
+	for (i = 0; i < m->count && !err; i++) {
+		const lg_rule *r = lg_ruleset_get(rules, i);
+
+		m->compiled[i].window = r->max_width > WINDOW_CAP ? WINDOW_CAP : r->max_width;
+	}
 	if (err) {
 		lg_matcher_free(m);
 		return err;
@@ -213,6 +232,8 @@ void lg_matcher_free(lg_matcher *m)
 	for (i = 0; m->compiled && i < m->count; i++)
 		compiled_rule_release(&m->compiled[i]);
 	free(m->compiled);
+	if (m->compiled)
+		pthread_mutex_destroy(&m->compile_lock);
 	hs_free_database(m->db);
 	pcre2_match_context_free(m->mctx);
 	free(m);
@@ -374,16 +395,46 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 		s->oom = 1;
 }
 
+/* The compiled regexes of rule `i`, compiled now if this is the rule's
+ * first candidate; NULL when memory ran out. */
+static const compiled_rule *ready_rule(const lg_matcher *m, size_t i)
+{
+	compiled_rule *c = &m->compiled[i];
+	int ok = 1;
+
+	if (atomic_load_explicit(&c->ready, memory_order_acquire))
+		return c;
+	pthread_mutex_lock((pthread_mutex_t *)&m->compile_lock);
+	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
+		ok = compile_rule(c, lg_ruleset_get(m->rules, i)) == 0;
+		if (ok) {
+			atomic_store_explicit(&c->ready, 1, memory_order_release);
+		} else {
+			compiled_rule_release(c);
+			c->regex = NULL;
+			c->allow = NULL;
+			c->allow_count = 0;
+		}
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&m->compile_lock);
+	return ok ? c : NULL;
+}
+
 /* Confirms a Hyperscan report of rule `rule` ending at `end`. */
 static void confirm(lg_scratch *s, size_t rule, size_t end)
 {
 	const lg_matcher *m = s->m;
-	const compiled_rule *c = &m->compiled[rule];
+	const compiled_rule *c = ready_rule(m, rule);
 	const lg_rule *r = lg_ruleset_get(m->rules, rule);
-	size_t from = end > c->window ? end - c->window : 0;
+	size_t from;
 	PCRE2_SIZE *ov;
 	int rc;
 
+	if (!c) {
+		s->oom = 1;
+		return;
+	}
+	from = end > c->window ? end - c->window : 0;
 	if (from < s->scanned_upto[rule])
 		from = s->scanned_upto[rule];
 	rc = pcre2_match(c->regex, (PCRE2_SPTR)s->buf, s->len, from, 0, s->md,

@@ -360,6 +360,8 @@ static int check_pcre2(rule_ctx *c, const char *what, const char *regex,
  * are retried in prefilter mode, where the PCRE2 confirm stage decides. */
 static int check_hyperscan(rule_ctx *c, lg_rule *r)
 {
+	r->max_width = 0;
+	r->prefilter = 0;
 	hs_expr_info_t *info = NULL;
 	hs_compile_error_t *err = NULL;
 	unsigned flags = HS_FLAG_MULTILINE;
@@ -476,7 +478,6 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 					captures == 1 ? "" : "s");
 				bad = -1;
 			}
-			bad |= check_hyperscan(&c, r);
 		} else {
 			bad = -1;
 		}
@@ -739,6 +740,35 @@ int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 	lg_rule_source source = { name, json, len };
 
 	return lg_ruleset_load_sources(out, &source, 1, on_problem, payload);
+}
+
+/*
+ * Hyperscan's analysis of every rule is the slowest part of loading (most
+ * of a hook's start-up with a few hundred rules), and a matcher whose
+ * compiled database comes from the cache does not need it. So loading
+ * checks fields and PCRE2, and the matcher asks for this only when it
+ * compiles: each refusal is reported as "FILE: rule ID: message".
+ */
+int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload)
+{
+	loader ld = { on_problem, payload, 0 };
+	size_t i;
+
+	for (i = 0; i < rs->count; i++) {
+		rule_ctx c = { &ld, rs->rules[i].source_file, rs->rules[i].id, NULL };
+
+		check_hyperscan(&c, &rs->rules[i]);
+	}
+	if (ld.problems)
+		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files", ld.problems,
+				    ld.problems == 1 ? "" : "s");
+	return 0;
+}
+
+void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter)
+{
+	rs->rules[i].max_width = max_width;
+	rs->rules[i].prefilter = prefilter;
 }
 
 /* ------------------------------------------------------------------------

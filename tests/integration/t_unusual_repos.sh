@@ -68,11 +68,14 @@ grep -q "blob $victim" <<<"$err" || fail "missing blob not named: $err"
 [ "$(count .summary.unreadable)" = 1 ] || fail "unreadable count: $(count .summary)"
 
 # --- a truncated packfile: exit 3 with a message, no crash
-git clone -q --bare --no-local "$work/src" "$work/trunc.git"
-git -C "$work/trunc.git" repack -qad
-pack=$(ls "$work"/trunc.git/objects/pack/*.pack)
+git init -q "$work/trunc"
+(cd "$work/trunc" && for i in 1 2 3; do token > "t$i.env"; git add -A; git commit -qm "t$i"; done)
+git -C "$work/trunc" rev-list --objects --all | cut -d' ' -f1 |
+	git -C "$work/trunc" pack-objects -q "$work/trunc/.git/objects/pack/pack" >/dev/null
+git -C "$work/trunc" prune-packed
+pack=$(ls "$work"/trunc/.git/objects/pack/*.pack)
 truncate -s $(( $(stat -c %s "$pack") / 2 )) "$pack"
-run scan --format json "$work/trunc.git"
+run scan --format json "$work/trunc"
 [ "$rc" -eq 3 ] || fail "truncated pack: exit $rc, not 3"
 grep -q "can be read\|cannot read" <<<"$err" || fail "truncated pack: no clear message: $err"
 

@@ -29,6 +29,21 @@ static int load(lg_ruleset **rs, lg_buf *problems, const char *json)
 				      problems);
 }
 
+/* Checks that loading `json` succeeds but Hyperscan's analysis (which the
+ * matcher runs) refuses it with exactly `expected`. */
+static void expect_hyperscan_problem(const char *json, const char *expected)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+
+	CHECK_EQ_INT(load(&rs, &problems, json), 0);
+	if (rs)
+		CHECK_EQ_INT(lg_ruleset__hyperscan_facts(rs, collect, &problems), LG_ERULES);
+	CHECK_EQ_STR(problems.ptr, expected);
+	lg_buf__release(&problems);
+	lg_ruleset_free(rs);
+}
+
 /* Checks that loading `json` fails with exactly `expected` as its only
  * problem. */
 static void expect_problem(const char *json, const char *expected)
@@ -56,6 +71,8 @@ TEST(test_rules__valid_rule_loads_with_defaults)
 	CHECK_EQ_INT(r->severity, LG_SEVERITY_MEDIUM);
 	CHECK_EQ_INT(r->confidence, LG_CONFIDENCE_MEDIUM);
 	CHECK_EQ_INT(r->secret_group, 0);
+	CHECK_EQ_INT(r->max_width, 0); /* Hyperscan's analysis is the matcher's */
+	CHECK_EQ_INT(lg_ruleset__hyperscan_facts(rs, collect, &problems), 0);
 	CHECK_EQ_INT(r->max_width, 34);
 	CHECK_EQ_INT(r->prefilter, 0);
 	CHECK_EQ_INT(r->example_count, 1);
@@ -137,7 +154,7 @@ TEST(test_rules__pcre2_refusal)
 
 TEST(test_rules__hyperscan_refusal_carries_its_message)
 {
-	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+	expect_hyperscan_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
 		       " \"regex\": \"ab\\\\Kc\", \"examples\": [\"abc\"], \"negative_examples\": []}]",
 		       "f.json: rule x: regex: Hyperscan refuses it: \\K at index 2 not supported.\n");
 }
@@ -150,13 +167,14 @@ TEST(test_rules__lookaround_uses_prefilter)
 	CHECK_EQ_INT(load(&rs, &problems, "[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\","
 			  " \"severity\": \"low\", \"regex\": \"key(?=[0-9])\", \"examples\": [\"key1\"],"
 			  " \"negative_examples\": []}]"), 0);
+	CHECK(rs && lg_ruleset__hyperscan_facts(rs, collect, &problems) == 0);
 	CHECK(rs && lg_ruleset_get(rs, 0)->prefilter == 1);
 	lg_ruleset_free(rs);
 }
 
 TEST(test_rules__empty_match_refused)
 {
-	expect_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+	expect_hyperscan_problem("[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
 		       " \"regex\": \"a{0,3}\", \"examples\": [\"aa\"], \"negative_examples\": []}]",
 		       "f.json: rule x: regex can match the empty string\n");
 }
