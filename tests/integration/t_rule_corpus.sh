@@ -16,6 +16,13 @@ git config --global user.name "Cora Corpus"
 git config --global user.email cora@example.org
 git config --global init.defaultBranch main
 
+# The pack's own bar: at least 200 rules, each with two examples and a
+# negative example.
+short=$(cat "$SRC"/patterns/*.json | jq -s -r '.[][] | select((.examples | length) < 2 or (.negative_examples | length) < 1) | .id')
+[ -z "$short" ] || { echo "FAIL: rules with fewer than 2 examples or no negative example: $short" >&2; exit 1; }
+count=$(cat "$SRC"/patterns/*.json | jq -s '[.[][]] | length')
+[ "$count" -ge 200 ] || { echo "FAIL: only $count rules" >&2; exit 1; }
+
 seed=${LEAKGATE_CORPUS_SEED:-20261125}  # fixed, so CI is deterministic; any seed must pass
 python3 "$SRC/tests/corpus/gen_corpus.py" "$SRC/patterns" "$work/corpus" "$seed"
 for part in positives decoys; do
