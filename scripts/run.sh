@@ -58,7 +58,9 @@ run_tests() {
 
 	echo "== valgrind memcheck over an integration scan" >&2
 	local wrapper=$ROOT/build/leakgate-valgrind
-	printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 %q "$@"\n' \
+	# LEAKGATE_NO_JIT: PCRE2's JIT reads past a subject's end within a page,
+	# which memcheck would report.
+	printf '#!/bin/sh\nLEAKGATE_NO_JIT=1 exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 %q "$@"\n' \
 		"$ROOT/build/leakgate" > "$wrapper"
 	chmod +x "$wrapper"
 	LEAKGATE=$wrapper LEAKGATE_SOURCE_DIR=$ROOT bash "$ROOT/tests/integration/t_scan_history.sh"

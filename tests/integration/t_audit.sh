@@ -2,27 +2,9 @@
 # Audits: baselines, incremental state files, many repositories per run,
 # --shard. Uses its own small rule file, so it tests the machinery, not the
 # rule pack.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Audrey Auditor"
-git config --global user.email audrey@example.org
-git config --global init.defaultBranch main
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex32() { head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-run() {
-	set +e
-	out=$("$@" 2>"$work/stderr")
-	rc=$?
-	err=$(cat "$work/stderr")
-	set -e
-}
+TEST_USER_NAME="Audrey Auditor" TEST_USER_EMAIL=audrey@example.org
+. "$(dirname "$0")/lib.sh"
+hex32() { hex 16; }
 cat > "$work/rules.json" <<'JSON'
 [{"id": "test-token", "name": "Test token", "description": "A token for the audit tests",
   "severity": "high", "regex": "TOKEN=([0-9a-f]{32})\\b", "secret_group": 1,
@@ -113,8 +95,4 @@ done
 run L scan --shard 3/3 .
 [ "$rc" -eq 2 ] || fail "--shard 3/3 accepted"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "audits: all checks passed"
+finish "audits"

@@ -2,20 +2,9 @@
 # The developer-side hooks: pre-commit and pre-push installed with
 # `leakgate install`, driven by real `git commit` and `git push`; install and
 # uninstall keep a foreign hook intact; scan --staged and --range.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Dee Developer"
-git config --global user.email dee@example.org
-git config --global init.defaultBranch main
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex32() { head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+TEST_USER_NAME="Dee Developer" TEST_USER_EMAIL=dee@example.org
+. "$(dirname "$0")/lib.sh"
+hex32() { hex 16; }
 token_line() { printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex32)"; }
 run() {
 	set +e
@@ -99,8 +88,4 @@ token_line > third.env && git add third.env
 run git commit -qm third
 [ "$rc" -ne 0 ] || fail "hook in core.hooksPath did not run"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "developer hooks: all checks passed"
+finish "developer hooks"

@@ -1,21 +1,9 @@
 #!/usr/bin/env bash
 # The server-side hook, installed with `leakgate install --pre-receive` into
 # a bare repository, against real pushes from a clone over file://.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Pat Pusher"
-git config --global user.email pat@example.org
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex32() { head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+TEST_USER_NAME="Pat Pusher" TEST_USER_EMAIL=pat@example.org
+. "$(dirname "$0")/lib.sh"
+hex32() { hex 16; }
 # A Twilio auth token line, made up at test time.
 token_line() { printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex32)"; }
 
@@ -173,8 +161,4 @@ cp "$work/hook.saved" "$hook"
 
 git -C "$work/server.git" fsck --no-progress >/dev/null 2>&1 || fail "git fsck reports problems"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "pre-receive: all checks passed"
+finish "pre-receive"

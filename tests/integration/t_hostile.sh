@@ -2,20 +2,8 @@
 # Hostile input and load: a 100 MB line, a blob of NUL bytes, a million
 # candidates in one blob; the planted secret on no output channel; twenty
 # concurrent pushes against one server.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Hal Hostile"
-git config --global user.email hal@example.org
-git config --global init.defaultBranch main
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+TEST_USER_NAME="Hal Hostile" TEST_USER_EMAIL=hal@example.org
+. "$(dirname "$0")/lib.sh"
 run() {
 	set +e
 	out=$("$LEAKGATE" "$@" 2>"$work/stderr")
@@ -97,8 +85,4 @@ for i in $(seq 1 20); do
 done
 git -C "$work/busy.git" fsck --no-progress >/dev/null 2>&1 || fail "git fsck on the busy server"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "hostile input and load: all checks passed"
+finish "hostile input and load"

@@ -4,17 +4,9 @@
 # occur, are all found at the right path and line (100% recall), and the
 # decoys (hashes, UUIDs, commit ids, lock files, placeholders, environment
 # lookups) give no finding at all.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
+TEST_USER_NAME="Cora Corpus" TEST_USER_EMAIL=cora@example.org
+. "$(dirname "$0")/lib.sh"
 SRC=${LEAKGATE_SOURCE_DIR:?source directory}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Cora Corpus"
-git config --global user.email cora@example.org
-git config --global init.defaultBranch main
 
 # The pack's own bar: at least 200 rules, each with two examples and a
 # negative example.

@@ -2,14 +2,8 @@
 # --format sarif: valid against the SARIF 2.1.0 schema kept in tests/sarif/,
 # and byte for byte the golden file tests/golden/sarif/expected.sarif
 # (LEAKGATE_UPDATE_GOLDEN=1 rewrites it).
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
+. "$(dirname "$0")/lib.sh"
 SRC=${LEAKGATE_SOURCE_DIR:?source directory}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
 # Fixed identities and dates: the commit ids, and so the golden file, are stable.
 export GIT_AUTHOR_NAME="Sam Sarif" GIT_AUTHOR_EMAIL=sam@example.org GIT_AUTHOR_DATE="2024-05-01T10:00:00+0200"
 export GIT_COMMITTER_NAME="Sam Sarif" GIT_COMMITTER_EMAIL=sam@example.org GIT_COMMITTER_DATE="2024-05-01T10:00:00+0200"

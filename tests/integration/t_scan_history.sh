@@ -1,29 +1,9 @@
 #!/usr/bin/env bash
 # `leakgate scan` on repositories built here with the real git: what is
 # found, where, which commit and author introduced it, in every format.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
-git config --global user.name "Tag Maker"
-git config --global user.email tags@example.org
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+TEST_USER_NAME="Tag Maker" TEST_USER_EMAIL=tags@example.org
+. "$(dirname "$0")/lib.sh"
 alnum32() { head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 32; }
-run() {
-	set +e
-	out=$("$@" 2>"$work/stderr")
-	rc=$?
-	err=$(cat "$work/stderr")
-	set -e
-}
 # as NAME EMAIL DATE: commit everything staged with that author.
 as() {
 	GIT_AUTHOR_NAME=$1 GIT_AUTHOR_EMAIL=$2 GIT_AUTHOR_DATE=$3 \
@@ -108,7 +88,7 @@ for fmt in text json jsonl; do
 	[ "$(stat -c %a "$work/report.$fmt")" = 600 ] || fail "report.$fmt mode is not 0600"
 	for s in "$token" "$key_secret" "$stream" "$yaml_token"; do
 		grep -qF "$s" "$work/report.$fmt" && fail "a secret appears in full in report.$fmt"
-		grep -qF "$s" "$work/stderr" && fail "a secret appears in full on stderr ($fmt)"
+		grep -qF "$s" <<<"$err" && fail "a secret appears in full on stderr ($fmt)"
 	done
 done
 jq -e '.findings | length == 6' "$work/report.json" >/dev/null || fail "report.json does not hold 6 findings"
@@ -236,8 +216,4 @@ run "$LEAKGATE" scan --rules "$work/bad.json" .
 [ "$rc" -eq 2 ] || fail "bad rule file: exit $rc, not 2"
 grep -q "^$work/bad.json: rule broken: regex: PCRE2 refuses it" <<<"$err" || fail "bad rule message: $err"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "scan history: all checks passed"
+finish "scan history"

@@ -1,21 +1,8 @@
 #!/usr/bin/env bash
 # Corrupt and unusual repositories: each gives a clear message naming what
 # is wrong, and either exit 3 or a warning and a complete scan of the rest.
-set -euo pipefail
-LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work/home LEAKGATE_CACHE_DIR=$work/cache GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-git config --global user.name "Una Usual"
-git config --global user.email una@example.org
-git config --global init.defaultBranch main
-git config --global protocol.file.allow always
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+TEST_USER_NAME="Una Usual" TEST_USER_EMAIL=una@example.org
+. "$(dirname "$0")/lib.sh"
 token() { printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)"; }
 run() {
 	set +e
@@ -103,8 +90,4 @@ jq -e '[.findings[] | select(.path | startswith("vendor/sub"))] | length == 0' <
 [ "$(count .summary.commits)" = 15 ] || fail "commits: $(count .summary.commits)"
 [ "$(count .summary.unreadable)" = 0 ] || fail "odd repository has unreadable objects: $err"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failed" >&2
-	exit 1
-fi
-echo "unusual repositories: all checks passed"
+finish "unusual repositories"
