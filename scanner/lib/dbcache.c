@@ -10,7 +10,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <hs/hs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,42 +48,6 @@ static int cache_path(lg_buf *path, const char *dir, const char *key)
 	return lg_buf__printf(path, "%s/hsdb-%s.bin", dir, key);
 }
 
-/* Reads the whole cache file into memory. */
-static int read_cache_file(char **out, size_t *len, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *data;
-	size_t got = 0;
-
-	if (fd < 0)
-		return LG_ENOTFOUND;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > CACHE_FILE_MAX_BYTES ||
-	    !(data = malloc((size_t)st.st_size))) {
-		close(fd);
-		return LG_ENOTFOUND;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(data);
-		return LG_ENOTFOUND;
-	}
-	*out = data;
-	*len = got;
-	return 0;
-}
-
 static uint32_t get_u32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -117,7 +80,7 @@ int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
 
 	if (cache_path(&path, dir, key) != 0)
 		return LG_ENOTFOUND;
-	err = read_cache_file(&data, &len, path.ptr);
+	err = lg__read_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES) ? LG_ENOTFOUND : 0;
 	if (!err && (apply_facts(rs, (const unsigned char *)data, len, &header) != 0 ||
 		     hs_deserialize_database(data + header, len - header, db) != HS_SUCCESS)) {
 		unlink(path.ptr);
@@ -177,52 +140,20 @@ static int make_dirs(const char *dir)
 int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 		      const char *dir, const char *key)
 {
-	lg_buf path = LG_BUF_INIT, tmp = LG_BUF_INIT, file = LG_BUF_INIT;
+	lg_buf path = LG_BUF_INIT, file = LG_BUF_INIT;
 	char *bytes = NULL;
-	size_t len = 0, done = 0;
-	int fd = -1, err;
+	size_t len = 0;
+	int err;
 
 	if ((err = make_dirs(dir)) != 0)
 		return err;
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
 		return lg_error_set(LG_ERROR, "cannot serialize the rule database");
-	if ((err = facts_header(&file, rs)) != 0 || (err = lg_buf__add(&file, bytes, len)) != 0)
-		goto out;
-	free(bytes);
-	len = file.len;
-	bytes = lg_buf__detach(&file);
-	if ((err = cache_path(&path, dir, key)) != 0 ||
-	    (err = lg_buf__printf(&tmp, "%s.tmp-XXXXXX", path.ptr)) != 0)
-		goto out;
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		err = lg_error_set(LG_EIO, "cannot create '%s': %s", tmp.ptr, strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0600);
-	while (done < len) {
-		ssize_t n = write(fd, bytes + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr,
-					   strerror(errno));
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (!err && fsync(fd) != 0)
-		err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-	if (close(fd) != 0 && !err)
-		err = lg_error_set(LG_EIO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-	if (!err && rename(tmp.ptr, path.ptr) != 0)
-		err = lg_error_set(LG_EIO, "cannot rename '%s': %s", tmp.ptr, strerror(errno));
-	if (err)
-		unlink(tmp.ptr);
-out:
+	if ((err = facts_header(&file, rs)) == 0 && (err = lg_buf__add(&file, bytes, len)) == 0 &&
+	    (err = cache_path(&path, dir, key)) == 0)
+		err = lg__write_file_atomic(path.ptr, file.ptr, file.len);
 	free(bytes);
 	lg_buf__release(&file);
 	lg_buf__release(&path);
-	lg_buf__release(&tmp);
 	return err;
 }

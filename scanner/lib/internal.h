@@ -49,6 +49,13 @@ void lg__hash_hex(char out[41], const void *data, size_t len);
 /* Initialises libgit2 once per process; safe from any thread. */
 void lg__libgit2_init(void);
 
+/* fileio.c: reads a whole regular file of at most `max` bytes (*out is
+ * malloc'd); LG_ENOTFOUND when it does not exist. */
+int lg__read_file(char **out, size_t *len, const char *path, uint64_t max);
+/* Writes `data` to `path` atomically: a temporary file beside it, mode
+ * 0600, fsync, rename; the temporary file is removed on any failure. */
+int lg__write_file_atomic(const char *path, const void *data, size_t len);
+
 /* findings.c: frees a finding's strings and zeroes it (not the struct). */
 void lg_finding__release(lg_finding *f);
 

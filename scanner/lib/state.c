@@ -9,12 +9,8 @@
  */
 #include "internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define STATE_MAGIC "LGSTATE"
 #define STATE_VERSION 1u
@@ -135,42 +131,22 @@ static int parse_state(lg_state *s, const unsigned char *data, size_t len, const
 
 int lg_state_load(lg_state **out, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	unsigned char *data = NULL;
-	size_t got = 0;
+	char *data = NULL;
+	size_t len = 0;
 	lg_state *s;
 	int err;
 
 	if ((err = lg_state_new(&s)) != 0)
 		return err;
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			*out = s;
-			return 0;
-		}
-		lg_state_free(s);
-		return lg_error_set(LG_EIO, "cannot read state file '%s': %s", path, strerror(errno));
+	err = lg__read_file(&data, &len, path, STATE_MAX_BYTES);
+	if (err == LG_ENOTFOUND) {
+		*out = s; /* no state yet: a full scan */
+		return 0;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_MAX_BYTES ||
-	    !(data = malloc(st.st_size ? (size_t)st.st_size : 1))) {
-		close(fd);
-		lg_state_free(s);
-		return lg_error_set(LG_EINVALID, "cannot read state file '%s'", path);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	err = got == (size_t)st.st_size ? parse_state(s, data, got, path)
-		: lg_error_set(LG_EINVALID, "cannot read state file '%s'", path);
+	if (err)
+		err = lg_error_set(LG_EINVALID, "%s", lg_error_last());
+	else
+		err = parse_state(s, (const unsigned char *)data, len, path);
 	free(data);
 	if (err) {
 		lg_state_free(s);
@@ -241,9 +217,8 @@ static int put_u64(lg_buf *b, uint64_t v)
 
 int lg_state_save(const lg_state *s, const char *path)
 {
-	lg_buf b = LG_BUF_INIT, tmp = LG_BUF_INIT;
-	size_t done = 0;
-	int fd = -1, err;
+	lg_buf b = LG_BUF_INIT;
+	int err;
 
 	err = lg_buf__add(&b, STATE_MAGIC, 8);
 	if (!err) err = put_u32(&b, STATE_VERSION);
@@ -254,34 +229,8 @@ int lg_state_save(const lg_state *s, const char *path)
 	if (!err) err = put_u64(&b, s->blob_count);
 	if (!err) err = lg_buf__add(&b, s->blobs, s->blob_count * 20);
 	if (!err) err = put_u32(&b, lg_checksum__crc32(b.ptr, b.len));
-	if (!err) err = lg_buf__printf(&tmp, "%s.tmp-XXXXXX", path);
-	if (err)
-		goto out;
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		err = lg_error_set(LG_EIO, "cannot write state file '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0600);
-	while (done < b.len && !err) {
-		ssize_t n = write(fd, b.ptr + done, b.len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			err = lg_error_set(LG_EIO, "cannot write state file '%s': %s", path, strerror(errno));
-		else
-			done += (size_t)n;
-	}
-	if (!err && fsync(fd) != 0)
-		err = lg_error_set(LG_EIO, "cannot write state file '%s': %s", path, strerror(errno));
-	if (close(fd) != 0 && !err)
-		err = lg_error_set(LG_EIO, "cannot write state file '%s': %s", path, strerror(errno));
-	if (!err && rename(tmp.ptr, path) != 0)
-		err = lg_error_set(LG_EIO, "cannot write state file '%s': %s", path, strerror(errno));
-	if (err)
-		unlink(tmp.ptr);
-out:
+	if (!err)
+		err = lg__write_file_atomic(path, b.ptr, b.len);
 	lg_buf__release(&b);
-	lg_buf__release(&tmp);
 	return err;
 }
