@@ -109,14 +109,18 @@ out:
  * Reading what git passes on stdin
  * ---------------------------------------------------------------------- */
 
+/* Appends a copy of `s` to the list. */
 static int push_string(const char ***list, size_t *count, const char *s)
 {
-	const char **p = realloc(*list, (*count + 1) * sizeof(*p));
+	char *copy = strdup(s);
+	const char **p = copy ? realloc(*list, (*count + 1) * sizeof(*p)) : NULL;
 
-	if (!p)
+	if (!p) {
+		free(copy);
 		return -1;
+	}
 	*list = p;
-	p[(*count)++] = s;
+	p[(*count)++] = copy;
 	return 0;
 }
 
@@ -142,10 +146,10 @@ static int parse_hook_line(hook_args *a, char *line, size_t lineno)
 	a->refs[a->ref_count++] = ref_copy;
 	if (lg_hook_is_zero_id(hl.scan))
 		return 0;
-	if (push_string(&a->include, &a->include_count, strdup(hl.scan)) != 0)
+	if (push_string(&a->include, &a->include_count, hl.scan) != 0)
 		return -1;
 	if (!lg_hook_is_zero_id(hl.known) &&
-	    push_string(&a->exclude, &a->exclude_count, strdup(hl.known)) != 0)
+	    push_string(&a->exclude, &a->exclude_count, hl.known) != 0)
 		return -1;
 	return 0;
 }
