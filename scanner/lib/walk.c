@@ -10,6 +10,7 @@
 #include "walk.h"
 
 #include <git2.h>
+#include <git2/sys/repository.h> /* git_repository_set_odb, _set_index */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,29 +34,140 @@ static const char *git_message(void)
 	return e && e->message ? e->message : "unknown error";
 }
 
+/* The value of environment variable `name`; NULL when unset or empty, as
+ * git treats an empty value. */
+static const char *env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Points `repo` at the objects git's environment names: GIT_OBJECT_DIRECTORY
+ * replaces the object directory and GIT_ALTERNATE_OBJECT_DIRECTORIES
+ * (':'-separated) adds to it, which is how a pre-receive hook sees pushed
+ * objects still in quarantine. */
+static int open_env_objects(git_odb **out, git_repository *repo)
+{
+	const char *dir = env_value("GIT_OBJECT_DIRECTORY");
+	const char *alts = env_value("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	lg_buf one = LG_BUF_INIT;
+	git_odb *odb = NULL;
+	int err = 0;
+
+	if (dir) {
+		if (git_odb_open(&odb, dir) != 0 || git_repository_set_odb(repo, odb) != 0)
+			err = lg_error_set(LG_EREPO, "cannot open object directory '%s' "
+					   "(GIT_OBJECT_DIRECTORY): %s", dir, git_message());
+	} else if (git_repository_odb(&odb, repo) != 0) {
+		err = lg_error_set(LG_EREPO, "cannot read the objects of '%s': %s",
+				   git_repository_path(repo), git_message());
+	}
+	while (!err && alts && *alts) {
+		size_t n = strcspn(alts, ":");
+
+		one.len = 0;
+		if (n && (err = lg_buf__add(&one, alts, n)) == 0 &&
+		    git_odb_add_disk_alternate(odb, one.ptr) != 0)
+			err = lg_error_set(LG_EREPO, "cannot add object directory '%s' "
+					   "(GIT_ALTERNATE_OBJECT_DIRECTORIES): %s",
+					   one.ptr, git_message());
+		alts += n + (alts[n] == ':');
+	}
+	lg_buf__release(&one);
+	if (err) {
+		git_odb_free(odb);
+		return err;
+	}
+	*out = odb;
+	return 0;
+}
+
+/* 1 when directory `dir` is the working directory `workdir` (which ends in
+ * '/'). libgit2 1.5's git_repository_set_workdir leaks when given the
+ * working directory it already has, so that case is skipped. */
+static int is_workdir(const char *dir, const char *workdir)
+{
+	char *real = realpath(dir, NULL);
+	size_t n = real ? strlen(real) : 0;
+	int same = real && workdir && strncmp(real, workdir, n) == 0 &&
+		   strcmp(workdir + n, n && real[n - 1] == '/' ? "" : "/") == 0;
+
+	free(real);
+	return same;
+}
+
+/* Applies the rest of git's environment to `repo`: GIT_WORK_TREE (only when
+ * the repository was found through the environment: an explicit path names
+ * its own working copy), GIT_INDEX_FILE (the temporary index of `git commit
+ * -a`) and GIT_NAMESPACE. */
+static int apply_env(git_repository *repo, int from_env)
+{
+	const char *work_tree = env_value("GIT_WORK_TREE");
+	const char *index_file = env_value("GIT_INDEX_FILE");
+	const char *ns = env_value("GIT_NAMESPACE");
+	git_index *index;
+	int err;
+
+	if (from_env && work_tree && !is_workdir(work_tree, git_repository_workdir(repo)) &&
+	    git_repository_set_workdir(repo, work_tree, 0) != 0)
+		return lg_error_set(LG_EREPO, "cannot use work tree '%s' (GIT_WORK_TREE): %s",
+				    work_tree, git_message());
+	if (index_file) {
+		if (git_index_open(&index, index_file) != 0)
+			return lg_error_set(LG_EREPO, "cannot open index '%s' (GIT_INDEX_FILE): %s",
+					    index_file, git_message());
+		err = git_repository_set_index(repo, index);
+		git_index_free(index);
+		if (err)
+			return lg_error_set(LG_EREPO, "cannot use index '%s' (GIT_INDEX_FILE): %s",
+					    index_file, git_message());
+	}
+	if (ns && git_repository_set_namespace(repo, ns) != 0)
+		return lg_error_set(LG_EREPO, "cannot use namespace '%s' (GIT_NAMESPACE): %s",
+				    ns, git_message());
+	return 0;
+}
+
+/*
+ * Opens the repository at `path`, or the one git's environment describes.
+ * libgit2's GIT_REPOSITORY_OPEN_FROM_ENV reads the same variables, but 1.5
+ * refuses to open anything while GIT_WORK_TREE or GIT_COMMON_DIR is set, and
+ * git sets GIT_WORK_TREE for the hooks of `git --work-tree=DIR commit`; so
+ * they are read here, with libgit2's precedence: an explicit `path` wins
+ * over GIT_DIR; without either the repository is discovered from the
+ * current directory, stopping at GIT_CEILING_DIRECTORIES and, unless
+ * GIT_DISCOVERY_ACROSS_FILESYSTEM, at a file-system boundary. GIT_COMMON_DIR
+ * is left to libgit2, which reads a linked worktree's `commondir` file.
+ */
 int lg_repo__open(lg_repo **out, const char *path)
 {
-	lg_repo *r = calloc(1, sizeof(*r));
+	const char *git_dir = path ? NULL : env_value("GIT_DIR");
+	const char *across = env_value("GIT_DISCOVERY_ACROSS_FILESYSTEM");
+	const char *where = path ? path : git_dir ? git_dir : ".";
+	unsigned flags = 0;
+	int cross = 0, err;
 	const char *wd;
+	lg_repo *r;
 
-	if (!r)
-		return lg_error_set(LG_ENOMEM, "out of memory");
 	lg__libgit2_init();
-	/* FROM_ENV: GIT_DIR, GIT_OBJECT_DIRECTORY and
-	 * GIT_ALTERNATE_OBJECT_DIRECTORIES, as git sets them for a
-	 * pre-receive hook whose new objects are still in quarantine. */
-	if (git_repository_open_ext(&r->repo, path, GIT_REPOSITORY_OPEN_FROM_ENV,
-				    NULL) != 0) {
-		lg_error_set(LG_EREPO, "cannot open repository '%s': %s",
-			     path ? path : ".", git_message());
+	if (git_dir)
+		flags |= GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT;
+	if (across && git_config_parse_bool(&cross, across) == 0 && cross)
+		flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
+	if (!(r = calloc(1, sizeof(*r))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (git_repository_open_ext(&r->repo, where, flags,
+				    env_value("GIT_CEILING_DIRECTORIES")) != 0) {
+		lg_error_set(LG_EREPO, "cannot open repository '%s': %s", where,
+			     git_message());
 		free(r);
 		return LG_EREPO;
 	}
-	if (git_repository_odb(&r->odb, r->repo) != 0) {
-		lg_error_set(LG_EREPO, "cannot read the objects of '%s': %s",
-			     path ? path : ".", git_message());
+	if ((err = open_env_objects(&r->odb, r->repo)) != 0 ||
+	    (err = apply_env(r->repo, path == NULL)) != 0) {
 		lg_repo__free(r);
-		return LG_EREPO;
+		return err;
 	}
 	wd = git_repository_workdir(r->repo);
 	if (!(r->workdir = lg__strdup(wd ? wd : ""))) {
@@ -110,9 +222,13 @@ int lg_repo__read_blob(const char **data, size_t *len, void **handle,
 	/* The header first, so a huge blob is refused without inflating. */
 	if (git_odb_read_header(&size, &type, repo->odb, &oid) != 0)
 		return lg_error_set(LG_EREPO, "blob %s: %s", hex, git_message());
+	if (type != GIT_OBJECT_BLOB)
+		return lg_error_set(LG_EREPO, "blob %s: the object is a %s, not a blob",
+				    hex, git_object_type2string(type));
 	if (size > max_size) {
 		*len = size;
-		return LG_ELIMIT;
+		return lg_error_set(LG_ELIMIT, "blob %s is %zu bytes, over the %llu byte limit",
+				    hex, size, (unsigned long long)max_size);
 	}
 	if (git_odb_read(&obj, repo->odb, &oid) != 0)
 		return lg_error_set(LG_EREPO, "blob %s: %s", hex, git_message());
@@ -200,16 +316,19 @@ static void arena_free(void *arena)
 }
 
 /* ------------------------------------------------------------------------
- * A hash map from (object id, 64-bit tag) to an index
+ * A hash map from an object id, or an (object id, path) pair, to an index
  *
- * Object ids are uniformly random, so their first bytes are a hash
- * already; the tag (a hash of a path, or 0) is mixed in.
+ * Open addressing with linear probing. Object ids are uniformly random, so
+ * their first 8 bytes are a hash already; a path's hash is mixed in. Paths
+ * are compared in full, not only by hash: FNV collisions are easy to make,
+ * and a crafted path must not make the walk skip a tree or a location.
  * ---------------------------------------------------------------------- */
 
 typedef struct {
 	uint8_t id[20];
-	uint64_t tag;
-	uint32_t value; /* UINT32_MAX: empty slot */
+	uint32_t value;   /* UINT32_MAX: empty slot */
+	uint64_t tag;     /* 0, or path_hash(path) */
+	const char *path; /* NULL, or the path (owned by the history's arena) */
 } map_slot;
 
 typedef struct {
@@ -226,6 +345,18 @@ static uint64_t slot_hash(const uint8_t id[20], uint64_t tag)
 	return h ^ (h >> 29);
 }
 
+/* FNV-1a; never 0, which is the tag of keys without a path. */
+static uint64_t path_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h | 1;
+}
+
+/* An empty map with room for `capacity` keys before it grows. */
 static int map_init(oid_map *m, size_t capacity)
 {
 	size_t n = 1024, i;
@@ -241,68 +372,98 @@ static int map_init(oid_map *m, size_t capacity)
 	return 0;
 }
 
-static map_slot *map_find_slot(const oid_map *m, const uint8_t id[20], uint64_t tag)
+/* The slot holding (id, path), or the empty slot where it would go. `tag`
+ * is 0 when `path` is NULL, else path_hash(path). */
+static map_slot *map_find_slot(const oid_map *m, const uint8_t id[20], uint64_t tag,
+			       const char *path)
 {
 	size_t i = slot_hash(id, tag) & m->mask;
 
-	while (m->slots[i].value != UINT32_MAX &&
-	       (m->slots[i].tag != tag || memcmp(m->slots[i].id, id, 20) != 0))
-		i = (i + 1) & m->mask;
-	return &m->slots[i];
+	for (;; i = (i + 1) & m->mask) {
+		const map_slot *s = &m->slots[i];
+
+		if (s->value == UINT32_MAX ||
+		    (s->tag == tag && memcmp(s->id, id, 20) == 0 &&
+		     (!path || strcmp(s->path, path) == 0)))
+			return &m->slots[i];
+	}
 }
 
-static int map_grow(oid_map *m)
+/* Makes room for one more key (the load factor stays at most 1/2).
+ * Invalidates slot pointers. */
+static int map_reserve(oid_map *m)
 {
 	oid_map bigger;
 	size_t i;
 
-	if (map_init(&bigger, (m->mask + 1)) != 0)
+	if ((m->count + 1) * 2 <= m->mask + 1)
+		return 0;
+	if (map_init(&bigger, m->mask + 1) != 0)
 		return LG_ENOMEM;
-	for (i = 0; i <= m->mask; i++)
-		if (m->slots[i].value != UINT32_MAX)
-			*map_find_slot(&bigger, m->slots[i].id, m->slots[i].tag) = m->slots[i];
+	for (i = 0; i <= m->mask; i++) {
+		const map_slot *s = &m->slots[i];
+
+		if (s->value != UINT32_MAX)
+			*map_find_slot(&bigger, s->id, s->tag, s->path) = *s;
+	}
 	bigger.count = m->count;
 	free(m->slots);
 	*m = bigger;
 	return 0;
 }
 
-static int map_contains(const oid_map *m, const uint8_t id[20], uint64_t tag)
+static int map_contains(const oid_map *m, const uint8_t id[20])
 {
-	return m->slots && map_find_slot(m, id, tag)->value != UINT32_MAX;
+	return m->slots && map_find_slot(m, id, 0, NULL)->value != UINT32_MAX;
 }
 
-/* Looks (id, tag) up; when absent, inserts it with `value`. Writes the
- * stored value to *found and returns 1 when it was already there. */
+/* Looks `id` up; when absent, inserts it with `value`. Writes the stored
+ * value to *found and returns 1 when it was already there, 0 when added,
+ * LG_ENOMEM. */
 static int map_get_or_put(uint32_t *found, oid_map *m, const uint8_t id[20],
-			  uint64_t tag, uint32_t value)
+			  uint32_t value)
 {
 	map_slot *s;
 
-	if ((m->count + 1) * 2 > m->mask + 1 && map_grow(m) != 0)
-		return -1;
-	s = map_find_slot(m, id, tag);
+	if (map_reserve(m) != 0)
+		return LG_ENOMEM;
+	s = map_find_slot(m, id, 0, NULL);
 	if (s->value != UINT32_MAX) {
 		*found = s->value;
 		return 1;
 	}
 	memcpy(s->id, id, 20);
-	s->tag = tag;
+	s->tag = 0;
+	s->path = NULL;
 	s->value = value;
 	m->count++;
 	*found = value;
 	return 0;
 }
 
-/* FNV-1a; the tag that tells one path from another in the maps. */
-static uint64_t path_hash(const char *s, size_t n)
+/* 1 when (id, path) is in the map. */
+static int map_has_path(const oid_map *m, const uint8_t id[20], const char *path,
+			size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	return map_find_slot(m, id, path_hash(path, len), path)->value != UINT32_MAX;
+}
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h | 1; /* never 0, the tag of blob ids themselves */
+/* Adds (id, path), which must be absent; `path` is stored, not copied, so
+ * it must live as long as the map (an arena string). */
+static int map_add_path(oid_map *m, const uint8_t id[20], const char *path, size_t len)
+{
+	uint64_t tag = path_hash(path, len);
+	map_slot *s;
+
+	if (map_reserve(m) != 0)
+		return LG_ENOMEM;
+	s = map_find_slot(m, id, tag, path);
+	memcpy(s->id, id, 20);
+	s->tag = tag;
+	s->path = path;
+	s->value = 1;
+	m->count++;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -325,7 +486,12 @@ typedef struct {
 	oid_map blobs;      /* blob id -> index */
 	oid_map seen_trees; /* (tree id, path) -> 1 */
 	oid_map seen_pairs; /* (blob id, path) -> 1 */
+	oid_map tip_set;    /* commit id -> 1, so a tip is recorded once */
 	size_t broken_refs; /* refs whose target could not be read */
+	/* Trees and blobs that tags point to, walked after the commits so
+	 * that what a commit also holds is credited to the commit. */
+	git_object **tagged;
+	size_t tagged_count, tagged_alloc;
 	lg_buf path;
 } collector;
 
@@ -343,6 +509,29 @@ static void warn(collector *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	c->opts->on_warning(msg, c->opts->payload);
+}
+
+/* `path` fit for a one-line message, in `buf`: control bytes become \xNN,
+ * so a hostile file name cannot forge or hide lines of output. */
+static const char *printable(char *buf, size_t cap, const char *path)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *path && o + 5 < cap; path++) {
+		unsigned char ch = (unsigned char)*path;
+
+		if (ch < 0x20 || ch == 0x7F) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = digits[ch >> 4];
+			buf[o++] = digits[ch & 15];
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static int grow(void **p, size_t *alloc, size_t need, size_t elem)
@@ -366,7 +555,7 @@ static int grow(void **p, size_t *alloc, size_t need, size_t elem)
 static int blob_index(uint32_t *out, collector *c, const uint8_t id[20])
 {
 	lg_history *h = c->h;
-	int seen = map_get_or_put(out, &c->blobs, id, 0, (uint32_t)h->blob_count);
+	int seen = map_get_or_put(out, &c->blobs, id, (uint32_t)h->blob_count);
 
 	if (seen < 0)
 		return LG_ENOMEM;
@@ -386,39 +575,36 @@ static int blob_index(uint32_t *out, collector *c, const uint8_t id[20])
 }
 
 /* Records the blob `id` at the current path (plus `name`) in commit
- * `commit`, once per (blob, path). */
+ * `commit`, once per (blob, path); a blob an earlier run scanned (the
+ * state's) is left out. The path buffer is restored. */
 static int add_blob(collector *c, const git_oid *id, const char *name,
 		    uint32_t commit)
 {
-	size_t base = c->path.len, n = strlen(name);
-	uint32_t b, ignored;
-	int seen, err;
+	size_t base = c->path.len;
+	const char *path;
+	uint32_t b;
+	raw_prov *p;
+	int err;
 
-	if ((err = lg_buf__add(&c->path, name, n)) != 0)
+	if ((err = lg_buf__puts(&c->path, name)) != 0)
 		return err;
-	seen = map_get_or_put(&ignored, &c->seen_pairs, id->id,
-			      path_hash(c->path.ptr, c->path.len), 1);
-	if (seen == 0 && c->opts && lg_state__knows_blob(c->opts->known, id->id))
-		seen = 1; /* scanned by an earlier run */
-	if (seen == 0) {
-		err = blob_index(&b, c, id->id);
-		if (!err)
-			err = grow((void **)&c->provs, &c->prov_alloc,
-				   c->prov_count + 1, sizeof(*c->provs));
-		if (!err) {
-			raw_prov *p = &c->provs[c->prov_count];
-
-			p->blob = b;
-			p->commit = commit;
-			p->path = arena_strndup(&c->h->arena, c->path.ptr, c->path.len);
-			if (!p->path)
-				err = LG_ENOMEM;
-			else
-				c->prov_count++;
-		}
-	} else if (seen < 0) {
+	if (map_has_path(&c->seen_pairs, id->id, c->path.ptr, c->path.len) ||
+	    (c->opts && lg_state__knows_blob(c->opts->known, id->id)))
+		goto out;
+	if (!(path = arena_strndup(&c->h->arena, c->path.ptr, c->path.len))) {
 		err = LG_ENOMEM;
+		goto out;
 	}
+	if ((err = map_add_path(&c->seen_pairs, id->id, path, c->path.len)) != 0 ||
+	    (err = blob_index(&b, c, id->id)) != 0 ||
+	    (err = grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
+			sizeof(*c->provs))) != 0)
+		goto out;
+	p = &c->provs[c->prov_count++];
+	p->blob = b;
+	p->commit = commit;
+	p->path = path;
+out:
 	c->path.len = base;
 	c->path.ptr[base] = '\0';
 	return err;
@@ -469,37 +655,39 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 		    mode == GIT_FILEMODE_LINK) {
 			err = add_blob(c, git_tree_entry_id(e), name, commit);
 		} else if (mode == GIT_FILEMODE_TREE) {
+			const git_oid *id = git_tree_entry_id(e);
+			char hex[GIT_OID_HEXSZ + 1], shown[512];
+			const char *path;
 			git_tree *sub;
-			uint32_t ignored;
 			size_t len;
-			int seen;
 
-			if ((err = lg_buf__printf(&c->path, "%s/", name)) != 0)
+			if ((err = lg_buf__puts(&c->path, name)) != 0 ||
+			    (err = lg_buf__add(&c->path, "/", 1)) != 0)
 				break;
 			len = c->path.len;
-			seen = map_get_or_put(&ignored, &c->seen_trees,
-					      git_tree_entry_id(e)->id,
-					      path_hash(c->path.ptr, len), 1);
-			if (seen < 0) {
-				err = LG_ENOMEM;
-			} else if (seen == 0) {
-				if (depth >= MAX_TREE_DEPTH) {
-					warn(c, "tree at '%s' is nested deeper than %d levels; not descending",
-					     c->path.ptr, MAX_TREE_DEPTH);
-				} else if (git_tree_lookup(&sub, c->repo->repo,
-							   git_tree_entry_id(e)) != 0) {
-					char hex[GIT_OID_HEXSZ + 1];
-
-					git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
-					warn(c, "cannot read tree %s at '%s': %s", hex,
-					     c->path.ptr, git_message());
-					c->h->unreadable++;
-				} else if ((err = grow((void **)&stack, &alloc, depth + 1,
-						       sizeof(*stack))) == 0) {
-					stack[depth++] = (tree_frame){ sub, 0, len };
-				} else {
-					git_tree_free(sub);
-				}
+			if (map_has_path(&c->seen_trees, id->id, c->path.ptr, len))
+				continue;
+			if (!(path = arena_strndup(&c->h->arena, c->path.ptr, len)) ||
+			    (err = map_add_path(&c->seen_trees, id->id, path, len)) != 0) {
+				err = path ? err : LG_ENOMEM;
+				break;
+			}
+			git_oid_tostr(hex, sizeof(hex), id);
+			if (depth >= MAX_TREE_DEPTH) {
+				/* Counted as unreadable: the scan is incomplete
+				 * and must say so. */
+				warn(c, "tree %s at '%s' is nested deeper than %d levels; not scanned",
+				     hex, printable(shown, sizeof(shown), path), MAX_TREE_DEPTH);
+				c->h->unreadable++;
+			} else if (git_tree_lookup(&sub, c->repo->repo, id) != 0) {
+				warn(c, "cannot read tree %s at '%s': %s", hex,
+				     printable(shown, sizeof(shown), path), git_message());
+				c->h->unreadable++;
+			} else if ((err = grow((void **)&stack, &alloc, depth + 1,
+					       sizeof(*stack))) == 0) {
+				stack[depth++] = (tree_frame){ sub, 0, len };
+			} else {
+				git_tree_free(sub);
 			}
 		}
 		/* GIT_FILEMODE_COMMIT: a submodule; its history is not ours. */
@@ -561,11 +749,16 @@ static int visit_commit(collector *c, git_commit *commit)
 	return err;
 }
 
-/* Remembers a commit a ref points to, for the next incremental scan. */
+/* Remembers a commit a ref points to, once (HEAD usually repeats a
+ * branch), for the walk and the next incremental scan. */
 static int record_tip(collector *c, const git_oid *id)
 {
 	lg_history *h = c->h;
+	uint32_t ignored;
+	int seen = map_get_or_put(&ignored, &c->tip_set, id->id, 1);
 
+	if (seen)
+		return seen < 0 ? LG_ENOMEM : 0;
 	if (grow((void **)&h->tips, &c->tip_alloc, h->tip_count + 1, sizeof(*h->tips)) != 0)
 		return LG_ENOMEM;
 	memcpy(h->tips[h->tip_count++], id->id, 20);
@@ -573,7 +766,8 @@ static int record_tip(collector *c, const git_oid *id)
 }
 
 /* Adds what a ref's target peels to: a commit becomes a tip of the walk;
- * a tag's tree or blob target is walked or recorded directly. */
+ * a tree or a blob (a tag can point to either) is kept for after the
+ * commits. An unreadable target is a warning. */
 static int push_target(collector *c, const git_oid *target, const char *refname)
 {
 	git_object *obj = NULL, *peeled;
@@ -589,9 +783,11 @@ static int push_target(collector *c, const git_oid *target, const char *refname)
 	}
 	while (git_object_type(obj) == GIT_OBJECT_TAG) {
 		if (git_tag_target(&peeled, (git_tag *)obj) != 0) {
-			warn(c, "tag '%s' (%s) has an unreadable target: %s", refname,
-			     hex, git_message());
+			git_oid_tostr(hex, sizeof(hex), git_tag_target_id((git_tag *)obj));
+			warn(c, "ref '%s' points to a tag of %s, which cannot be read: %s",
+			     refname, hex, git_message());
 			git_object_free(obj);
+			c->broken_refs++;
 			return 0;
 		}
 		git_object_free(obj);
@@ -602,17 +798,37 @@ static int push_target(collector *c, const git_oid *target, const char *refname)
 		err = record_tip(c, git_object_id(obj));
 		break;
 	case GIT_OBJECT_TREE:
-		/* A tag of a tree has no commit to credit. */
-		err = walk_tree(c, (git_tree *)obj, UINT32_MAX);
-		break;
 	case GIT_OBJECT_BLOB:
-		c->path.len = 0;
-		err = add_blob(c, git_object_id(obj), "", UINT32_MAX);
-		break;
+		if ((err = grow((void **)&c->tagged, &c->tagged_alloc, c->tagged_count + 1,
+				sizeof(*c->tagged))) != 0)
+			break;
+		c->tagged[c->tagged_count++] = obj;
+		return 0;
 	default:
 		break;
 	}
 	git_object_free(obj);
+	return err;
+}
+
+/* Walks the trees and records the blobs that tags point to, with no commit
+ * to credit; the blob of a tag has no path (""). */
+static int walk_tagged(collector *c)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < c->tagged_count && !err; i++) {
+		git_object *obj = c->tagged[i];
+
+		if (git_object_type(obj) == GIT_OBJECT_TREE) {
+			err = walk_tree(c, (git_tree *)obj, UINT32_MAX);
+		} else {
+			c->path.len = 0;
+			if ((err = lg_buf__add(&c->path, "", 0)) == 0)
+				err = add_blob(c, git_object_id(obj), "", UINT32_MAX);
+		}
+	}
 	return err;
 }
 
@@ -675,7 +891,7 @@ typedef struct {
 /* The node of commit `id`, added when new. */
 static int graph_node_of(uint32_t *out, graph *g, const uint8_t id[20])
 {
-	int seen = map_get_or_put(out, &g->index, id, 0, (uint32_t)g->count);
+	int seen = map_get_or_put(out, &g->index, id, (uint32_t)g->count);
 
 	if (seen < 0)
 		return LG_ENOMEM;
@@ -707,7 +923,7 @@ static int load_shallow(graph *g, collector *c)
 
 		line[strcspn(line, "\r\n")] = '\0';
 		if (git_oid_fromstr(&id, line) == 0 &&
-		    map_get_or_put(&ignored, &g->shallow, id.id, 0, 1) < 0)
+		    map_get_or_put(&ignored, &g->shallow, id.id, 1) < 0)
 			err = LG_ENOMEM;
 	}
 	fclose(f);
@@ -715,9 +931,11 @@ static int load_shallow(graph *g, collector *c)
 	return err;
 }
 
-/* Reads node `n`'s parents (none for a shallow boundary or a commit that
- * cannot be read, with a warning). */
-static int load_parents(graph *g, collector *c, uint32_t n)
+/* Reads node `n`'s parents: none for a shallow boundary or a commit that
+ * cannot be read, which is a warning unless `hide` (a tip an earlier run
+ * recorded may be gone since, by a forced push and gc: it hides nothing,
+ * so the walk reads more, never less). */
+static int load_parents(graph *g, collector *c, uint32_t n, int hide)
 {
 	git_commit *commit;
 	git_oid id;
@@ -727,10 +945,13 @@ static int load_parents(graph *g, collector *c, uint32_t n)
 
 	g->nodes[n].loaded = 1;
 	memcpy(id.id, g->nodes[n].id, 20);
-	if (map_contains(&g->shallow, id.id, 0))
+	if (map_contains(&g->shallow, id.id))
 		return 0; /* the clone's history ends here */
 	if (git_commit_lookup(&commit, c->repo->repo, &id) != 0) {
 		char hex[GIT_OID_HEXSZ + 1];
+
+		if (hide)
+			return 0;
 
 		git_oid_tostr(hex, sizeof(hex), &id);
 		warn(c, "cannot read commit %s: %s; its history is not scanned", hex,
@@ -781,7 +1002,7 @@ static int graph_walk(graph *g, collector *c, uint8_t (*tips)[20], size_t ntips,
 				continue;
 			}
 			if (!node->loaded) {
-				if ((err = load_parents(g, c, stack[depth - 1])) != 0)
+				if ((err = load_parents(g, c, stack[depth - 1], hide)) != 0)
 					break;
 				node = &g->nodes[stack[depth - 1]];
 			}
@@ -860,7 +1081,7 @@ static int walk_commits(collector *c)
 	err = push_refs(c);
 	/* A dangling ref or two is a warning; when no ref at all can be read,
 	 * the repository is damaged and nothing sensible can be scanned. */
-	if (!err && c->h->tip_count == 0 && c->broken_refs)
+	if (!err && c->h->tip_count == 0 && c->tagged_count == 0 && c->broken_refs)
 		err = lg_error_set(LG_EREPO, "none of the %zu refs of '%s' can be read: "
 				   "the repository is damaged", c->broken_refs,
 				   git_repository_path(c->repo->repo));
@@ -876,6 +1097,8 @@ static int walk_commits(collector *c)
 		err = visit_commit(c, commit);
 		git_commit_free(commit);
 	}
+	if (!err)
+		err = walk_tagged(c);
 	free(order);
 	graph_release(&g);
 	return err;
@@ -898,6 +1121,8 @@ static int add_unreachable(const git_oid *id, void *payload)
 		return 0;
 	if ((w->err = blob_index(&index, w->c, id->id)) != 0)
 		return -1;
+	/* The header was read anyway, so every blob's size is known here. */
+	w->c->h->blobs[index].size = size;
 	return 0;
 }
 
@@ -937,7 +1162,7 @@ static int collector_begin(collector *c, lg_history *out, lg_repo *repo,
 	c->opts = opts;
 	c->h = out;
 	if (map_init(&c->blobs, 1024) != 0 || map_init(&c->seen_trees, 1024) != 0 ||
-	    map_init(&c->seen_pairs, 1024) != 0)
+	    map_init(&c->seen_pairs, 1024) != 0 || map_init(&c->tip_set, 64) != 0)
 		return LG_ENOMEM;
 	return 0;
 }
@@ -949,7 +1174,11 @@ static int collector_end(collector *c, int err)
 	free(c->blobs.slots);
 	free(c->seen_trees.slots);
 	free(c->seen_pairs.slots);
+	free(c->tip_set.slots);
 	free(c->provs);
+	while (c->tagged_count)
+		git_object_free(c->tagged[--c->tagged_count]);
+	free(c->tagged);
 	lg_buf__release(&c->path);
 	if (err)
 		lg_history__release(c->h);

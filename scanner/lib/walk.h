@@ -17,6 +17,12 @@ typedef struct lg_repo lg_repo;
  * may be NULL to use only the environment/current directory. Each thread
  * opens its own handle. LG_EREPO with a message naming the path on failure. */
 int lg_repo__open(lg_repo **out, const char *path);
+/* (Clarification.) The variables are read by walk.c itself, because
+ * libgit2 1.5's FROM_ENV refuses to open anything while GIT_WORK_TREE is
+ * set, as git sets it for the hooks of `git --work-tree=DIR commit`. As with
+ * libgit2, an explicit `path` wins over GIT_DIR; GIT_WORK_TREE applies only
+ * when `path` is NULL; GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES,
+ * GIT_INDEX_FILE and GIT_NAMESPACE apply either way. */
 void lg_repo__free(lg_repo *repo);
 int lg_repo__is_shallow(lg_repo *repo);
 /* The working directory ("" for a bare repository); borrowed. */
@@ -45,7 +51,9 @@ typedef struct {
 } lg_commit_info;
 
 /* One place a blob was found: the oldest commit (in topological order,
- * parents first) whose tree holds the blob at `path`. */
+ * parents first) whose tree holds the blob at `path`. (Clarification:
+ * `commit` is UINT32_MAX for what only a tag of a tree or a blob reaches,
+ * and for staged items; a tagged blob's path is "".) */
 typedef struct {
 	uint32_t commit; /* index into lg_history.commits */
 	const char *path; /* raw path bytes, NUL-terminated; owned by history */
@@ -73,7 +81,8 @@ typedef struct {
 	size_t commit_count;
 	uint8_t (*tips)[20]; /* the commits the refs point to, as walked */
 	size_t tip_count;
-	size_t unreadable;   /* commits and trees that could not be read */
+	size_t unreadable;   /* commits and trees that could not be read (and
+				trees nested too deep to walk) */
 	void *arena; /* owns path strings and commit strings */
 } lg_history;
 
