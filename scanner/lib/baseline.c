@@ -8,7 +8,6 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,31 +110,22 @@ static int compare_fps(const void *a, const void *b)
 int lg_baseline_load(lg_baseline **out, const char *path)
 {
 	lg_baseline *b = calloc(1, sizeof(*b));
-	lg_buf text = LG_BUF_INIT;
-	char chunk[65536];
-	size_t n, i = 0;
-	FILE *f;
-	int err = 0;
+	char *text = NULL;
+	size_t len = 0, i = 0;
+	int err;
 
 	if (!b)
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	if (!(f = fopen(path, "rb"))) {
-		free(b);
-		return lg_error_set(LG_EIO, "cannot read baseline '%s': %s", path, strerror(errno));
-	}
-	text.cap = BASELINE_MAX_BYTES;
-	while (!err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		err = lg_buf__add(&text, chunk, n);
-	if (!err && ferror(f))
-		err = lg_error_set(LG_EIO, "cannot read baseline '%s'", path);
-	fclose(f);
-	while (!err && i < text.len && isspace((unsigned char)text.ptr[i]))
+	err = lg__read_file(&text, &len, path, BASELINE_MAX_BYTES);
+	if (err == LG_ENOTFOUND)
+		err = lg_error_set(LG_EIO, "cannot read baseline '%s': no such file", path);
+	while (!err && i < len && isspace((unsigned char)text[i]))
 		i++;
-	if (!err && i < text.len && (text.ptr[i] == '{' || text.ptr[i] == '['))
-		err = parse_json(b, path, text.ptr, text.len);
+	if (!err && i < len && (text[i] == '{' || text[i] == '['))
+		err = parse_json(b, path, text, len);
 	else if (!err)
-		err = parse_list(b, path, text.ptr ? text.ptr : "", text.len);
-	lg_buf__release(&text);
+		err = parse_list(b, path, text, len);
+	free(text);
 	if (err) {
 		lg_baseline_free(b);
 		return err;

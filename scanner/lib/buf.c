@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Makes room for `extra` more bytes plus a NUL, honouring the cap. */
 static int buf_grow(lg_buf *b, size_t extra)
@@ -160,4 +161,16 @@ int lg_buf__json_string(lg_buf *b, const char *s, size_t len)
 		}
 	}
 	return err ? err : lg_buf__add(b, "\"", 1);
+}
+
+int lg__contains_nocase(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	if (n == 0 || n > len)
+		return 0;
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return 1;
+	return 0;
 }

@@ -43,6 +43,9 @@ int lg_buf__json_string(lg_buf *b, const char *s, size_t len);
  * are not valid UTF-8 (overlong, surrogate, past U+10FFFF, truncated). */
 size_t lg__utf8_sequence_length(const unsigned char *s, size_t avail);
 
+/* 1 when `needle` occurs in [hay, hay + len), ignoring ASCII case. */
+int lg__contains_nocase(const char *hay, size_t len, const char *needle);
+
 /* hash.c: SHA-1 hex digest (41 bytes with NUL) of a buffer; a stable
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);

@@ -295,19 +295,6 @@ double lg_entropy(const char *s, size_t len)
 	return h;
 }
 
-/* Case-insensitive search for `needle` in [hay, hay + len). */
-static int contains_nocase(const char *hay, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	if (n == 0 || n > len)
-		return 0;
-	for (i = 0; i + n <= len; i++)
-		if (strncasecmp(hay + i, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
 /* At least one keyword must appear within the match or in the
  * KEYWORD_WINDOW bytes before it. */
 static int keywords_near(const lg_rule *r, const char *buf, size_t start,
@@ -318,7 +305,7 @@ static int keywords_near(const lg_rule *r, const char *buf, size_t start,
 	if (!r->keyword_count)
 		return 1;
 	for (i = 0; i < r->keyword_count; i++)
-		if (contains_nocase(buf + from, end - from, r->keywords[i]))
+		if (lg__contains_nocase(buf + from, end - from, r->keywords[i]))
 			return 1;
 	return 0;
 }
@@ -558,7 +545,7 @@ static void cursor_seek(line_cursor *c, const char *buf, size_t len, size_t offs
 	c->end = nl ? (size_t)(nl - buf) : len;
 	c->counted_to = c->start;
 	c->points = 0;
-	c->allowed = contains_nocase(buf + c->start, c->end - c->start, ALLOW_MARKER);
+	c->allowed = lg__contains_nocase(buf + c->start, c->end - c->start, ALLOW_MARKER);
 }
 
 /* Code points from the line start to `offset`, counting on from the

@@ -43,16 +43,6 @@ static const char *const environment_reads[] = {
 	NULL
 };
 
-static int contains_nocase(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; n <= len && i + n <= len; i++)
-		if (strncasecmp(s + i, needle, n) == 0)
-			return 1;
-	return 0;
-}
-
 static int starts_with_nocase(const char *s, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -65,7 +55,7 @@ static int is_your_value(const char *s, size_t len)
 {
 	return starts_with_nocase(s, len, "your_") ||
 		starts_with_nocase(s, len, "your-") ||
-		(contains_nocase(s, len, "your") && contains_nocase(s, len, "here"));
+		(lg__contains_nocase(s, len, "your") && lg__contains_nocase(s, len, "here"));
 }
 
 /* "<generate-a-secure-random-token>", "<TOKEN>" anywhere in the value. */
@@ -94,10 +84,10 @@ int lg_is_placeholder(const char *secret, size_t len)
 	if (len == 0 || is_one_character(secret, len))
 		return 1;
 	for (w = placeholder_words; *w; w++)
-		if (contains_nocase(secret, len, *w))
+		if (lg__contains_nocase(secret, len, *w))
 			return 1;
 	for (w = environment_reads; *w; w++)
-		if (contains_nocase(secret, len, *w))
+		if (lg__contains_nocase(secret, len, *w))
 			return 1;
 	return is_your_value(secret, len) || has_angle_brackets(secret, len);
 }

@@ -775,35 +775,6 @@ static int build_findings(lg_report *out, match_vec *all, const lg_history *h,
  * The ignore file
  * ---------------------------------------------------------------------- */
 
-/* Reads a small text file; LG_ENOTFOUND when it does not exist. */
-static int read_small_file(char **out, size_t *len, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	lg_buf b = LG_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	int err = 0;
-
-	if (!f)
-		return errno == ENOENT || errno == ENOTDIR ? LG_ENOTFOUND :
-			lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
-	b.cap = IGNORE_FILE_MAX_BYTES;
-	while (!err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (lg_buf__add(&b, chunk, n) != 0)
-			err = lg_error_set(LG_ELIMIT, "'%s' is larger than %u bytes",
-					   path, IGNORE_FILE_MAX_BYTES);
-	if (!err && ferror(f))
-		err = lg_error_set(LG_EIO, "cannot read '%s'", path);
-	fclose(f);
-	if (err) {
-		lg_buf__release(&b);
-		return err;
-	}
-	*len = b.len;
-	*out = lg_buf__detach(&b);
-	return *out ? 0 : LG_ENOMEM;
-}
-
 /* Loads `dir`/.leakgateignore, or for a bare repository the one in HEAD's
  * tree. *out stays NULL when there is none. */
 static int load_ignore_file(lg_ignore **out, lg_repo *repo, const char *dir)
@@ -817,7 +788,7 @@ static int load_ignore_file(lg_ignore **out, lg_repo *repo, const char *dir)
 		lg_buf path = LG_BUF_INIT;
 
 		if ((err = lg_buf__printf(&path, "%s/%s", dir, IGNORE_FILE)) == 0)
-			err = read_small_file(&text, &len, path.ptr);
+			err = lg__read_file(&text, &len, path.ptr, IGNORE_FILE_MAX_BYTES);
 		lg_buf__release(&path);
 	} else if (repo) {
 		err = lg_repo__read_head_file(&text, &len, repo, IGNORE_FILE);

@@ -4,13 +4,8 @@
 # concurrent pushes against one server.
 TEST_USER_NAME="Hal Hostile" TEST_USER_EMAIL=hal@example.org
 . "$(dirname "$0")/lib.sh"
-run() {
-	set +e
-	out=$("$LEAKGATE" "$@" 2>"$work/stderr")
-	rc=$?
-	err=$(cat "$work/stderr")
-	set -e
-}
+# leak ARGS...: lib.sh's run, on the leakgate binary.
+leak() { run "$LEAKGATE" "$@"; }
 
 git init -q "$work/repo"
 cd "$work/repo"
@@ -23,7 +18,7 @@ sid=AC$(hex 16)
 awk -v s="$sid" 'BEGIN { for (i = 0; i < 1000000; i++) printf "%s ", s }' > candidates.txt
 git add -A && git commit -qm hostile
 
-run scan --max-blob-size 200M --format json --output "$work/report.json" .
+leak scan --max-blob-size 200M --format json --output "$work/report.json" .
 [ "$rc" -eq 1 ] || fail "hostile repository: exit $rc: $err"
 jq -e --arg s "${secret:0:4}" '[.findings[] | select(.path == "long-line.min.js" and .rule_id == "twilio-auth-token" and .line == 1 and .column == 100000020)] | length == 1' \
 	"$work/report.json" >/dev/null || fail "secret at the end of a 100 MB line: $(jq -c '[.findings[] | select(.path=="long-line.min.js")]' "$work/report.json")"
