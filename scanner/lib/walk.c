@@ -21,6 +21,7 @@ struct lg_repo {
 	git_repository *repo;
 	git_odb *odb;
 	char *workdir;
+	char *objects_dir;
 };
 
 /* ------------------------------------------------------------------------
@@ -129,6 +130,20 @@ static int apply_env(git_repository *repo, int from_env)
 	return 0;
 }
 
+/* The directory of the repository's own objects: GIT_OBJECT_DIRECTORY, as
+ * open_env_objects uses it, or the common directory's objects/. */
+static int objects_dir(char **out, git_repository *repo)
+{
+	const char *dir = env_value("GIT_OBJECT_DIRECTORY");
+	lg_buf b = LG_BUF_INIT;
+	int err = dir ? lg_buf__puts(&b, dir) :
+		lg_buf__printf(&b, "%sobjects", git_repository_commondir(repo));
+
+	*out = err ? NULL : lg_buf__detach(&b);
+	lg_buf__release(&b);
+	return err;
+}
+
 /*
  * Opens the repository at `path`, or the one git's environment describes.
  * libgit2's GIT_REPOSITORY_OPEN_FROM_ENV reads the same variables, but 1.5
@@ -170,7 +185,8 @@ int lg_repo__open(lg_repo **out, const char *path)
 		return err;
 	}
 	wd = git_repository_workdir(r->repo);
-	if (!(r->workdir = lg__strdup(wd ? wd : ""))) {
+	if (!(r->workdir = lg__strdup(wd ? wd : "")) ||
+	    (err = objects_dir(&r->objects_dir, r->repo)) != 0) {
 		lg_repo__free(r);
 		return LG_ENOMEM;
 	}
@@ -185,6 +201,7 @@ void lg_repo__free(lg_repo *repo)
 	git_odb_free(repo->odb);
 	git_repository_free(repo->repo);
 	free(repo->workdir);
+	free(repo->objects_dir);
 	free(repo);
 }
 
@@ -206,6 +223,11 @@ int lg_repo__is_shallow(lg_repo *repo)
 const char *lg_repo__workdir(lg_repo *repo)
 {
 	return repo->workdir;
+}
+
+const char *lg_repo__objects_dir(lg_repo *repo)
+{
+	return repo->objects_dir;
 }
 
 int lg_repo__read_blob(const char **data, size_t *len, void **handle,

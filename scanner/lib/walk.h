@@ -27,6 +27,9 @@ void lg_repo__free(lg_repo *repo);
 int lg_repo__is_shallow(lg_repo *repo);
 /* The working directory ("" for a bare repository); borrowed. */
 const char *lg_repo__workdir(lg_repo *repo);
+/* The directory holding the repository's own objects and packs (its
+ * alternates are not included); borrowed. */
+const char *lg_repo__objects_dir(lg_repo *repo);
 
 /* Reads a blob's content. *data stays valid until lg_repo__release_blob(
  * *handle). Blobs larger than `max_size` are not read: returns LG_ELIMIT and

@@ -1,0 +1,178 @@
+/*
+ * test_pack.c - listing packed blobs in pack order, checked against what
+ * `git verify-pack` says of packs the real git wrote.
+ */
+#include "pack.h"
+#include "test.h"
+#include "test_repo.h"
+
+/* A history whose files change a little at each commit, so that git
+ * stores most versions as deltas. */
+static void make_history(void)
+{
+	new_repo();
+	CHECK_EQ_INT(sh("for i in $(seq 1 30); do "
+			"  seq 1 200 | sed \"s/^/line $i: /\" > a.txt; seq $i 300 > b.txt; "
+			"  mkdir -p dir; echo $i > dir/c.txt; "
+			"  git add -A && git commit -qm \"commit $i\"; "
+			"done"), 0);
+}
+
+/* The number a shell command prints in the test repository. */
+static int sh_number(const char *cmd)
+{
+	char *out = sh_all(cmd);
+	int n = atoi(out);
+
+	free(out);
+	return n;
+}
+
+/* The objects directory of the test repository. */
+static const char *objects_dir(void)
+{
+	static char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/.git/objects", repo_dir);
+	return dir;
+}
+
+/* What leakgate lists: the blob ids in reading order, one a line. */
+static char *listed(const lg_pack_blobs *pb)
+{
+	char *out = calloc(pb->count * 41 + 1, 1);
+	size_t i;
+
+	for (i = 0; out && i < pb->count; i++) {
+		hex(out + 41 * i, pb->blobs[i].id);
+		out[41 * i + 40] = i + 1 < pb->count ? '\n' : '\0';
+	}
+	return out;
+}
+
+/* What git says the single pack holds: its blobs (deltas resolved to their
+ * type) in offset order. */
+static char *git_listed(void)
+{
+	return sh_all("git verify-pack -v .git/objects/pack/*.idx | "
+		      "awk '$2 == \"blob\" { print $5, $1 }' | sort -n | cut -d' ' -f2");
+}
+
+static void check_lists_what_git_does(void)
+{
+	lg_pack_blobs pb;
+	char *ours, *theirs;
+
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	ours = listed(&pb);
+	theirs = git_listed();
+	CHECK(pb.count > 60);
+	CHECK_EQ_STR(ours, theirs);
+	free(ours);
+	free(theirs);
+	lg_pack__release(&pb);
+}
+
+TEST(test_pack__lists_blobs_in_offset_order_with_offset_deltas)
+{
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adfq --depth=50 --window=50"), 0);
+	CHECK(sh_number("git verify-pack -v .git/objects/pack/*.idx | "
+			"awk '$2 == \"blob\" && NF == 7' | wc -l") > 20);
+	check_lists_what_git_does();
+	drop_repo();
+}
+
+TEST(test_pack__resolves_the_type_of_ref_deltas)
+{
+	make_history();
+	/* Without offsets, git names each delta's base by id. */
+	CHECK_EQ_INT(sh("git -c repack.useDeltaBaseOffset=false repack -adfq"), 0);
+	check_lists_what_git_does();
+	drop_repo();
+}
+
+TEST(test_pack__finds_blobs_by_id_and_leaves_out_loose_ones)
+{
+	lg_pack_blobs pb;
+	uint8_t id[20];
+	char packed[41], loose[41], tree[41];
+	size_t i;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adq"), 0);
+	capture(packed, "git rev-parse HEAD~3:a.txt");
+	capture(tree, "git rev-parse HEAD:dir");
+	CHECK_EQ_INT(sh("echo fresh > new.txt && git add new.txt && git commit -qm loose"), 0);
+	capture(loose, "git rev-parse HEAD:new.txt");
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	unhex(id, packed);
+	i = lg_pack__find(&pb, id);
+	CHECK(i != SIZE_MAX && i < pb.count && memcmp(pb.blobs[i].id, id, 20) == 0);
+	unhex(id, loose);
+	CHECK(lg_pack__find(&pb, id) == SIZE_MAX);
+	unhex(id, tree);
+	CHECK(lg_pack__find(&pb, id) == SIZE_MAX);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
+TEST(test_pack__lists_a_blob_in_two_packs_once)
+{
+	lg_pack_blobs pb;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adq && git rev-parse HEAD:a.txt HEAD:b.txt | "
+			"git pack-objects -q .git/objects/pack/pack"), 0);
+	CHECK_EQ_INT(sh_number("ls .git/objects/pack/*.idx | wc -l"), 2);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK_EQ_INT(pb.count, sh_number("git cat-file --batch-all-objects "
+					 "--batch-check='%(objecttype)' | grep -c '^blob'"));
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
+TEST(test_pack__ignores_what_it_cannot_read)
+{
+	lg_pack_blobs pb;
+	size_t whole;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adq"), 0);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	whole = pb.count;
+	lg_pack__release(&pb);
+
+	/* An index that is not one, and a pack cut in half: what can be read
+	 * is listed, the rest is left to be read by id. */
+	CHECK_EQ_INT(sh("printf 'garbage' > .git/objects/pack/pack-garbage.idx && "
+			"for p in .git/objects/pack/pack-*.pack; do "
+			"  truncate -s $(( $(stat -c %%s $p) / 2 )) $p; done"), 0);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK(pb.count > 0 && pb.count < whole);
+	lg_pack__release(&pb);
+
+	/* An index whose offsets point past its pack. */
+	CHECK_EQ_INT(sh("for p in .git/objects/pack/pack-*.pack; do : > $p; done"), 0);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK_EQ_INT(pb.count, 0);
+	lg_pack__release(&pb);
+
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, "/nonexistent/objects"), 0);
+	CHECK_EQ_INT(pb.count, 0);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
+static const struct test_case tests[] = {
+	TEST_ENTRY(test_pack__lists_blobs_in_offset_order_with_offset_deltas),
+	TEST_ENTRY(test_pack__resolves_the_type_of_ref_deltas),
+	TEST_ENTRY(test_pack__finds_blobs_by_id_and_leaves_out_loose_ones),
+	TEST_ENTRY(test_pack__lists_a_blob_in_two_packs_once),
+	TEST_ENTRY(test_pack__ignores_what_it_cannot_read),
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+}
