@@ -117,8 +117,9 @@ static void jw_bool_member(json_writer *w, const char *key, int v)
 	jw_raw(w, v ? "true" : "false");
 }
 
-/* Writes one finding as an object. Outside git (commit "") the blob,
- * commit, author and date are null; so is a date no calendar can hold. */
+/* Writes one finding as an object. Outside git (commit "") the commit,
+ * author and date are null, and so is the blob but for a blob no commit
+ * reaches (--all-objects); so is a date no calendar can hold. */
 static void write_finding(json_writer *w, const lg_finding *f,
 			  const lg_report_options *o)
 {
@@ -140,7 +141,7 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	jw_uint_member(w, "line", f->line);
 	jw_uint_member(w, "column", f->column);
 	jw_uint_member(w, "end_column", f->end_column);
-	jw_str_member(w, "blob", git && f->blob[0] ? f->blob : NULL);
+	jw_str_member(w, "blob", f->blob[0] ? f->blob : NULL);
 	jw_str_member(w, "commit", git ? f->commit : NULL);
 	jw_str_member(w, "author_name", git ? f->author_name : NULL);
 	jw_str_member(w, "author_email", git ? f->author_email : NULL);

@@ -9,6 +9,7 @@
  * report is identical whatever the thread count.
  */
 #include "internal.h"
+#include "pack.h"
 #include "walk.h"
 
 #include <dirent.h>
@@ -29,6 +30,9 @@
 #define IGNORE_FILE ".leakgateignore"
 #define IGNORE_FILE_MAX_BYTES (1u << 20)
 #define NO_COMMIT UINT32_MAX
+/* Items a worker claims at a time: neighbours in pack order share delta
+ * bases, and fewer claims mean less contention on the counter. */
+#define CLAIM_SIZE 16
 
 static double now_seconds(void)
 {
@@ -124,8 +128,12 @@ typedef void (*release_fn)(void *handle);
 struct scan_job {
 	const lg_matcher *matcher;
 	const lg_scan_options *opts;
+	/* The items: the history's blobs, or in the pack phase the packed
+	 * blobs (then `history` is still being walked and not to be read). */
 	const lg_history *history;
-	const size_t *order;   /* reading order: indices into history blobs */
+	const lg_pack_blobs *pack;
+	const lg_state *known;  /* pack phase: blobs an earlier run scanned */
+	const size_t *order;    /* reading order; NULL: item order */
 	size_t count;
 	atomic_size_t next;
 	uint64_t max_blob_size;
@@ -138,6 +146,7 @@ struct scan_job {
 	 * What is not (too large, unreadable) stays out of the state file,
 	 * to be tried again. */
 	uint8_t *scanned_ok;
+	uint64_t *lengths; /* pack phase: the size of each item read */
 	read_fn read;
 	release_fn release;
 	pthread_mutex_t warn_lock;
@@ -178,6 +187,12 @@ static void job_warn(scan_job *job, const char *fmt, ...)
 	if (job->opts->on_warning)
 		job->opts->on_warning(msg, job->opts->payload);
 	pthread_mutex_unlock(&job->warn_lock);
+}
+
+/* The id of item `i`. */
+static const uint8_t *item_id(const scan_job *job, size_t i)
+{
+	return job->pack ? job->pack->blobs[i].id : job->history->blobs[i].id;
 }
 
 /* The path to name an item by in a warning: its first provenance. */
@@ -253,7 +268,7 @@ static int on_match(const lg_match *m, void *payload)
 	raw_match rm;
 
 	if (m->rule->confidence < w->job->opts->min_confidence ||
-	    !line_is_added(&w->job->history->blobs[w->item], m->line))
+	    (!w->job->pack && !line_is_added(&w->job->history->blobs[w->item], m->line)))
 		return 0;
 	memset(&rm, 0, sizeof(rm));
 	rm.item = w->item;
@@ -285,7 +300,14 @@ static int scan_item(worker *w, size_t i)
 	int err;
 	char id[41];
 
+	if (job->pack && lg_state__knows_blob(job->known, item_id(job, i)))
+		return 0;
 	err = job->read(&data, &len, &handle, w->repo, job, i);
+	/* The pack phase reads blobs the walk may never reach, so it says
+	 * nothing of them: what fails there is read again by id once the walk
+	 * has named it, and warned about then. */
+	if (err && job->pack)
+		return 0;
 	if (err == LG_ELIMIT) {
 		hex_id(id, job->history->blobs[i].id);
 		job_warn(job, "skipped blob %.12s at '%s': %zu bytes is over the %llu byte limit",
@@ -312,7 +334,7 @@ static int scan_item(worker *w, size_t i)
 		return err;
 	if (err == LG_ESTOP)
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	if (result.capped) {
+	if (result.capped && !job->pack) {
 		w->capped_blobs++;
 		hex_id(id, job->history->blobs[i].id);
 		job_warn(job, "blob %.12s at '%s': too many candidates; the rest of this blob was not matched",
@@ -323,6 +345,8 @@ static int scan_item(worker *w, size_t i)
 	atomic_fetch_add(&job->done_blobs, 1);
 	atomic_fetch_add(&job->done_bytes, len);
 	job->scanned_ok[i] = !result.capped;
+	if (job->lengths)
+		job->lengths[i] = len;
 	return 0;
 }
 
@@ -339,6 +363,31 @@ static void report_progress(scan_job *job, int finished)
 	p.elapsed = now_seconds() - job->start;
 	p.finished = finished;
 	job->opts->on_progress(&p, job->opts->payload);
+}
+
+/* Scans the items from reading position `k` on, up to CLAIM_SIZE of them;
+ * non-zero when the worker must stop (an error or the time budget). */
+static int scan_claim(worker *w, size_t k)
+{
+	scan_job *job = w->job;
+	size_t end = job->count - k > CLAIM_SIZE ? k + CLAIM_SIZE : job->count;
+
+	for (; k < end; k++) {
+		if (job->deadline && now_seconds() > job->deadline) {
+			w->error = LG_ELIMIT;
+			snprintf(w->error_message, sizeof(w->error_message),
+				 "time budget of %.1f s exceeded", job->opts->time_budget);
+		} else if ((w->error = scan_item(w, job->order ? job->order[k] : k)) != 0) {
+			snprintf(w->error_message, sizeof(w->error_message),
+				 "%s", lg_error_last());
+		}
+		if (w->error) {
+			/* Let the other workers run out quickly. */
+			atomic_store(&job->next, job->count);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static void *worker_main(void *arg)
@@ -359,23 +408,9 @@ static void *worker_main(void *arg)
 				next_report = now + 0.1;
 			}
 		}
-		k = atomic_fetch_add(&job->next, 1);
-		if (k >= job->count)
+		k = atomic_fetch_add(&job->next, CLAIM_SIZE);
+		if (k >= job->count || scan_claim(w, k) != 0)
 			break;
-		if (job->deadline && now_seconds() > job->deadline) {
-			w->error = LG_ELIMIT;
-			snprintf(w->error_message, sizeof(w->error_message),
-				 "time budget of %.1f s exceeded", job->opts->time_budget);
-			atomic_store(&job->next, job->count);
-			break;
-		}
-		if ((w->error = scan_item(w, job->order[k])) != 0) {
-			snprintf(w->error_message, sizeof(w->error_message),
-				 "%s", lg_error_last());
-			/* Let the other workers run out quickly. */
-			atomic_store(&job->next, job->count);
-			break;
-		}
 	}
 	return NULL;
 }
@@ -387,8 +422,8 @@ static void *worker_main(void *arg)
 static int read_git_blob(const char **data, size_t *len, void **handle,
 			 void *source, const scan_job *job, size_t i)
 {
-	return lg_repo__read_blob(data, len, handle, source,
-				  job->history->blobs[i].id, job->max_blob_size);
+	return lg_repo__read_blob(data, len, handle, source, item_id(job, i),
+				  job->max_blob_size);
 }
 
 static void release_git_blob(void *handle)
@@ -507,9 +542,36 @@ static void worker_release(worker *w)
 	match_vec_release(&w->matches);
 }
 
+/* Adds worker `w`'s counts to the summary; returns `err`, or LG_ENOMEM. */
+static int add_worker_counts(lg_summary *sum, const worker *w, int err)
+{
+	sum->blobs_scanned += w->blobs_scanned;
+	sum->bytes_scanned += w->bytes_scanned;
+	sum->blobs_skipped += w->skipped_large + w->skipped_unreadable;
+	sum->unreadable += w->skipped_unreadable;
+	if (w->skipped_large &&
+	    add_skip_reason(sum, "too_large", w->skipped_large,
+			    w->skipped_large_bytes) != 0)
+		err = LG_ENOMEM;
+	if (w->skipped_unreadable &&
+	    add_skip_reason(sum, "unreadable", w->skipped_unreadable, 0) != 0)
+		err = LG_ENOMEM;
+	return err;
+}
+
+/* Work for the calling thread to do before it joins the workers. */
+typedef struct {
+	int (*run)(void *arg);
+	void *arg;
+} first_task;
+
 /* Runs the job on its threads and merges what they found into `all` and
- * the summary. */
-static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
+ * (but for the pack phase, whose counts mean nothing until the walk says
+ * which blobs belong to the history) the summary. With `first`, the calling
+ * thread runs it while the other threads start on the job, and stops them
+ * if it fails. */
+static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git,
+		       const first_task *first)
 {
 	worker ws[MAX_THREADS];
 	pthread_t tids[MAX_THREADS];
@@ -534,7 +596,10 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
 			n = i; /* run with the threads we have */
 			break;
 		}
-	worker_main(&ws[0]);
+	if (first && (err = first->run(first->arg)) != 0)
+		atomic_store(&job->next, job->count);
+	else
+		worker_main(&ws[0]);
 	for (i = 1; i < n; i++)
 		pthread_join(tids[i], NULL);
 	report_progress(job, 1);
@@ -545,21 +610,12 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git)
 
 		if (w->error && !err)
 			err = lg_error_set(w->error, "%s", w->error_message);
-		sum->blobs_scanned += w->blobs_scanned;
-		sum->bytes_scanned += w->bytes_scanned;
-		sum->blobs_skipped += w->skipped_large + w->skipped_unreadable;
-		sum->unreadable += w->skipped_unreadable;
 		for (k = 0; k < w->matches.count && !err; k++)
 			err = match_vec_push(all, &w->matches.v[k]);
 		if (!err)
 			w->matches.count = 0; /* moved into `all` */
-		if (w->skipped_large &&
-		    add_skip_reason(sum, "too_large", w->skipped_large,
-				    w->skipped_large_bytes) != 0)
-			err = LG_ENOMEM;
-		if (w->skipped_unreadable &&
-		    add_skip_reason(sum, "unreadable", w->skipped_unreadable, 0) != 0)
-			err = LG_ENOMEM;
+		if (!job->pack)
+			err = add_worker_counts(sum, w, err);
 		worker_release(w);
 	}
 	return err;
@@ -846,59 +902,243 @@ static size_t *reading_order(const lg_history *h)
 	return order;
 }
 
+/* Sets up a job over the history `h` (NULL in the pack phase) that reads
+ * from git, or else from plain files. */
+static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *opts,
+		    const lg_history *h, const char *repo_path, int git, double start)
+{
+	memset(job, 0, sizeof(*job));
+	job->matcher = m;
+	job->opts = opts;
+	job->history = h;
+	job->max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
+	job->repo_path = repo_path;
+	job->deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
+	job->start = start;
+	atomic_init(&job->done_blobs, 0);
+	atomic_init(&job->done_bytes, 0);
+	atomic_init(&job->next, 0);
+	job->read = git ? read_git_blob : read_plain_file;
+	job->release = git ? release_git_blob : release_plain_file;
+	pthread_mutex_init(&job->warn_lock, NULL);
+	if (h) {
+		job->count = h->blob_count;
+		if (!(job->scanned_ok = calloc(job->count ? job->count : 1, 1)))
+			return lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Adds the job's warnings to the report's and frees the rest. */
+static void job_finish(scan_job *job, lg_report *out)
+{
+	size_t n = out->warning_count + job->warnings.count, i;
+	char **all = job->warnings.count ?
+		realloc(out->warnings, (n ? n : 1) * sizeof(*all)) : NULL;
+
+	if (all) {
+		memcpy(all + out->warning_count, job->warnings.v,
+		       job->warnings.count * sizeof(*all));
+		out->warnings = all;
+		out->warning_count = n;
+	} else {
+		for (i = 0; i < job->warnings.count; i++)
+			free(job->warnings.v[i]);
+	}
+	free(job->warnings.v);
+	pthread_mutex_destroy(&job->warn_lock);
+	free(job->scanned_ok);
+	free(job->lengths);
+}
+
+/* Builds the report's findings from `all` with the ignore file and the
+ * caller's ignore list. */
+static int finish_findings(lg_report *out, match_vec *all, const lg_history *h,
+			   const lg_scan_options *opts, const lg_ignore *file_ignore,
+			   size_t ignore_strip, const char *repo_path)
+{
+	const lg_ignore *ignores[2];
+	size_t nignores = 0;
+
+	if (file_ignore)
+		ignores[nignores++] = file_ignore;
+	if (opts->ignore)
+		ignores[nignores++] = opts->ignore;
+	return build_findings(out, all, h, ignores, nignores, ignore_strip, repo_path);
+}
+
+/* Reads and matches, in pack order, the blobs of `h` that `done` does not
+ * mark, adding their matches to `all`; marks in `done` what it scanned in
+ * full. */
+static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
+			  const lg_matcher *m, const lg_history *h,
+			  const lg_scan_options *opts, const char *repo_path, int git,
+			  double start)
+{
+	scan_job job;
+	size_t *order = reading_order(h), i, n = 0;
+	int err;
+
+	if (!order)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < h->blob_count; i++)
+		if (!done[order[i]])
+			order[n++] = order[i];
+	if ((err = job_init(&job, m, opts, h, repo_path, git, start)) == 0) {
+		job.order = order;
+		job.count = n;
+		err = run_workers(all, &out->summary, &job, git, NULL);
+		for (i = 0; i < h->blob_count; i++)
+			done[i] |= job.scanned_ok[i];
+	}
+	job_finish(&job, out);
+	free(order);
+	return err;
+}
+
 /* Runs the matching phase over `h` and fills `out`. */
 static int scan_history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
 			const char *repo_path, int git, lg_ignore *file_ignore,
 			size_t ignore_strip, double start)
 {
-	scan_job job;
 	match_vec all = { 0 };
-	const lg_ignore *ignores[2];
-	size_t nignores = 0;
-	size_t *order = reading_order(h);
+	uint8_t *done = calloc(h->blob_count ? h->blob_count : 1, 1);
 	int err;
 
-	if (!order)
+	if (!done)
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	memset(&job, 0, sizeof(job));
-	job.matcher = m;
-	job.opts = opts;
-	job.history = h;
-	job.order = order;
-	job.count = h->blob_count;
-	job.max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
-	job.repo_path = repo_path;
-	job.deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
-	job.start = start;
-	atomic_init(&job.done_blobs, 0);
-	atomic_init(&job.done_bytes, 0);
-	if (!(job.scanned_ok = calloc(h->blob_count ? h->blob_count : 1, 1))) {
-		free(order);
-		return lg_error_set(LG_ENOMEM, "out of memory");
-	}
-	job.read = git ? read_git_blob : read_plain_file;
-	job.release = git ? release_git_blob : release_plain_file;
-	atomic_init(&job.next, 0);
-	pthread_mutex_init(&job.warn_lock, NULL);
-
-	err = run_workers(&all, &out->summary, &job, git);
-	if (file_ignore)
-		ignores[nignores++] = file_ignore;
-	if (opts->ignore)
-		ignores[nignores++] = opts->ignore;
+	err = scan_remaining(&all, out, done, m, h, opts, repo_path, git, start);
 	if (!err)
-		err = build_findings(out, &all, h, ignores, nignores,
-				     ignore_strip, repo_path);
+		err = finish_findings(out, &all, h, opts, file_ignore, ignore_strip,
+				      repo_path);
 	match_vec_release(&all);
-	out->warnings = job.warnings.v;
-	out->warning_count = job.warnings.count;
-	pthread_mutex_destroy(&job.warn_lock);
-	free(order);
 	if (scanned_ok)
-		*scanned_ok = job.scanned_ok;
+		*scanned_ok = done;
 	else
-		free(job.scanned_ok);
+		free(done);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole history, walked and read at once
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	lg_history *h;
+	lg_repo *repo;
+	const lg_scan_options *opts;
+	const lg_state *known;
+	double start;
+} walk_task;
+
+static int run_walk(void *arg)
+{
+	walk_task *t = arg;
+	lg_history_options hopts = { t->opts->all_objects, t->known, t->opts->on_warning,
+				     t->opts->payload };
+	int err = lg_history__collect(t->h, t->repo, &hopts);
+
+	if (!err && t->opts->time_budget > 0 &&
+	    now_seconds() - t->start > t->opts->time_budget)
+		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded",
+				   t->opts->time_budget);
+	return err;
+}
+
+/*
+ * Keeps the pack phase's results for the blobs the walk found: their
+ * matches move to `all` (renumbered as history blobs) and `done` marks them,
+ * with their counts in the summary. Matches in blobs no ref reaches are
+ * dropped.
+ */
+static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
+			      match_vec *packed, const scan_job *pack_job,
+			      const lg_history *h)
+{
+	size_t *history_index = malloc((pack_job->count ? pack_job->count : 1) *
+				       sizeof(*history_index));
+	size_t i;
+	int err = 0;
+
+	if (!history_index)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < pack_job->count; i++)
+		history_index[i] = SIZE_MAX;
+	for (i = 0; i < h->blob_count; i++) {
+		size_t p = lg_pack__find(pack_job->pack, h->blobs[i].id);
+
+		if (p == SIZE_MAX || !pack_job->scanned_ok[p])
+			continue;
+		history_index[p] = i;
+		done[i] = 1;
+		sum->blobs_scanned++;
+		sum->bytes_scanned += pack_job->lengths[p];
+	}
+	for (i = 0; i < packed->count; i++) {
+		raw_match *rm = &packed->v[i];
+
+		if (err || history_index[rm->item] == SIZE_MAX)
+			continue;
+		rm->item = history_index[rm->item];
+		if ((err = match_vec_push(all, rm)) == 0)
+			rm->secret = rm->line_text = NULL; /* moved */
+	}
+	free(history_index);
+	return err;
+}
+
+/*
+ * Scans the whole history as fast as its objects can be read: while the
+ * calling thread walks the commits and trees (which blobs the history holds,
+ * and where), the other threads already read the packed blobs in pack
+ * order, so walking costs no time of its own given a second core. What the
+ * walk found that this did not read (loose objects, alternates, blobs whose
+ * reading failed or was cut short) is read by id afterwards, with the
+ * warnings a failure deserves.
+ */
+static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
+			      const lg_matcher *m, lg_history *h, lg_repo *repo,
+			      const char *repo_path, const lg_scan_options *opts,
+			      const lg_state *known, const lg_ignore *file_ignore,
+			      double start)
+{
+	walk_task walk = { h, repo, opts, known, start };
+	first_task first = { run_walk, &walk };
+	lg_pack_blobs pack;
+	scan_job job;
+	match_vec packed = { 0 }, all = { 0 };
+	uint8_t *done = NULL;
+	int err;
+
+	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0)
+		return err;
+	if ((err = job_init(&job, m, opts, NULL, repo_path, 1, start)) == 0) {
+		job.pack = &pack;
+		job.known = known;
+		job.count = pack.count;
+		job.scanned_ok = calloc(pack.count ? pack.count : 1, 1);
+		job.lengths = calloc(pack.count ? pack.count : 1, sizeof(*job.lengths));
+		if (!job.scanned_ok || !job.lengths)
+			err = lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	if (!err)
+		err = run_workers(&packed, &out->summary, &job, 1, &first);
+	if (!err && !(done = calloc(h->blob_count ? h->blob_count : 1, 1)))
+		err = lg_error_set(LG_ENOMEM, "out of memory");
+	if (!err)
+		err = keep_history_blobs(&all, done, &out->summary, &packed, &job, h);
+	job_finish(&job, out);
+	match_vec_release(&packed);
+	lg_pack__release(&pack);
+	out->summary.commits = h->commit_count;
+	out->summary.unreadable = h->unreadable;
+	if (!err)
+		err = scan_remaining(&all, out, done, m, h, opts, repo_path, 1, start);
+	if (!err)
+		err = finish_findings(out, &all, h, opts, file_ignore, 0, repo_path);
+	match_vec_release(&all);
+	*scanned_ok = done;
 	return err;
 }
 
@@ -906,20 +1146,15 @@ static int scan_history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *
  * commits adds, or the lines the index adds. */
 typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
 
+/* Collects the lines a range of commits or the index adds. */
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
-			 const lg_commit_range *range, const lg_scan_options *opts,
-			 const lg_state *known)
+			 const lg_commit_range *range, const lg_scan_options *opts)
 {
-	lg_history_options hopts = { opts->all_objects, known, opts->on_warning, opts->payload };
+	lg_history_options hopts = { 0, NULL, opts->on_warning, opts->payload };
 
-	switch (kind) {
-	case COLLECT_ADDED:
+	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
-	case COLLECT_STAGED:
-		return lg_history__collect_staged(h, repo, &hopts);
-	default:
-		return lg_history__collect(h, repo, &hopts);
-	}
+	return lg_history__collect_staged(h, repo, &hopts);
 }
 
 /* Loads the ignore file a repository scan honours: from the pushed
@@ -990,6 +1225,23 @@ static int record_state(lg_state *s, const lg_state *known, const lg_history *h,
 	return err;
 }
 
+/* Scans what a range of commits or the index adds. */
+static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
+			  lg_repo *repo, collect_kind kind, const lg_commit_range *range,
+			  const char *path, const lg_scan_options *opts,
+			  lg_ignore *file_ignore, double start)
+{
+	int err = collect_items(h, repo, kind, range, opts);
+
+	if (!err && opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
+		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded", opts->time_budget);
+	if (err)
+		return err;
+	out->summary.commits = h->commit_count;
+	out->summary.unreadable = h->unreadable;
+	return scan_history(out, NULL, m, h, opts, path, 1, file_ignore, 0, start);
+}
+
 static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 		     collect_kind kind, const lg_commit_range *range,
 		     const lg_scan_options *opts)
@@ -1016,17 +1268,14 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 		known = usable_state(opts, repo_id, rules_hash);
 	if (!opts->no_ignore_file)
 		err = load_repo_ignore(&file_ignore, repo, range);
-	if (!err)
-		err = collect_items(&h, repo, kind, range, opts, known);
-	if (!err && opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
-		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded", opts->time_budget);
-	if (!err) {
-		out->summary.commits = h.commit_count;
-		out->summary.shallow = lg_repo__is_shallow(repo);
-		out->summary.incremental = known != NULL;
-		out->summary.unreadable = h.unreadable;
-		err = scan_history(out, &scanned_ok, m, &h, opts, path, 1, file_ignore, 0, start);
-	}
+	out->summary.shallow = lg_repo__is_shallow(repo);
+	out->summary.incremental = known != NULL;
+	if (!err && kind == COLLECT_HISTORY)
+		err = scan_whole_history(out, &scanned_ok, m, &h, repo, path, opts, known,
+					 file_ignore, start);
+	else if (!err)
+		err = scan_selection(out, m, &h, repo, kind, range, path, opts,
+				     file_ignore, start);
 	if (!err && kind == COLLECT_HISTORY && opts->state)
 		err = record_state(opts->state, known, &h, scanned_ok, rules_hash, repo_id);
 	free(scanned_ok);

@@ -184,6 +184,38 @@ jq -e '[.findings[] | select(.path == "branch.env" or .path == "tag.env" or .pat
 run "$LEAKGATE" scan --no-ignore --format json .
 jq -e '[.findings[] | select(.path == "branch.env")] | length == 1' <<<"$out" >/dev/null || fail "--no-ignore"
 
+# --- packed, loose or both: the findings do not depend on where the objects
+# are; a packed blob that only the reflog reaches is not reported, except
+# with --all-objects
+same_findings() { jq -c '[.findings[] | [.rule_id, .path, .commit, .line]] | sort' <<<"$out"; }
+run "$LEAKGATE" scan --format json .
+loose_findings=$(same_findings)
+loose_blobs=$(jq .summary.blobs_scanned <<<"$out")
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > orphan.env
+git add orphan.env && as "Eve" eve@example.org "2024-01-08T01:00:00+0000" orphan
+orphan_blob=$(git rev-parse HEAD:orphan.env)
+git reset -q --hard HEAD~1
+git rev-list --objects --all --reflog | git pack-objects -q .git/objects/pack/pack >/dev/null
+git prune-packed
+packed=$(git verify-pack -v .git/objects/pack/*.idx)
+grep -q "^$orphan_blob blob" <<<"$packed" || fail "the orphan blob is not packed"
+[ -z "$(find .git/objects/?? -type f 2>/dev/null)" ] || fail "loose objects left after packing"
+for threads in 1 2; do
+	run "$LEAKGATE" scan --threads $threads --format json .
+	[ "$(same_findings)" = "$loose_findings" ] || fail "packed, $threads threads: $(same_findings)"
+	[ "$(jq .summary.blobs_scanned <<<"$out")" = "$loose_blobs" ] || fail "packed: $(jq .summary <<<"$out")"
+done
+run "$LEAKGATE" scan --all-objects --format json .
+jq -e --arg b "$orphan_blob" '[.findings[] | select(.blob == $b)] | length == 1' <<<"$out" >/dev/null ||
+	fail "--all-objects misses the packed orphan"
+printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)" > loose.env
+git add loose.env && as "Eve" eve@example.org "2024-01-08T02:00:00+0000" loose
+loose_commit=$(git rev-parse HEAD)
+run "$LEAKGATE" scan --format json .
+[ "$(finding twilio-auth-token loose.env | cut -d' ' -f1-2)" = "$loose_commit 1" ] || fail "a loose blob beside packs"
+[ "$(jq .summary.blobs_scanned <<<"$out")" = $((loose_blobs + 1)) ] || fail "loose beside packs: $(jq .summary <<<"$out")"
+git rm -q loose.env && as "Eve" eve@example.org "2024-01-08T03:00:00+0000" "drop loose"
+
 # ---------------------------------------------------------------------------
 # Blobs too large, --no-git, exit codes.
 head -c 3000000 /dev/zero | tr '\0' 'a' > big.txt
