@@ -11,11 +11,26 @@
 #include <pthread.h>
 #include <string.h>
 
+/*
+ * libgit2's defaults suit a program that reads the same objects again and
+ * again: up to 256 MiB of parsed objects cached, and packs mapped in 1 GiB
+ * windows up to 8 GiB in all, every page of which stays resident. A scan
+ * reads each object about once, so both would only make its memory grow with
+ * the repository. Smaller windows cost a few mmap calls; the delta-base
+ * cache, which is what reading in pack order relies on, is separate.
+ */
+#define OBJECT_CACHE_BYTES ((ssize_t)16 << 20)
+#define PACK_WINDOW_BYTES ((size_t)16 << 20)
+#define PACK_MAPPED_LIMIT_BYTES ((size_t)64 << 20)
+
 static pthread_once_t libgit2_once = PTHREAD_ONCE_INIT;
 
 static void libgit2_init_once(void)
 {
 	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, OBJECT_CACHE_BYTES);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, PACK_WINDOW_BYTES);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, PACK_MAPPED_LIMIT_BYTES);
 }
 
 void lg__libgit2_init(void)
