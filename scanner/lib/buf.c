@@ -174,3 +174,24 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle)
 			return 1;
 	return 0;
 }
+
+const char *lg__printable(char *buf, size_t cap, const char *path)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *path && o + 5 < cap; path++) {
+		unsigned char ch = (unsigned char)*path;
+
+		if (ch < 0x20 || ch == 0x7F) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = digits[ch >> 4];
+			buf[o++] = digits[ch & 15];
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

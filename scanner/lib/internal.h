@@ -43,6 +43,11 @@ int lg_buf__json_string(lg_buf *b, const char *s, size_t len);
  * are not valid UTF-8 (overlong, surrogate, past U+10FFFF, truncated). */
 size_t lg__utf8_sequence_length(const unsigned char *s, size_t avail);
 
+/* `path` fit for a one-line message, in `buf` (cut to `cap`): control
+ * bytes become \xNN, so a hostile file name cannot forge or hide lines of
+ * output. Returns `buf`. */
+const char *lg__printable(char *buf, size_t cap, const char *path);
+
 /* 1 when `needle` occurs in [hay, hay + len), ignoring ASCII case. */
 int lg__contains_nocase(const char *hay, size_t len, const char *needle);
 

@@ -44,6 +44,62 @@ static const char *env_value(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* The value of a C-style escape after its backslash at *s (git's
+ * quote.c), advancing *s; -1 for one git would not write. */
+static int unescape(const char **s)
+{
+	static const char from[] = "abtnvfr\"\\", to[] = "\a\b\t\n\v\f\r\"\\";
+	const char *p = *s, *hit = **s ? strchr(from, **s) : NULL;
+	int v = 0, i;
+
+	if (hit) {
+		*s = p + 1;
+		return (unsigned char)to[hit - from];
+	}
+	for (i = 0; i < 3; i++, p++) {
+		if (*p < '0' || *p > '7' || (i == 0 && *p > '3'))
+			return -1;
+		v = v * 8 + (*p - '0');
+	}
+	*s = p;
+	return v;
+}
+
+/* Copies the next entry of GIT_ALTERNATE_OBJECT_DIRECTORIES at *list into
+ * `out` and moves past it and its ':'. As in git, an entry that starts with
+ * a double quote is C-quoted (so that it can hold a ':'). */
+static int next_alternate(lg_buf *out, const char **list)
+{
+	const char *p = *list;
+	int err = 0, c;
+
+	if (*p != '"') {
+		size_t n = strcspn(p, ":");
+
+		*list = p + n + (p[n] == ':');
+		return n ? lg_buf__add(out, p, n) : 0;
+	}
+	for (p++; !err && *p && *p != '"'; ) {
+		char ch;
+
+		if (*p != '\\') {
+			ch = *p++;
+		} else if (p++, (c = unescape(&p)) < 0) {
+			return lg_error_set(LG_EREPO, "GIT_ALTERNATE_OBJECT_DIRECTORIES: "
+					    "bad escape in '%s'", *list);
+		} else {
+			ch = (char)c;
+		}
+		err = lg_buf__add(out, &ch, 1);
+	}
+	if (!err && *p != '"')
+		return lg_error_set(LG_EREPO, "GIT_ALTERNATE_OBJECT_DIRECTORIES: "
+				    "unterminated quote in '%s'", *list);
+	p++;
+	*list = p + (*p == ':');
+	return err;
+}
+
 /* Points `repo` at the objects git's environment names: GIT_OBJECT_DIRECTORY
  * replaces the object directory and GIT_ALTERNATE_OBJECT_DIRECTORIES
  * (':'-separated) adds to it, which is how a pre-receive hook sees pushed
@@ -65,15 +121,12 @@ static int open_env_objects(git_odb **out, git_repository *repo)
 				   git_repository_path(repo), git_message());
 	}
 	while (!err && alts && *alts) {
-		size_t n = strcspn(alts, ":");
-
 		one.len = 0;
-		if (n && (err = lg_buf__add(&one, alts, n)) == 0 &&
+		if ((err = next_alternate(&one, &alts)) == 0 && one.len &&
 		    git_odb_add_disk_alternate(odb, one.ptr) != 0)
 			err = lg_error_set(LG_EREPO, "cannot add object directory '%s' "
 					   "(GIT_ALTERNATE_OBJECT_DIRECTORIES): %s",
 					   one.ptr, git_message());
-		alts += n + (alts[n] == ':');
 	}
 	lg_buf__release(&one);
 	if (err) {
@@ -349,7 +402,7 @@ static void arena_free(void *arena)
 typedef struct {
 	uint8_t id[20];
 	uint32_t value;   /* UINT32_MAX: empty slot */
-	uint64_t tag;     /* 0, or path_hash(path) */
+	uint64_t tag;     /* 0, or path_tag(path) */
 	const char *path; /* NULL, or the path (owned by the history's arena) */
 } map_slot;
 
@@ -367,14 +420,23 @@ static uint64_t slot_hash(const uint8_t id[20], uint64_t tag)
 	return h ^ (h >> 29);
 }
 
-/* FNV-1a; never 0, which is the tag of keys without a path. */
-static uint64_t path_hash(const char *s, size_t n)
+/* FNV-1a, extended a path component at a time: the walk hashes each
+ * directory's prefix once, not once per file below it. */
+#define PATH_HASH_START 0xcbf29ce484222325ull
+
+static uint64_t path_hash_extend(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The tag of a path whose hash is `h`: never 0, which is the tag of keys
+ * without a path. */
+static uint64_t path_tag(uint64_t h)
+{
 	return h | 1;
 }
 
@@ -395,7 +457,7 @@ static int map_init(oid_map *m, size_t capacity)
 }
 
 /* The slot holding (id, path), or the empty slot where it would go. `tag`
- * is 0 when `path` is NULL, else path_hash(path). */
+ * is 0 when `path` is NULL, else path_tag(its hash). */
 static map_slot *map_find_slot(const oid_map *m, const uint8_t id[20], uint64_t tag,
 			       const char *path)
 {
@@ -463,18 +525,17 @@ static int map_get_or_put(uint32_t *found, oid_map *m, const uint8_t id[20],
 	return 0;
 }
 
-/* 1 when (id, path) is in the map. */
+/* 1 when (id, path) is in the map; `tag` is the path's. */
 static int map_has_path(const oid_map *m, const uint8_t id[20], const char *path,
-			size_t len)
+			uint64_t tag)
 {
-	return map_find_slot(m, id, path_hash(path, len), path)->value != UINT32_MAX;
+	return map_find_slot(m, id, tag, path)->value != UINT32_MAX;
 }
 
 /* Adds (id, path), which must be absent; `path` is stored, not copied, so
  * it must live as long as the map (an arena string). */
-static int map_add_path(oid_map *m, const uint8_t id[20], const char *path, size_t len)
+static int map_add_path(oid_map *m, const uint8_t id[20], const char *path, uint64_t tag)
 {
-	uint64_t tag = path_hash(path, len);
 	map_slot *s;
 
 	if (map_reserve(m) != 0)
@@ -533,29 +594,6 @@ static void warn(collector *c, const char *fmt, ...)
 	c->opts->on_warning(msg, c->opts->payload);
 }
 
-/* `path` fit for a one-line message, in `buf`: control bytes become \xNN,
- * so a hostile file name cannot forge or hide lines of output. */
-static const char *printable(char *buf, size_t cap, const char *path)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *path && o + 5 < cap; path++) {
-		unsigned char ch = (unsigned char)*path;
-
-		if (ch < 0x20 || ch == 0x7F) {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = digits[ch >> 4];
-			buf[o++] = digits[ch & 15];
-		} else {
-			buf[o++] = (char)ch;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int grow(void **p, size_t *alloc, size_t need, size_t elem)
 {
 	size_t n;
@@ -596,28 +634,29 @@ static int blob_index(uint32_t *out, collector *c, const uint8_t id[20])
 	return 0;
 }
 
-/* Records the blob `id` at the current path (plus `name`) in commit
- * `commit`, once per (blob, path); a blob an earlier run scanned (the
- * state's) is left out. The path buffer is restored. */
+/* Records the blob `id` at the current path (whose hash is `prefix_hash`)
+ * plus `name` in commit `commit`, once per (blob, path); a blob an earlier
+ * run scanned (the state's) is left out. The path buffer is restored. */
 static int add_blob(collector *c, const git_oid *id, const char *name,
-		    uint32_t commit)
+		    uint64_t prefix_hash, uint32_t commit)
 {
-	size_t base = c->path.len;
+	size_t base = c->path.len, name_len = strlen(name);
+	uint64_t tag = path_tag(path_hash_extend(prefix_hash, name, name_len));
 	const char *path;
 	uint32_t b;
 	raw_prov *p;
 	int err;
 
-	if ((err = lg_buf__puts(&c->path, name)) != 0)
+	if ((err = lg_buf__add(&c->path, name, name_len)) != 0)
 		return err;
-	if (map_has_path(&c->seen_pairs, id->id, c->path.ptr, c->path.len) ||
+	if (map_has_path(&c->seen_pairs, id->id, c->path.ptr, tag) ||
 	    (c->opts && lg_state__knows_blob(c->opts->known, id->id)))
 		goto out;
 	if (!(path = arena_strndup(&c->h->arena, c->path.ptr, c->path.len))) {
 		err = LG_ENOMEM;
 		goto out;
 	}
-	if ((err = map_add_path(&c->seen_pairs, id->id, path, c->path.len)) != 0 ||
+	if ((err = map_add_path(&c->seen_pairs, id->id, path, tag)) != 0 ||
 	    (err = blob_index(&b, c, id->id)) != 0 ||
 	    (err = grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
 			sizeof(*c->provs))) != 0)
@@ -636,6 +675,7 @@ typedef struct {
 	git_tree *tree;
 	size_t next;
 	size_t path_len; /* length of the path prefix for this tree's entries */
+	uint64_t path_hash; /* and its hash */
 } tree_frame;
 
 /* Walks `root` with an explicit stack (deep trees cannot overflow the C
@@ -651,7 +691,7 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 		return err;
 	if ((err = grow((void **)&stack, &alloc, 1, sizeof(*stack))) != 0)
 		return err;
-	stack[depth++] = (tree_frame){ root, 0, 0 };
+	stack[depth++] = (tree_frame){ root, 0, 0, PATH_HASH_START };
 	while (depth && !err) {
 		tree_frame *f = &stack[depth - 1];
 		const git_tree_entry *e;
@@ -675,22 +715,25 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 		c->path.ptr[c->path.len] = '\0';
 		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
 		    mode == GIT_FILEMODE_LINK) {
-			err = add_blob(c, git_tree_entry_id(e), name, commit);
+			err = add_blob(c, git_tree_entry_id(e), name, f->path_hash, commit);
 		} else if (mode == GIT_FILEMODE_TREE) {
 			const git_oid *id = git_tree_entry_id(e);
 			char hex[GIT_OID_HEXSZ + 1], shown[512];
 			const char *path;
 			git_tree *sub;
 			size_t len;
+			uint64_t hash;
 
 			if ((err = lg_buf__puts(&c->path, name)) != 0 ||
 			    (err = lg_buf__add(&c->path, "/", 1)) != 0)
 				break;
 			len = c->path.len;
-			if (map_has_path(&c->seen_trees, id->id, c->path.ptr, len))
+			hash = path_hash_extend(f->path_hash, c->path.ptr + f->path_len,
+						len - f->path_len);
+			if (map_has_path(&c->seen_trees, id->id, c->path.ptr, path_tag(hash)))
 				continue;
 			if (!(path = arena_strndup(&c->h->arena, c->path.ptr, len)) ||
-			    (err = map_add_path(&c->seen_trees, id->id, path, len)) != 0) {
+			    (err = map_add_path(&c->seen_trees, id->id, path, path_tag(hash))) != 0) {
 				err = path ? err : LG_ENOMEM;
 				break;
 			}
@@ -699,15 +742,15 @@ static int walk_tree(collector *c, git_tree *root, uint32_t commit)
 				/* Counted as unreadable: the scan is incomplete
 				 * and must say so. */
 				warn(c, "tree %s at '%s' is nested deeper than %d levels; not scanned",
-				     hex, printable(shown, sizeof(shown), path), MAX_TREE_DEPTH);
+				     hex, lg__printable(shown, sizeof(shown), path), MAX_TREE_DEPTH);
 				c->h->unreadable++;
 			} else if (git_tree_lookup(&sub, c->repo->repo, id) != 0) {
 				warn(c, "cannot read tree %s at '%s': %s", hex,
-				     printable(shown, sizeof(shown), path), git_message());
+				     lg__printable(shown, sizeof(shown), path), git_message());
 				c->h->unreadable++;
 			} else if ((err = grow((void **)&stack, &alloc, depth + 1,
 					       sizeof(*stack))) == 0) {
-				stack[depth++] = (tree_frame){ sub, 0, len };
+				stack[depth++] = (tree_frame){ sub, 0, len, hash };
 			} else {
 				git_tree_free(sub);
 			}
@@ -848,7 +891,7 @@ static int walk_tagged(collector *c)
 		} else {
 			c->path.len = 0;
 			if ((err = lg_buf__add(&c->path, "", 0)) == 0)
-				err = add_blob(c, git_object_id(obj), "", UINT32_MAX);
+				err = add_blob(c, git_object_id(obj), "", PATH_HASH_START, UINT32_MAX);
 		}
 	}
 	return err;

@@ -662,6 +662,39 @@ TEST(test_walk__quarantine_environment)
 	drop_repo();
 }
 
+/* git C-quotes an alternate whose path holds a ':' (or a '"'). */
+TEST(test_walk__quoted_alternates)
+{
+	lg_repo *repo;
+	char blob[41], list[700];
+
+	new_repo();
+	sh("echo x > f && git add f && git commit -qm one");
+	sh("mkdir -p 'odd:dir' && GIT_OBJECT_DIRECTORY='odd:dir' "
+	   "GIT_ALTERNATE_OBJECT_DIRECTORIES=.git/objects git hash-object -w f");
+	capture(blob, "echo elsewhere | GIT_OBJECT_DIRECTORY='odd:dir' git hash-object -w --stdin");
+	snprintf(list, sizeof(list), "/nonexistent:\"%s/odd\\072dir\":", repo_dir);
+	setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", list, 1);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), 0);
+	CHECK_EQ_INT(read_blob_is(repo, blob, "elsewhere\n"), 0);
+	lg_repo__free(repo);
+
+	snprintf(list, sizeof(list), "\"%s/odd:dir\"", repo_dir);
+	setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", list, 1);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), 0);
+	CHECK_EQ_INT(read_blob_is(repo, blob, "elsewhere\n"), 0);
+	lg_repo__free(repo);
+
+	setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", "\"/unterminated", 1);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), LG_EREPO);
+	CHECK(strstr(lg_error_last(), "unterminated quote") != NULL);
+	setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", "\"/bad\\q\"", 1);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), LG_EREPO);
+	CHECK(strstr(lg_error_last(), "bad escape") != NULL);
+	clear_git_env();
+	drop_repo();
+}
+
 /* git sets GIT_WORK_TREE for the hooks of `git --work-tree=DIR commit`,
  * and GIT_INDEX_FILE to the index being committed; libgit2's own reading of
  * the environment refuses the first. */
@@ -810,6 +843,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_walk__missing_tree_is_a_warning),
 	TEST_ENTRY(test_walk__known_tips_and_blobs),
 	TEST_ENTRY(test_walk__quarantine_environment),
+	TEST_ENTRY(test_walk__quoted_alternates),
 	TEST_ENTRY(test_walk__work_tree_and_index_environment),
 	TEST_ENTRY(test_walk__read_blob),
 	TEST_ENTRY(test_walk__read_head_file),
