@@ -140,7 +140,7 @@ struct scan_job {
 	const char *repo_path; /* for each worker's own handle */
 	double deadline;       /* monotonic seconds; 0 = none */
 	double start;          /* monotonic seconds */
-	const void *first_worker; /* the one on the calling thread */
+	const void *reporter; /* the one worker that reports progress */
 	atomic_uint_fast64_t done_blobs, done_bytes;
 	/* Per item, set by the one worker that read it: scanned in full.
 	 * What is not (too large, unreadable) stays out of the state file,
@@ -195,12 +195,14 @@ static const uint8_t *item_id(const scan_job *job, size_t i)
 	return job->pack ? job->pack->blobs[i].id : job->history->blobs[i].id;
 }
 
-/* The path to name an item by in a warning: its first provenance. */
-static const char *item_path(const scan_job *job, size_t i)
+/* The path to name an item by in a warning (its first provenance), made
+ * printable in `buf`. */
+static const char *item_path(char *buf, size_t cap, const scan_job *job, size_t i)
 {
 	const lg_blob_entry *b = &job->history->blobs[i];
 
-	return b->prov_count ? job->history->provs[b->first_prov].path : "";
+	return lg__printable(buf, cap, b->prov_count ?
+			     job->history->provs[b->first_prov].path : "");
 }
 
 static void hex_id(char out[41], const uint8_t id[20])
@@ -298,7 +300,7 @@ static int scan_item(worker *w, size_t i)
 	void *handle = NULL;
 	lg_scan_result result;
 	int err;
-	char id[41];
+	char id[41], path[512];
 
 	if (job->pack && lg_state__knows_blob(job->known, item_id(job, i)))
 		return 0;
@@ -311,7 +313,7 @@ static int scan_item(worker *w, size_t i)
 	if (err == LG_ELIMIT) {
 		hex_id(id, job->history->blobs[i].id);
 		job_warn(job, "skipped blob %.12s at '%s': %zu bytes is over the %llu byte limit",
-			 id, item_path(job, i), len,
+			 id, item_path(path, sizeof(path), job, i), len,
 			 (unsigned long long)job->max_blob_size);
 		w->skipped_large++;
 		w->skipped_large_bytes += len;
@@ -338,7 +340,7 @@ static int scan_item(worker *w, size_t i)
 		w->capped_blobs++;
 		hex_id(id, job->history->blobs[i].id);
 		job_warn(job, "blob %.12s at '%s': too many candidates; the rest of this blob was not matched",
-			 id, item_path(job, i));
+			 id, item_path(path, sizeof(path), job, i));
 	}
 	w->blobs_scanned++;
 	w->bytes_scanned += len;
@@ -398,9 +400,9 @@ static void *worker_main(void *arg)
 	size_t k;
 
 	for (;;) {
-		/* Only the calling thread (worker 0) reports, so the callback
-		 * never runs concurrently with itself. */
-		if (w == job->first_worker && job->opts->on_progress) {
+		/* Only one worker reports, so the callback never runs
+		 * concurrently with itself. */
+		if (w == job->reporter && job->opts->on_progress) {
 			double now = now_seconds();
 
 			if (now >= next_report) {
@@ -590,7 +592,8 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git,
 			worker_release(&ws[--started]);
 		return err;
 	}
-	job->first_worker = &ws[0];
+	/* Not the calling thread while it runs `first`, which can be long. */
+	job->reporter = first && n > 1 ? &ws[1] : &ws[0];
 	for (i = 1; i < n; i++)
 		if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0) {
 			n = i; /* run with the threads we have */

@@ -225,6 +225,14 @@ run "$LEAKGATE" scan --max-blob-size 1M --format json .
 [ "$(jq .summary.blobs_skipped <<<"$out")" = 1 ] || fail "blobs_skipped: $(jq .summary <<<"$out")"
 [ "$(jq .summary.skipped_reasons.too_large <<<"$out")" = 1 ] || fail "skipped_reasons"
 grep -q "skipped blob .* at 'big.txt'" <<<"$err" || fail "no warning for the big blob: $err"
+# a file name cannot forge a line of the warnings
+forged=$'big\nleakgate: all clear.txt'
+cp big.txt "$forged" && git add -A && as "Eve" eve@example.org "2024-01-09T01:00:00+0000" forged
+head -c 100 /dev/zero >> "$forged" && git add -A && as "Eve" eve@example.org "2024-01-09T02:00:00+0000" forged2
+run "$LEAKGATE" scan --max-blob-size 1M --format json .
+grep -q "^leakgate: all clear" <<<"$err" && fail "a file name forged a line of output: $err"
+grep -qF "at 'big\x0aleakgate: all clear.txt'" <<<"$err" || fail "the file name is not escaped: $err"
+git rm -q "$forged" && as "Eve" eve@example.org "2024-01-09T03:00:00+0000" unforged
 run "$LEAKGATE" scan --format json .
 jq -e '[.findings[] | select(.path == "big.txt")] | length == 1' <<<"$out" >/dev/null || fail "big blob not scanned under the default limit"
 
