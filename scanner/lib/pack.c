@@ -304,8 +304,9 @@ static int add_pack_blobs(lg_pack_blobs *out, pack_view *v, uint32_t pack_no)
 	return 0;
 }
 
-/* Lists the blobs of the pack whose index is `idx_path`; a pack that cannot
- * be read or understood adds nothing. */
+/* Lists the blobs of the pack whose index is `idx_path`, and keeps the
+ * pack mapped (none of it resident) for the readers; a pack that cannot be
+ * read or understood adds nothing. */
 static int list_pack(lg_pack_blobs *out, const char *idx_path, uint32_t pack_no)
 {
 	pack_view v;
@@ -322,8 +323,21 @@ static int list_pack(lg_pack_blobs *out, const char *idx_path, uint32_t pack_no)
 	    (err = lg_buf__puts(&pack_path, ".pack")) == 0 &&
 	    read_index(&v, idx, idx_size) == 0 &&
 	    (v.pack = map_file(pack_path.ptr, &v.pack_size)) != NULL &&
-	    v.pack_size >= PACK_HEADER_SIZE && memcmp(v.pack, "PACK", 4) == 0)
-		err = add_pack_blobs(out, &v, pack_no);
+	    v.pack_size >= PACK_HEADER_SIZE && memcmp(v.pack, "PACK", 4) == 0 &&
+	    (err = add_pack_blobs(out, &v, pack_no)) == 0) {
+		lg_pack_file *f = &out->packs[pack_no];
+
+		pack_path.len -= strlen(".pack");
+		pack_path.ptr[pack_path.len] = '\0';
+		if ((f->path = lg__strdup(pack_path.ptr)) != NULL) {
+			madvise((void *)v.pack, v.pack_size, MADV_DONTNEED);
+			f->data = v.pack;
+			f->size = v.pack_size;
+			v.pack = NULL;
+		} else {
+			err = LG_ENOMEM;
+		}
+	}
 	if (v.pack)
 		munmap((void *)v.pack, v.pack_size);
 	munmap((void *)idx, idx_size);
@@ -395,6 +409,10 @@ int lg_pack__list_blobs(lg_pack_blobs *out, const char *objects_dir)
 	if ((err = lg_buf__printf(&dir, "%s/pack", objects_dir)) != 0)
 		return err;
 	n = scandir(dir.ptr, &names, is_index_name, alphasort);
+	if (n > 0 && !(out->packs = calloc((size_t)n, sizeof(*out->packs))))
+		err = lg_error_set(LG_ENOMEM, "out of memory");
+	else if (n > 0)
+		out->pack_count = (size_t)n;
 	for (i = 0; i < n; i++) {
 		path.len = 0;
 		if (!err && (err = lg_buf__printf(&path, "%s/%s", dir.ptr,
@@ -433,6 +451,14 @@ size_t lg_pack__find(const lg_pack_blobs *pb, const uint8_t id[20])
 
 void lg_pack__release(lg_pack_blobs *pb)
 {
+	size_t i;
+
+	for (i = 0; i < pb->pack_count; i++) {
+		free(pb->packs[i].path);
+		if (pb->packs[i].data)
+			munmap((void *)pb->packs[i].data, pb->packs[i].size);
+	}
+	free(pb->packs);
 	free(pb->blobs);
 	free(pb->by_id);
 	memset(pb, 0, sizeof(*pb));

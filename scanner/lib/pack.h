@@ -8,6 +8,8 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
+
 typedef struct {
 	uint8_t id[20];
 	uint32_t pack;   /* which pack, in the order the packs were listed */
@@ -19,10 +21,21 @@ typedef struct {
 	uint32_t index; /* into lg_pack_blobs.blobs */
 } lg_pack_key;
 
+/* A pack whose blobs are listed, mapped for the readers to share. */
+typedef struct {
+	char *path;          /* less ".idx"/".pack"; NULL for a pack left out */
+	const uint8_t *data; /* the .pack file */
+	uint64_t size;
+	/* Pages before this offset were given back (readers move forward). */
+	atomic_uint_fast64_t released;
+} lg_pack_file;
+
 typedef struct {
 	lg_pack_blob *blobs; /* in reading order: pack by pack, by offset */
 	size_t count;
 	lg_pack_key *by_id;  /* sorted by id, for lg_pack__find */
+	lg_pack_file *packs; /* by lg_pack_blob.pack */
+	size_t pack_count;
 } lg_pack_blobs;
 
 /*
@@ -37,5 +50,27 @@ int lg_pack__list_blobs(lg_pack_blobs *out, const char *objects_dir);
 /* The index of blob `id` in pb->blobs, or SIZE_MAX. */
 size_t lg_pack__find(const lg_pack_blobs *pb, const uint8_t id[20]);
 void lg_pack__release(lg_pack_blobs *pb);
+
+/*
+ * A reader of packed blobs, one per thread: it inflates and applies deltas
+ * itself, with a cache of recently read objects (the delta bases of what
+ * follows in pack order) of at most `cache_bytes`. Readers share the
+ * mapped packs and give back the pages they have moved past, so a pack
+ * does not stay resident.
+ */
+typedef struct lg_pack_reader lg_pack_reader;
+
+int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
+			size_t cache_bytes);
+/*
+ * Reads blob `i` of the list. *data stays valid until the next read or
+ * lg_pack__reader_free. LG_ELIMIT (with the size in *len) when the blob, or
+ * an object it is a delta of, is larger than `max_size`; LG_EREPO, naming
+ * the pack and offset, when the pack cannot be read or makes no sense.
+ * Either way the blob can still be read by id through libgit2.
+ */
+int lg_pack__read(const char **data, size_t *len, lg_pack_reader *r, size_t i,
+		  uint64_t max_size);
+void lg_pack__reader_free(lg_pack_reader *r);
 
 #endif

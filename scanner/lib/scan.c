@@ -119,10 +119,11 @@ static int string_vec_push(string_vec *sv, char *s)
  * ---------------------------------------------------------------------- */
 
 typedef struct scan_job scan_job;
+typedef struct worker worker;
 
-/* Reads item `i`; same contract as lg_repo__read_blob. */
-typedef int (*read_fn)(const char **data, size_t *len, void **handle,
-		       void *source, const scan_job *job, size_t i);
+/* Reads item `i` for worker `w`; same contract as lg_repo__read_blob. */
+typedef int (*read_fn)(const char **data, size_t *len, void **handle, worker *w,
+		       size_t i);
 typedef void (*release_fn)(void *handle);
 
 struct scan_job {
@@ -131,7 +132,7 @@ struct scan_job {
 	/* The items: the history's blobs, or in the pack phase the packed
 	 * blobs (then `history` is still being walked and not to be read). */
 	const lg_history *history;
-	const lg_pack_blobs *pack;
+	lg_pack_blobs *pack;    /* shared by the workers' readers */
 	const lg_state *known;  /* pack phase: blobs an earlier run scanned */
 	const size_t *order;    /* reading order; NULL: item order */
 	size_t count;
@@ -153,9 +154,14 @@ struct scan_job {
 	string_vec warnings;
 };
 
-typedef struct {
+/* Reads the pack phase's blobs; each worker keeps this many bytes of
+ * recently read objects, the delta bases of what follows. */
+#define PACK_CACHE_BYTES (32u << 20)
+
+struct worker {
 	scan_job *job;
 	lg_repo *repo; /* NULL outside git */
+	lg_pack_reader *reader; /* the pack phase's */
 	lg_scratch *scratch;
 	match_vec matches;
 	uint64_t blobs_scanned, bytes_scanned;
@@ -167,7 +173,7 @@ typedef struct {
 	size_t item;
 	const char *data;
 	int binary;
-} worker;
+};
 
 /* Records a warning for the report and tells the caller's callback at
  * once, so a long scan shows problems as they happen. */
@@ -304,7 +310,7 @@ static int scan_item(worker *w, size_t i)
 
 	if (job->pack && lg_state__knows_blob(job->known, item_id(job, i)))
 		return 0;
-	err = job->read(&data, &len, &handle, w->repo, job, i);
+	err = job->read(&data, &len, &handle, w, i);
 	/* The pack phase reads blobs the walk may never reach, so it says
 	 * nothing of them: what fails there is read again by id once the walk
 	 * has named it, and warned about then. */
@@ -421,29 +427,42 @@ static void *worker_main(void *arg)
  * Readers
  * ---------------------------------------------------------------------- */
 
-static int read_git_blob(const char **data, size_t *len, void **handle,
-			 void *source, const scan_job *job, size_t i)
+static int read_git_blob(const char **data, size_t *len, void **handle, worker *w,
+			 size_t i)
 {
-	return lg_repo__read_blob(data, len, handle, source, item_id(job, i),
-				  job->max_blob_size);
+	return lg_repo__read_blob(data, len, handle, w->repo, item_id(w->job, i),
+				  w->job->max_blob_size);
+}
+
+/* In the pack phase: the reader's, then libgit2's when it cannot. */
+static int read_packed_blob(const char **data, size_t *len, void **handle, worker *w,
+			    size_t i)
+{
+	int err = lg_pack__read(data, len, w->reader, i, w->job->max_blob_size);
+
+	*handle = NULL;
+	if (err == 0 || err == LG_ELIMIT || err == LG_ENOMEM)
+		return err;
+	return read_git_blob(data, len, handle, w, i);
 }
 
 static void release_git_blob(void *handle)
 {
-	lg_repo__release_blob(handle);
+	if (handle)
+		lg_repo__release_blob(handle);
 }
 
 /* Reads a whole file (or standard input for "-") up to the size limit. */
-static int read_plain_file(const char **data, size_t *len, void **handle,
-			   void *source, const scan_job *job, size_t i)
+static int read_plain_file(const char **data, size_t *len, void **handle, worker *w,
+			   size_t i)
 {
+	const scan_job *job = w->job;
 	const char *path = job->history->provs[job->history->blobs[i].first_prov].path;
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	lg_buf b = LG_BUF_INIT;
 	char chunk[65536];
 	ssize_t n;
 
-	(void)source;
 	*len = 0;
 	if (fd < 0)
 		return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
@@ -534,12 +553,16 @@ static int worker_init(worker *w, scan_job *job, int git)
 	w->job = job;
 	if (git && (err = lg_repo__open(&w->repo, job->repo_path)) != 0)
 		return err;
+	if (job->pack &&
+	    (err = lg_pack__reader_new(&w->reader, job->pack, PACK_CACHE_BYTES)) != 0)
+		return err;
 	return lg_scratch_new(&w->scratch, job->matcher);
 }
 
 static void worker_release(worker *w)
 {
 	lg_scratch_free(w->scratch);
+	lg_pack__reader_free(w->reader);
 	lg_repo__free(w->repo);
 	match_vec_release(&w->matches);
 }
@@ -1118,6 +1141,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 		return err;
 	if ((err = job_init(&job, m, opts, NULL, repo_path, 1, start)) == 0) {
 		job.pack = &pack;
+		job.read = read_packed_blob;
 		job.known = known;
 		job.count = pack.count;
 		job.scanned_ok = calloc(pack.count ? pack.count : 1, 1);

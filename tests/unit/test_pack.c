@@ -5,6 +5,7 @@
 #include "pack.h"
 #include "test.h"
 #include "test_repo.h"
+#include "walk.h"
 
 /* A history whose files change a little at each commit, so that git
  * stores most versions as deltas. */
@@ -164,12 +165,149 @@ TEST(test_pack__ignores_what_it_cannot_read)
 	drop_repo();
 }
 
+/* ------------------------------------------------------------------------
+ * The reader
+ * ---------------------------------------------------------------------- */
+
+/* Reads every listed blob with a reader whose cache holds `cache_bytes`
+ * and compares it with libgit2's reading; returns how many the reader
+ * refused (LG_EREPO), and checks that nothing else went wrong. */
+static size_t read_all_like_libgit2(size_t cache_bytes, size_t *compared)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	lg_repo *repo;
+	size_t i, refused = 0;
+
+	*compared = 0;
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), 0);
+	CHECK_EQ_INT(lg_pack__reader_new(&r, &pb, cache_bytes), 0);
+	for (i = 0; i < pb.count; i++) {
+		const char *ours, *theirs;
+		size_t our_len, their_len;
+		void *handle;
+		int err = lg_pack__read(&ours, &our_len, r, i, 1 << 20);
+
+		if (err == LG_EREPO) {
+			refused++;
+			continue;
+		}
+		CHECK_EQ_INT(err, 0);
+		CHECK_EQ_INT(lg_repo__read_blob(&theirs, &their_len, &handle, repo,
+						pb.blobs[i].id, 1 << 20), 0);
+		CHECK(our_len == their_len && memcmp(ours, theirs, our_len) == 0);
+		lg_repo__release_blob(handle);
+		(*compared)++;
+	}
+	lg_pack__reader_free(r);
+	lg_repo__free(repo);
+	lg_pack__release(&pb);
+	return refused;
+}
+
+TEST(test_pack__reader_reads_what_libgit2_reads)
+{
+	size_t compared;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adfq --depth=50 --window=50"), 0);
+	/* With a cache, and with none (every delta base read again). */
+	CHECK_EQ_INT(read_all_like_libgit2(16 << 20, &compared), 0);
+	CHECK(compared > 60);
+	CHECK_EQ_INT(read_all_like_libgit2(0, &compared), 0);
+	CHECK(compared > 60);
+	drop_repo();
+}
+
+TEST(test_pack__reader_leaves_ref_deltas_to_libgit2)
+{
+	size_t compared, refused;
+
+	make_history();
+	CHECK_EQ_INT(sh("git -c repack.useDeltaBaseOffset=false repack -adfq"), 0);
+	refused = read_all_like_libgit2(16 << 20, &compared);
+	/* The deltas are refused, the whole blobs read. */
+	CHECK(refused > 20);
+	CHECK(compared > 0);
+	drop_repo();
+}
+
+TEST(test_pack__reader_enforces_the_size_limit)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	uint8_t id[20];
+	char whole[41], delta[41];
+	const char *data;
+	size_t len, i;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adfq"), 0);
+	capture(whole, "git verify-pack -v .git/objects/pack/*.idx | "
+		"awk '$2 == \"blob\" && NF == 5 && $3 > 1000 { print $1; exit }'");
+	capture(delta, "git verify-pack -v .git/objects/pack/*.idx | "
+		"awk '$2 == \"blob\" && NF == 7 { print $1; exit }'");
+	CHECK(strlen(whole) == 40 && strlen(delta) == 40);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK_EQ_INT(lg_pack__reader_new(&r, &pb, 16 << 20), 0);
+	unhex(id, whole);
+	i = lg_pack__find(&pb, id);
+	CHECK(i != SIZE_MAX);
+	CHECK_EQ_INT(lg_pack__read(&data, &len, r, i, 100), LG_ELIMIT);
+	CHECK(len > 1000);
+	/* A delta's result over the limit, its base under it or not. */
+	unhex(id, delta);
+	i = lg_pack__find(&pb, id);
+	CHECK(i != SIZE_MAX);
+	CHECK(lg_pack__read(&data, &len, r, i, 1 << 20) == 0 && len > 100);
+	CHECK(lg_pack__read(&data, &len, r, i, 100) != 0);
+	CHECK(lg_pack__read(&data, &len, r, i, 1 << 20) == 0 && len > 100);
+	lg_pack__reader_free(r);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
+TEST(test_pack__reader_refuses_a_corrupt_pack)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	const char *data;
+	size_t len, i, failed = 0;
+	int err;
+
+	make_history();
+	CHECK_EQ_INT(sh("git repack -adfq"), 0);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	/* Garbage over the second half of the pack, after the listing. */
+	CHECK_EQ_INT(sh("p=$(ls .git/objects/pack/*.pack) && s=$(stat -c %%s $p) && "
+			"head -c $((s / 2)) /dev/urandom | "
+			"dd of=$p bs=1 seek=$((s / 2)) conv=notrunc status=none"), 0);
+	CHECK_EQ_INT(lg_pack__reader_new(&r, &pb, 16 << 20), 0);
+	for (i = 0; i < pb.count; i++) {
+		err = lg_pack__read(&data, &len, r, i, 1 << 20);
+		CHECK(err == 0 || err == LG_EREPO || err == LG_ELIMIT);
+		if (err == LG_EREPO) {
+			failed++;
+			CHECK(strstr(lg_error_last(), ".pack' at offset ") != NULL);
+		}
+	}
+	CHECK(failed > 0);
+	lg_pack__reader_free(r);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_pack__lists_blobs_in_offset_order_with_offset_deltas),
 	TEST_ENTRY(test_pack__resolves_the_type_of_ref_deltas),
 	TEST_ENTRY(test_pack__finds_blobs_by_id_and_leaves_out_loose_ones),
 	TEST_ENTRY(test_pack__lists_a_blob_in_two_packs_once),
 	TEST_ENTRY(test_pack__ignores_what_it_cannot_read),
+	TEST_ENTRY(test_pack__reader_reads_what_libgit2_reads),
+	TEST_ENTRY(test_pack__reader_leaves_ref_deltas_to_libgit2),
+	TEST_ENTRY(test_pack__reader_enforces_the_size_limit),
+	TEST_ENTRY(test_pack__reader_refuses_a_corrupt_pack),
 };
 
 int main(int argc, char **argv)
