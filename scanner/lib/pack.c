@@ -293,7 +293,10 @@ static int add_pack_blobs(lg_pack_blobs *out, pack_view *v, uint32_t pack_no)
 			b->pack = pack_no;
 			b->offset = e->offset;
 		}
-		if (e->offset - released >= RELEASE_STEP && page > 0) {
+		/* An offset past the pack (a bad index) must not reach
+		 * madvise: it would zero whatever memory lies beyond. */
+		if (e->offset - released >= RELEASE_STEP && e->offset < v->pack_size &&
+		    page > 0) {
 			uint64_t upto = e->offset & ~((uint64_t)page - 1);
 
 			madvise((void *)(v->pack + released), upto - released, MADV_DONTNEED);

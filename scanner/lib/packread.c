@@ -172,7 +172,7 @@ static void release_behind(lg_pack_file *f, uint64_t offset)
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t from = atomic_load(&f->released), upto;
 
-	if (page <= 0 || offset < from + KEEP_BEHIND + RELEASE_STEP)
+	if (page <= 0 || offset < from + KEEP_BEHIND + RELEASE_STEP || offset > f->size)
 		return;
 	upto = (offset - KEEP_BEHIND) & ~((uint64_t)page - 1);
 	if (atomic_compare_exchange_strong(&f->released, &from, upto))

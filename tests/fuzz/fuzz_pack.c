@@ -1,0 +1,68 @@
+/* fuzz_pack.c - listing and reading the blobs of a pack made of arbitrary
+ * bytes. The input is a 4-byte little-endian length, that many bytes of
+ * index (.idx), and the pack (.pack) after them. */
+#include "pack.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_file(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(data, 1, size, f) == size;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/* Lists the pack's blobs and reads each one, twice: the second time from
+ * the reader's cache. */
+static void read_every_blob(const char *objects)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	const char *data;
+	size_t len, i;
+	int pass;
+
+	if (lg_pack__list_blobs(&pb, objects) != 0)
+		return;
+	if (lg_pack__reader_new(&r, &pb, 1 << 20) == 0) {
+		for (pass = 0; pass < 2; pass++)
+			for (i = 0; i < pb.count; i++)
+				lg_pack__read(&data, &len, r, i, 1 << 20);
+		lg_pack__reader_free(r);
+	}
+	lg_pack__release(&pb);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char dir[] = "/tmp/leakgate-fuzz-pack-XXXXXX";
+	char objects[64], packs[80], idx[120], pack[120];
+	uint32_t idx_len;
+
+	if (size < 4)
+		return 0;
+	idx_len = (uint32_t)data[0] | (uint32_t)data[1] << 8 |
+		  (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+	if (idx_len > size - 4 || !mkdtemp(dir))
+		return 0;
+	snprintf(objects, sizeof(objects), "%s", dir);
+	snprintf(packs, sizeof(packs), "%s/pack", dir);
+	snprintf(idx, sizeof(idx), "%s/pack-fuzz.idx", packs);
+	snprintf(pack, sizeof(pack), "%s/pack-fuzz.pack", packs);
+	if (mkdir(packs, 0700) == 0 && write_file(idx, data + 4, idx_len) == 0 &&
+	    write_file(pack, data + 4 + idx_len, size - 4 - idx_len) == 0)
+		read_every_blob(objects);
+	unlink(idx);
+	unlink(pack);
+	rmdir(packs);
+	rmdir(dir);
+	return 0;
+}
