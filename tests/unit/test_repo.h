@@ -28,7 +28,9 @@ static inline int sh(const char *fmt, ...)
 	va_start(ap, fmt);
 	n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
 	va_end(ap);
-	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ) >/dev/null 2>&1");
+	/* git pack-objects (under repack) can read revisions from an inherited
+	 * standard input: give it none. */
+	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ) </dev/null >/dev/null 2>&1");
 	return system(cmd);
 }
 
