@@ -74,19 +74,23 @@ int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
 		     const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
-	char *data = NULL;
-	size_t len = 0, header = 0;
+	const uint8_t *data = NULL;
+	uint64_t len = 0;
+	size_t header = 0;
 	int err;
 
 	if (cache_path(&path, dir, key) != 0)
 		return LG_ENOTFOUND;
-	err = lg__read_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES) ? LG_ENOTFOUND : 0;
-	if (!err && (apply_facts(rs, (const unsigned char *)data, len, &header) != 0 ||
-		     hs_deserialize_database(data + header, len - header, db) != HS_SUCCESS)) {
+	/* Mapped, not read: Hyperscan copies the database out of it anyway,
+	 * and a hook's start-up should not copy it twice. */
+	err = lg__map_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES) ? LG_ENOTFOUND : 0;
+	if (!err && (apply_facts(rs, data, (size_t)len, &header) != 0 ||
+		     hs_deserialize_database((const char *)data + header, (size_t)len - header,
+					     db) != HS_SUCCESS)) {
 		unlink(path.ptr);
 		err = LG_ENOTFOUND;
 	}
-	free(data);
+	lg__unmap_file(data, len);
 	lg_buf__release(&path);
 	return err;
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,33 @@ int lg__read_file(char **out, size_t *len, const char *path, uint64_t max)
 	*out = data;
 	*len = got;
 	return 0;
+}
+
+int lg__map_file(const uint8_t **out, uint64_t *len, const char *path, uint64_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *p = MAP_FAILED;
+
+	if (fd < 0)
+		return errno == ENOENT ? LG_ENOTFOUND :
+			lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= max)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return lg_error_set(LG_EIO, "cannot map '%s': not a non-empty regular file "
+				    "of at most %llu bytes", path, (unsigned long long)max);
+	*out = p;
+	*len = (uint64_t)st.st_size;
+	return 0;
+}
+
+void lg__unmap_file(const uint8_t *data, uint64_t len)
+{
+	if (data)
+		munmap((void *)data, (size_t)len);
 }
 
 int lg__write_file_atomic(const char *path, const void *data, size_t len)

@@ -60,6 +60,11 @@ void lg__libgit2_init(void);
 /* fileio.c: reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
 int lg__read_file(char **out, size_t *len, const char *path, uint64_t max);
+/* Maps a whole non-empty regular file of at most `max` bytes read-only:
+ * no copy, and only the pages touched are read. LG_ENOTFOUND when it does
+ * not exist. Unmapped with lg__unmap_file. */
+int lg__map_file(const uint8_t **out, uint64_t *len, const char *path, uint64_t max);
+void lg__unmap_file(const uint8_t *data, uint64_t len);
 /* Writes `data` to `path` atomically: a temporary file beside it, mode
  * 0600, fsync, rename; the temporary file is removed on any failure. */
 int lg__write_file_atomic(const char *path, const void *data, size_t len);

@@ -16,12 +16,9 @@
 #include "pack.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define IDX_HEADER_SIZE 8
@@ -67,27 +64,6 @@ static uint32_t be32(const uint8_t *p)
 static uint64_t be64(const uint8_t *p)
 {
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-/* Maps the whole of `path` read-only; the length goes to *size. */
-static const uint8_t *map_file(const char *path, uint64_t *size)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		return NULL;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return NULL;
-	*size = (uint64_t)st.st_size;
-	return p;
 }
 
 static int compare_offsets(const void *pa, const void *pb)
@@ -320,12 +296,12 @@ static int list_pack(lg_pack_blobs *out, const char *idx_path, uint32_t pack_no)
 	int err = 0;
 
 	memset(&v, 0, sizeof(v));
-	if (!(idx = map_file(idx_path, &idx_size)))
+	if (lg__map_file(&idx, &idx_size, idx_path, UINT64_MAX) != 0)
 		return 0;
 	if ((err = lg_buf__add(&pack_path, idx_path, stem)) == 0 &&
 	    (err = lg_buf__puts(&pack_path, ".pack")) == 0 &&
 	    read_index(&v, idx, idx_size) == 0 &&
-	    (v.pack = map_file(pack_path.ptr, &v.pack_size)) != NULL &&
+	    lg__map_file(&v.pack, &v.pack_size, pack_path.ptr, UINT64_MAX) == 0 &&
 	    v.pack_size >= PACK_HEADER_SIZE && memcmp(v.pack, "PACK", 4) == 0 &&
 	    (err = add_pack_blobs(out, &v, pack_no)) == 0) {
 		lg_pack_file *f = &out->packs[pack_no];
@@ -341,9 +317,8 @@ static int list_pack(lg_pack_blobs *out, const char *idx_path, uint32_t pack_no)
 			err = LG_ENOMEM;
 		}
 	}
-	if (v.pack)
-		munmap((void *)v.pack, v.pack_size);
-	munmap((void *)idx, idx_size);
+	lg__unmap_file(v.pack, v.pack_size);
+	lg__unmap_file(idx, idx_size);
 	free(v.by_offset);
 	free(v.type);
 	lg_buf__release(&pack_path);
@@ -458,8 +433,7 @@ void lg_pack__release(lg_pack_blobs *pb)
 
 	for (i = 0; i < pb->pack_count; i++) {
 		free(pb->packs[i].path);
-		if (pb->packs[i].data)
-			munmap((void *)pb->packs[i].data, pb->packs[i].size);
+		lg__unmap_file(pb->packs[i].data, pb->packs[i].size);
 	}
 	free(pb->packs);
 	free(pb->blobs);
