@@ -6,11 +6,11 @@
  * window is dropped (two threads on one small window budget thrash it), it
  * takes a process-wide lock for each window, and its delta-base cache is a
  * fixed 16 MiB. This reader does what git's own pack reading does for
- * `cat-file --batch-all-objects --unordered`: it maps each pack, inflates
- * with zlib, applies deltas, and keeps recently read objects (the bases of
- * what follows in pack order) in an LRU cache of a chosen size. As it moves
- * forward through a pack it releases the pages behind it, so the pack does
- * not stay resident either.
+ * `cat-file --batch-all-objects --unordered`: it reads the packs where the
+ * listing mapped them, inflates with zlib, applies deltas, and keeps recently
+ * read objects (the bases of what follows in pack order) in an LRU cache of
+ * a chosen size. As the readers move forward through a pack they release the
+ * pages behind them, so the pack does not stay resident either.
  *
  * Only offset deltas are resolved here; a blob stored as a delta of a base
  * named by id (rare: git writes offset deltas unless told not to) is left
@@ -18,12 +18,9 @@
  */
 #include "pack.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 

@@ -1118,7 +1118,7 @@ static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
  * Scans the whole history as fast as its objects can be read: while the
  * calling thread walks the commits and trees (which blobs the history holds,
  * and where), the other threads already read the packed blobs in pack
- * order, so walking costs no time of its own given a second core. What the
+ * order, so that on two cores the walk costs little time of its own. What the
  * walk found that this did not read (loose objects, alternates, blobs whose
  * reading failed or was cut short) is read by id afterwards, with the
  * warnings a failure deserves.
