@@ -280,6 +280,9 @@ static int add_pack_blobs(lg_pack_blobs *out, pack_view *v, uint32_t pack_no)
 		}
 	}
 	free(offset_of);
+	/* Room was made for every object; most are not blobs. */
+	if ((grown = realloc(out->blobs, (out->count ? out->count : 1) * sizeof(*grown))))
+		out->blobs = grown;
 	return 0;
 }
 

@@ -473,14 +473,15 @@ static map_slot *map_find_slot(const oid_map *m, const uint8_t id[20], uint64_t 
 	}
 }
 
-/* Makes room for one more key (the load factor stays at most 1/2).
+/* Makes room for one more key (the load factor stays at most 3/4: at 1/2
+ * the maps were a third of a large scan's memory, and no faster).
  * Invalidates slot pointers. */
 static int map_reserve(oid_map *m)
 {
 	oid_map bigger;
 	size_t i;
 
-	if ((m->count + 1) * 2 <= m->mask + 1)
+	if ((m->count + 1) * 4 <= (m->mask + 1) * 3)
 		return 0;
 	if (map_init(&bigger, m->mask + 1) != 0)
 		return LG_ENOMEM;
