@@ -2,26 +2,13 @@
  * hash.c - content digests for fingerprints and cache keys.
  *
  * libgit2 already carries a well-kept SHA-1 (with collision detection); we
- * reuse it rather than write our own. The only other module that includes
- * git2.h is walk.c.
+ * reuse it rather than write our own. The other modules that include
+ * git2.h are walk.c and gitinit.c.
  */
 #include "internal.h"
 
 #include <git2.h>
-#include <pthread.h>
 #include <string.h>
-
-static pthread_once_t libgit2_once = PTHREAD_ONCE_INIT;
-
-static void libgit2_init_once(void)
-{
-	git_libgit2_init();
-}
-
-void lg__libgit2_init(void)
-{
-	pthread_once(&libgit2_once, libgit2_init_once);
-}
 
 void lg__hash_hex(char out[41], const void *data, size_t len)
 {

@@ -49,8 +49,12 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
 /* hash.c: SHA-1 hex digest (41 bytes with NUL) of a buffer; a stable
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
-/* Initialises libgit2 once per process; safe from any thread. */
+/* gitinit.c: initialises libgit2 once per process, safe from any thread,
+ * without loading the system's CA bundle (leakgate opens no connection). */
 void lg__libgit2_init(void);
+/* How many CA bundle loads that initialisation skipped (0 with a libgit2
+ * that does not load one through mbedTLS). */
+int lg__libgit2_skipped_ca_bundles(void);
 
 /* fileio.c: reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
