@@ -18,6 +18,8 @@ enum {
 /* The rule pack compiled into the binary (builtin_rules.c, generated). */
 extern const lg_rule_source leakgate_builtin_rules[];
 extern const size_t leakgate_builtin_rule_count;
+/* A digest of the pack's file names and contents, made at build time. */
+extern const char leakgate_builtin_rules_digest[];
 
 /* Rule files named with --rules (repeatable); none means the built-in pack. */
 typedef struct {

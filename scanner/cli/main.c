@@ -97,7 +97,7 @@ static void print_problem(const char *message, void *payload)
 	fprintf(stderr, "%s\n", message);
 }
 
-/* Where the compiled rule database is cached: $LEAKGATE_CACHE_DIR, else
+/* Where loaded rules and their compiled database are cached: $LEAKGATE_CACHE_DIR, else
  * $XDG_CACHE_HOME/leakgate, else ~/.cache/leakgate; NULL (no cache) when
  * none is set or LEAKGATE_CACHE_DIR is empty. */
 static const char *cache_dir(path_storage *storage)
@@ -125,17 +125,19 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 
 	*rules = NULL;
 	*matcher = NULL;
+	mopts.cache_dir = cache_dir(&storage);
 	if (rp->count)
-		err = lg_ruleset_load(rules, rp->paths, rp->count, print_problem, NULL);
+		err = lg_ruleset_load_cached(rules, rp->paths, rp->count, mopts.cache_dir,
+					     print_problem, NULL);
 	else
-		err = lg_ruleset_load_sources(rules, leakgate_builtin_rules,
-					      leakgate_builtin_rule_count,
-					      print_problem, NULL);
+		err = lg_ruleset_load_sources_cached(rules, leakgate_builtin_rules,
+						     leakgate_builtin_rule_count,
+						     leakgate_builtin_rules_digest,
+						     mopts.cache_dir, print_problem, NULL);
 	if (err) {
 		cli_error("%s", lg_error_last());
 		return EXIT_USAGE;
 	}
-	mopts.cache_dir = cache_dir(&storage);
 	mopts.on_problem = print_problem;
 	if ((err = lg_matcher_new(matcher, *rules, &mopts)) != 0) {
 		cli_error("%s", lg_error_last());

@@ -147,6 +147,22 @@ typedef struct {
 int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
 			    size_t n, lg_problem_cb on_problem, void *payload);
 
+/*
+ * lg_ruleset_load_sources and lg_ruleset_load through a cache in
+ * `cache_dir` (created if missing; NULL: no cache): a load that found no
+ * problem is kept there, and a later load of the same files, byte for
+ * byte, by the same build of leakgate returns it without parsing or
+ * validating anything. `digest`, when not NULL, stands for the sources in
+ * the cache key and must change whenever their names or bytes do (the
+ * built-in pack carries one made at build time); NULL hashes them.
+ * Failing to write the cache is not an error.
+ */
+int lg_ruleset_load_sources_cached(lg_ruleset **out, const lg_rule_source *sources,
+				   size_t n, const char *digest, const char *cache_dir,
+				   lg_problem_cb on_problem, void *payload);
+int lg_ruleset_load_cached(lg_ruleset **out, const char *const *paths, size_t npaths,
+			   const char *cache_dir, lg_problem_cb on_problem, void *payload);
+
 void lg_ruleset_free(lg_ruleset *rs);
 size_t lg_ruleset_count(const lg_ruleset *rs);
 const lg_rule *lg_ruleset_get(const lg_ruleset *rs, size_t i);

@@ -9,12 +9,10 @@
  */
 #include "internal.h"
 
-#include <errno.h>
 #include <hs/hs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define CACHE_FILE_MAX_BYTES (512u << 20)
@@ -119,28 +117,6 @@ static int facts_header(lg_buf *b, const lg_ruleset *rs)
 	return err;
 }
 
-/* Creates `dir` and its parents, mode 0700 (the cache reveals which rules
- * a server runs; nothing more, but nobody else needs to read it). */
-static int make_dirs(const char *dir)
-{
-	lg_buf b = LG_BUF_INIT;
-	size_t i;
-	int err = lg_buf__puts(&b, dir);
-
-	for (i = 1; !err && i <= b.len; i++) {
-		if (b.ptr[i] != '/' && b.ptr[i] != '\0')
-			continue;
-		b.ptr[i] = '\0';
-		if (mkdir(b.ptr, 0700) != 0 && errno != EEXIST)
-			err = lg_error_set(LG_EIO, "cannot create '%s': %s", b.ptr,
-					   strerror(errno));
-		if (i < b.len)
-			b.ptr[i] = '/';
-	}
-	lg_buf__release(&b);
-	return err;
-}
-
 int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 		      const char *dir, const char *key)
 {
@@ -149,7 +125,7 @@ int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 	size_t len = 0;
 	int err;
 
-	if ((err = make_dirs(dir)) != 0)
+	if ((err = lg__make_dirs(dir)) != 0)
 		return err;
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
 		return lg_error_set(LG_ERROR, "cannot serialize the rule database");

@@ -1,6 +1,6 @@
 /*
  * fileio.c - whole-file reads and atomic writes, for the library's own
- * files (the rule-database cache, the state file).
+ * files (the rule caches, the state file).
  */
 #include "internal.h"
 
@@ -108,5 +108,27 @@ int lg__write_file_atomic(const char *path, const void *data, size_t len)
 	if (err)
 		unlink(tmp.ptr);
 	lg_buf__release(&tmp);
+	return err;
+}
+
+/* Creates `dir` and its parents, mode 0700 (the caches reveal which rules
+ * a server runs; nothing more, but nobody else needs to read them). */
+int lg__make_dirs(const char *dir)
+{
+	lg_buf b = LG_BUF_INIT;
+	size_t i;
+	int err = lg_buf__puts(&b, dir);
+
+	for (i = 1; !err && i <= b.len; i++) {
+		if (b.ptr[i] != '/' && b.ptr[i] != '\0')
+			continue;
+		b.ptr[i] = '\0';
+		if (mkdir(b.ptr, 0700) != 0 && errno != EEXIST)
+			err = lg_error_set(LG_EIO, "cannot create '%s': %s", b.ptr,
+					   strerror(errno));
+		if (i < b.len)
+			b.ptr[i] = '/';
+	}
+	lg_buf__release(&b);
 	return err;
 }

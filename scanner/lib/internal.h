@@ -54,8 +54,12 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
 /* hash.c: SHA-1 hex digest (41 bytes with NUL) of a buffer; a stable
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
-/* Initialises libgit2 once per process; safe from any thread. */
+/* gitinit.c: initialises libgit2 once per process, safe from any thread,
+ * without loading the system's CA bundle (leakgate opens no connection). */
 void lg__libgit2_init(void);
+/* How many CA bundle loads that initialisation skipped (0 with a libgit2
+ * that does not load one through mbedTLS). */
+int lg__libgit2_skipped_ca_bundles(void);
 
 /* fileio.c: reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
@@ -68,6 +72,8 @@ void lg__unmap_file(const uint8_t *data, uint64_t len);
 /* Writes `data` to `path` atomically: a temporary file beside it, mode
  * 0600, fsync, rename; the temporary file is removed on any failure. */
 int lg__write_file_atomic(const char *path, const void *data, size_t len);
+/* Creates `dir` and its missing parents, mode 0700. */
+int lg__make_dirs(const char *dir);
 
 /* findings.c: frees a finding's strings and zeroes it (not the struct). */
 void lg_finding__release(lg_finding *f);
@@ -99,6 +105,30 @@ int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
  * message", LG_ERULES if any. And the setter for facts read from a cache. */
 int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload);
 void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter);
+
+/* rules.c, for the ruleset cache: reads every rule file that `paths`
+ * name, as lg_ruleset_load would, without parsing them; LG_ERULES (and no
+ * message: loading again reports it) when any cannot be read. The list and
+ * its strings are freed with lg_ruleset__free_sources. */
+int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
+			     size_t npaths);
+void lg_ruleset__free_sources(lg_rule_source *sources, size_t count);
+/* An empty ruleset (NULL when out of memory); rules are added in order,
+ * each taking ownership of the rule's strings (released on failure). */
+lg_ruleset *lg_ruleset__new(void);
+int lg_ruleset__add(lg_ruleset *rs, lg_rule *r);
+/* Frees a rule's strings and zeroes it (a rule not in a ruleset). */
+void lg_rule__release(lg_rule *r);
+void lg_ruleset__set_hash(lg_ruleset *rs, const char *hash);
+/* Appends the versions of the libraries whose verdict loading depends on
+ * (cJSON parses, PCRE2 validates). */
+int lg_ruleset__add_loader_versions(lg_buf *b);
+
+/* rulecache.c: a ruleset as bytes, and back; every field of every rule and
+ * the ruleset's hash. Decoding checks every length and LG_ENOTFOUND means
+ * malformed. */
+int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs);
+int lg_rulecache__decode(lg_ruleset **out, const void *data, size_t len);
 
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);

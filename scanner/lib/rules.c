@@ -596,8 +596,13 @@ static int select_json(const struct dirent *d)
 	return has_json_suffix(d->d_name);
 }
 
-/* Loads a file, or each *.json file of a directory in name order. */
-static void load_path(lg_ruleset *rs, loader *ld, const char *path)
+/* What to do with each rule file's text: parse it, or keep it. */
+typedef void (*file_fn)(void *ctx, loader *ld, const char *name, const char *json,
+			size_t len);
+
+/* Reads a file, or each *.json file of a directory in name order, and
+ * hands each one's text to `fn`. */
+static void walk_path(loader *ld, const char *path, file_fn fn, void *ctx)
 {
 	struct stat st;
 	struct dirent **names;
@@ -612,7 +617,7 @@ static void load_path(lg_ruleset *rs, loader *ld, const char *path)
 		size_t len;
 
 		if (read_file(&json, &len, ld, path) == 0) {
-			load_json(rs, ld, path, json, len);
+			fn(ctx, ld, path, json, len);
 			free(json);
 		}
 		return;
@@ -629,11 +634,16 @@ static void load_path(lg_ruleset *rs, loader *ld, const char *path)
 		lg_buf full = LG_BUF_INIT;
 
 		if (lg_buf__printf(&full, "%s/%s", path, names[i]->d_name) == 0)
-			load_path(rs, ld, full.ptr);
+			walk_path(ld, full.ptr, fn, ctx);
 		lg_buf__release(&full);
 		free(names[i]);
 	}
 	free(names);
+}
+
+static void parse_file(void *ctx, loader *ld, const char *name, const char *json, size_t len)
+{
+	load_json(ctx, ld, name, json, len);
 }
 
 /* Reports each id defined twice, naming both files. */
@@ -714,7 +724,7 @@ int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 	if (!rs)
 		return lg_error_set(LG_ENOMEM, "out of memory");
 	for (i = 0; i < npaths; i++)
-		load_path(rs, &ld, paths[i]);
+		walk_path(&ld, paths[i], parse_file, rs);
 	return finish_load(out, rs, &ld);
 }
 
@@ -740,6 +750,120 @@ int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 	lg_rule_source source = { name, json, len };
 
 	return lg_ruleset_load_sources(out, &source, 1, on_problem, payload);
+}
+
+/* ------------------------------------------------------------------------
+ * For the ruleset cache (rulecache.c)
+ * ---------------------------------------------------------------------- */
+
+/* A growing list of rule files read into memory. */
+typedef struct {
+	lg_rule_source *v;
+	size_t count, alloc;
+	int failed;
+} source_list;
+
+static void keep_file(void *ctx, loader *ld, const char *name, const char *json, size_t len)
+{
+	source_list *sl = ctx;
+	lg_rule_source *src;
+	char *name_copy, *json_copy;
+
+	(void)ld;
+	if (sl->count == sl->alloc) {
+		size_t alloc = sl->alloc ? sl->alloc * 2 : 16;
+		lg_rule_source *p = realloc(sl->v, alloc * sizeof(*p));
+
+		if (!p) {
+			sl->failed = 1;
+			return;
+		}
+		sl->v = p;
+		sl->alloc = alloc;
+	}
+	/* A copy of every byte: a rule file may hold a NUL (which parsing
+	 * reports), so not strndup. */
+	name_copy = lg__strdup(name);
+	json_copy = malloc(len + 1);
+	if (!name_copy || !json_copy) {
+		free(name_copy);
+		free(json_copy);
+		sl->failed = 1;
+		return;
+	}
+	memcpy(json_copy, json, len);
+	json_copy[len] = '\0';
+	src = &sl->v[sl->count++];
+	src->name = name_copy;
+	src->json = json_copy;
+	src->len = len;
+}
+
+int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
+			     size_t npaths)
+{
+	loader ld = { NULL, NULL, 0 };
+	source_list sl = { NULL, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < npaths; i++)
+		walk_path(&ld, paths[i], keep_file, &sl);
+	if (ld.problems || sl.failed) {
+		lg_ruleset__free_sources(sl.v, sl.count);
+		return LG_ERULES;
+	}
+	*out = sl.v;
+	*count = sl.count;
+	return 0;
+}
+
+void lg_ruleset__free_sources(lg_rule_source *sources, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free((char *)sources[i].name);
+		free((char *)sources[i].json);
+	}
+	free(sources);
+}
+
+int lg_ruleset__add_loader_versions(lg_buf *b)
+{
+	char pcre2[64] = "";
+
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre2);
+	return lg_buf__printf(b, "cJSON %s, PCRE2 %s", cJSON_Version(), pcre2);
+}
+
+lg_ruleset *lg_ruleset__new(void)
+{
+	lg_ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (!rs)
+		lg_error_set(LG_ENOMEM, "out of memory");
+	return rs;
+}
+
+int lg_ruleset__add(lg_ruleset *rs, lg_rule *r)
+{
+	int err;
+
+	r->index = rs->count;
+	if ((err = ruleset_push(rs, r)) != 0)
+		rule_release(r);
+	return err;
+}
+
+void lg_rule__release(lg_rule *r)
+{
+	rule_release(r);
+	memset(r, 0, sizeof(*r));
+}
+
+void lg_ruleset__set_hash(lg_ruleset *rs, const char *hash)
+{
+	snprintf(rs->hash, sizeof(rs->hash), "%s", hash);
 }
 
 /*
