@@ -32,12 +32,9 @@
 
 enum {
 	OBJ_NONE = 0,
-	OBJ_COMMIT = 1,
-	OBJ_TREE = 2,
-	OBJ_BLOB = 3,
-	OBJ_TAG = 4,
-	OBJ_OFS_DELTA = 6,
-	OBJ_REF_DELTA = 7,
+	OBJ_BLOB = LG_OBJ_BLOB,
+	OBJ_OFS_DELTA = LG_OBJ_OFS_DELTA,
+	OBJ_REF_DELTA = LG_OBJ_REF_DELTA,
 	OBJ_UNKNOWN = 8, /* not resolved yet */
 };
 
@@ -152,54 +149,71 @@ static uint32_t entry_of(const pack_view *v, const uint8_t *id)
 	return UINT32_MAX;
 }
 
-/*
- * Reads the entry header at `offset`: its type, and for a delta the index
- * position of its base in *base (UINT32_MAX when the base is not in this
- * pack). OBJ_NONE when the header runs past the file or makes no sense.
- */
-static int read_entry_header(const pack_view *v, uint64_t offset, uint32_t *base)
+int lg_pack__entry_header(lg_pack_entry *e, const uint8_t *pack, uint64_t size,
+			  uint64_t offset)
 {
-	const uint8_t *p, *end = v->pack + v->pack_size;
-	uint8_t c;
-	int type;
+	const uint8_t *p, *end = pack + size;
 	unsigned shift = 4;
+	uint8_t c;
 
-	*base = UINT32_MAX;
-	if (offset < PACK_HEADER_SIZE || offset >= v->pack_size)
-		return OBJ_NONE;
-	p = v->pack + offset;
+	if (offset < PACK_HEADER_SIZE || offset >= size)
+		return -1;
+	p = pack + offset;
 	c = *p++;
-	type = (c >> 4) & 7;
-	while (c & 0x80) { /* the size, which is not needed here */
-		if (p == end || shift > 64)
-			return OBJ_NONE;
+	e->type = (c >> 4) & 7;
+	e->size = c & 15;
+	while (c & 0x80) {
+		if (p == end || shift > 57)
+			return -1;
 		c = *p++;
+		e->size |= (uint64_t)(c & 0x7f) << shift;
 		shift += 7;
 	}
-	if (type == OBJ_OFS_DELTA) {
+	e->base_offset = 0;
+	e->base_id = NULL;
+	if (e->type == LG_OBJ_OFS_DELTA) {
 		uint64_t distance;
 
 		if (p == end)
-			return OBJ_NONE;
+			return -1;
 		c = *p++;
 		distance = c & 0x7f;
 		while (c & 0x80) {
 			if (p == end || distance > (UINT64_MAX >> 8))
-				return OBJ_NONE;
+				return -1;
 			c = *p++;
 			distance = ((distance + 1) << 7) | (c & 0x7f);
 		}
 		if (distance == 0 || distance > offset)
-			return OBJ_NONE;
-		*base = entry_at(v, offset - distance);
-	} else if (type == OBJ_REF_DELTA) {
-		if ((uint64_t)(end - p) < 20)
-			return OBJ_NONE;
-		*base = entry_of(v, p);
-	} else if (type < OBJ_COMMIT || type > OBJ_TAG) {
-		return OBJ_NONE;
+			return -1;
+		e->base_offset = offset - distance;
+	} else if (e->type == LG_OBJ_REF_DELTA) {
+		if (end - p < 20)
+			return -1;
+		e->base_id = p;
+		p += 20;
+	} else if (e->type < LG_OBJ_COMMIT || e->type > LG_OBJ_TAG) {
+		return -1;
 	}
-	return type;
+	e->data_offset = (uint64_t)(p - pack);
+	return 0;
+}
+
+/* The type of the entry at `offset`, and for a delta the index position of
+ * its base in *base (UINT32_MAX when the base is not in this pack);
+ * OBJ_NONE when the header runs past the file or makes no sense. */
+static int read_entry_header(const pack_view *v, uint64_t offset, uint32_t *base)
+{
+	lg_pack_entry e;
+
+	*base = UINT32_MAX;
+	if (lg_pack__entry_header(&e, v->pack, v->pack_size, offset) != 0)
+		return OBJ_NONE;
+	if (e.type == OBJ_OFS_DELTA)
+		*base = entry_at(v, e.base_offset);
+	else if (e.type == OBJ_REF_DELTA)
+		*base = entry_of(v, e.base_id);
+	return e.type;
 }
 
 /* The type of the object at index position `pos`, following deltas to

@@ -38,6 +38,31 @@ typedef struct {
 	size_t pack_count;
 } lg_pack_blobs;
 
+/* Pack entry types (git's), for lg_pack__entry_header. */
+enum {
+	LG_OBJ_COMMIT = 1,
+	LG_OBJ_TREE = 2,
+	LG_OBJ_BLOB = 3,
+	LG_OBJ_TAG = 4,
+	LG_OBJ_OFS_DELTA = 6,
+	LG_OBJ_REF_DELTA = 7,
+};
+
+typedef struct {
+	int type;
+	uint64_t size;          /* inflated size of the entry's data */
+	uint64_t data_offset;   /* where its zlib stream starts */
+	uint64_t base_offset;   /* an offset delta's base */
+	const uint8_t *base_id; /* a ref delta's base, 20 bytes in the pack */
+} lg_pack_entry;
+
+/* Parses the header of the entry at `offset` in the pack of `size` bytes
+ * at `pack`. -1 when it runs past the end or makes no sense (an unknown
+ * type, a delta base outside the pack). Shared by the listing and the
+ * reader, so both read a header the same way. */
+int lg_pack__entry_header(lg_pack_entry *e, const uint8_t *pack, uint64_t size,
+			  uint64_t offset);
+
 /*
  * Lists every blob stored in the packs of `objects_dir` (its pack/ *.idx
  * and .pack files), each once, in reading order. Reads only the index and

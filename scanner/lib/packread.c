@@ -33,8 +33,6 @@
  * stays shallow enough for any thread's stack. */
 #define MAX_DELTA_DEPTH 1000
 
-enum { OBJ_BLOB = 3, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
-
 typedef struct cached cached;
 struct cached {
 	uint32_t pack;
@@ -103,6 +101,17 @@ static void drop_cached(lg_pack_reader *r, cached *c)
 	c->data = NULL;
 }
 
+/* Puts `c`, in no list, at the newest end of the LRU list. */
+static void link_newest(lg_pack_reader *r, cached *c)
+{
+	c->older = r->newest;
+	if (r->newest)
+		r->newest->newer = c;
+	r->newest = c;
+	if (!r->oldest)
+		r->oldest = c;
+}
+
 /* The cached object at (pack, offset), now the newest; NULL when absent. */
 static cached *find_cached(lg_pack_reader *r, uint32_t pack, uint64_t offset)
 {
@@ -111,12 +120,7 @@ static cached *find_cached(lg_pack_reader *r, uint32_t pack, uint64_t offset)
 	if (!c->data || c->pack != pack || c->offset != offset)
 		return NULL;
 	unlink_cached(r, c);
-	c->older = r->newest;
-	if (r->newest)
-		r->newest->newer = c;
-	r->newest = c;
-	if (!r->oldest)
-		r->oldest = c;
+	link_newest(r, c);
 	return c;
 }
 
@@ -140,12 +144,7 @@ static void add_cached(lg_pack_reader *r, uint32_t pack, uint64_t offset, char *
 	c->offset = offset;
 	c->data = data;
 	c->len = len;
-	c->older = r->newest;
-	if (r->newest)
-		r->newest->newer = c;
-	r->newest = c;
-	if (!r->oldest)
-		r->oldest = c;
+	link_newest(r, c);
 	r->cache_bytes += len;
 }
 
@@ -190,56 +189,6 @@ static const uint8_t *bytes_at(lg_pack_reader *r, uint32_t pack, uint64_t offset
 	*err = 0;
 	*avail = f->size - offset > SIZE_MAX ? SIZE_MAX : (size_t)(f->size - offset);
 	return f->data + offset;
-}
-
-typedef struct {
-	int type;
-	uint64_t size;        /* inflated size of the entry's data */
-	uint64_t data_offset; /* where its zlib stream starts */
-	uint64_t base_offset; /* for an offset delta */
-} entry_header;
-
-/* Parses the entry header at `offset`. */
-static int read_header(entry_header *h, lg_pack_reader *r, uint32_t pack,
-		       uint64_t offset)
-{
-	size_t avail, used = 0;
-	const uint8_t *p;
-	unsigned shift = 4;
-	uint8_t c;
-	int err;
-
-	if (!(p = bytes_at(r, pack, offset, &avail, &err)))
-		return err;
-	c = p[used++];
-	h->type = (c >> 4) & 7;
-	h->size = c & 15;
-	while (c & 0x80) {
-		if (used == avail || shift > 57)
-			return pack_error(r, pack, offset, "bad entry header");
-		c = p[used++];
-		h->size |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
-	}
-	if (h->type == OBJ_OFS_DELTA) {
-		uint64_t distance;
-
-		if (used == avail)
-			return pack_error(r, pack, offset, "bad delta header");
-		c = p[used++];
-		distance = c & 0x7f;
-		while (c & 0x80) {
-			if (used == avail || distance > (UINT64_MAX >> 8))
-				return pack_error(r, pack, offset, "bad delta header");
-			c = p[used++];
-			distance = ((distance + 1) << 7) | (c & 0x7f);
-		}
-		if (distance == 0 || distance > offset)
-			return pack_error(r, pack, offset, "delta base out of the pack");
-		h->base_offset = offset - distance;
-	}
-	h->data_offset = offset + used;
-	return 0;
 }
 
 /* Inflates the zlib stream at `offset`, which must hold exactly `size`
@@ -386,7 +335,7 @@ bad:
 static int read_object(const char **data, size_t *len, char **owned, lg_pack_reader *r,
 		       uint32_t pack, uint64_t offset, uint64_t max_size, unsigned depth)
 {
-	entry_header h = { 0, 0, 0, 0 };
+	lg_pack_entry h;
 	cached *c = find_cached(r, pack, offset);
 	char *raw = NULL, *result = NULL, *base_owned = NULL, *rejected;
 	const char *base = NULL;
@@ -399,13 +348,14 @@ static int read_object(const char **data, size_t *len, char **owned, lg_pack_rea
 		*len = c->len;
 		return c->len > max_size ? LG_ELIMIT : 0;
 	}
-	if ((err = read_header(&h, r, pack, offset)) != 0)
-		return err;
-	if (h.type == OBJ_REF_DELTA)
+	if (lg_pack__entry_header(&h, r->pb->packs[pack].data, r->pb->packs[pack].size,
+				  offset) != 0)
+		return pack_error(r, pack, offset, "bad entry header");
+	if (h.type == LG_OBJ_REF_DELTA)
 		return pack_error(r, pack, offset, "a delta against a base named by id");
-	if (h.type != OBJ_OFS_DELTA && h.type != OBJ_BLOB)
+	if (h.type != LG_OBJ_OFS_DELTA && h.type != LG_OBJ_BLOB)
 		return pack_error(r, pack, offset, "not a blob");
-	if (h.size > max_size && h.type == OBJ_BLOB) {
+	if (h.size > max_size && h.type == LG_OBJ_BLOB) {
 		*len = (size_t)h.size;
 		return LG_ELIMIT;
 	}
@@ -414,7 +364,7 @@ static int read_object(const char **data, size_t *len, char **owned, lg_pack_rea
 		return pack_error(r, pack, offset, "delta larger than the size limit");
 	if ((err = inflate_at(&raw, r, pack, h.data_offset, (size_t)h.size)) != 0)
 		return err;
-	if (h.type == OBJ_BLOB) {
+	if (h.type == LG_OBJ_BLOB) {
 		result = raw;
 		result_len = (size_t)h.size;
 	} else {
