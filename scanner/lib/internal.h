@@ -130,6 +130,20 @@ int lg_ruleset__add_loader_versions(lg_buf *b);
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs);
 int lg_rulecache__decode(lg_ruleset **out, const void *data, size_t len);
 
+/* loose.c: a large loose blob read in chunks through libgit2's read
+ * stream, from the loose objects of `objects_dir` alone (one per thread).
+ * lg_loose__stream_open: 0 and the size in *size when blob `id` is loose
+ * there and larger than `threshold` (and at most `max_size`); LG_ENOTFOUND
+ * for anything else, to be read whole by id, which reports what is wrong.
+ * lg_loose__stream_read then fills `buf`, *got 0 at the end; LG_EREPO
+ * naming the blob when it is corrupt. */
+typedef struct lg_loose lg_loose;
+int lg_loose__open(lg_loose **out, const char *objects_dir);
+int lg_loose__stream_open(uint64_t *size, lg_loose *l, const uint8_t id[20],
+			  uint64_t threshold, uint64_t max_size);
+int lg_loose__stream_read(size_t *got, lg_loose *l, char *buf, size_t cap);
+void lg_loose__free(lg_loose *l);
+
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
 
