@@ -1004,9 +1004,12 @@ static int pend_push(lg_stream *st, const found_match *f)
  * ones to report kept, each located at its secret's start. */
 static void settle(lg_stream *st, size_t limit)
 {
-	found_match *u = st->pend + st->located;
+	found_match *u;
 	size_t n = st->pend_count - st->located, q, kept, i;
 
+	if (n == 0)
+		return;
+	u = st->pend + st->located;
 	if (n > 1)
 		qsort(u, n, sizeof(*u), compare_matches);
 	for (q = 0; q < n && u[q].m.secret_start < limit; q++)
@@ -1053,6 +1056,8 @@ static int report_ready(lg_stream *st, int final)
 			st->reported++;
 		}
 	}
+	if (k == 0)
+		return rc;
 	for (i = 0; i < k; i++)
 		free(st->pend[i].bytes);
 	memmove(st->pend, st->pend + k, (st->pend_count - k) * sizeof(*st->pend));
