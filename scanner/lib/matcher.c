@@ -31,6 +31,8 @@
 #define PCRE2_DEPTH_LIMIT 10000
 #define BINARY_PROBE 8000            /* git's heuristic: a NUL in the first 8000 bytes */
 #define ALLOW_MARKER "leakgate:allow"
+/* Streams assume no match of a rule Hyperscan calls unbounded is longer. */
+#define STREAM_LONGEST_MATCH (64u << 10)
 
 typedef struct {
 	pcre2_code *regex;
@@ -68,6 +70,11 @@ typedef struct {
 	int allowed;
 } found_match;
 
+/* A Hyperscan report: the rule, and the end offset in the buffer. */
+typedef struct {
+	uint32_t rule, end;
+} candidate;
+
 /* One rule's scanned_upto before the reports at the current end offset
  * changed it, so that they can be undone together (streams). */
 typedef struct {
@@ -82,6 +89,8 @@ struct lg_scratch {
 	found_match *found;
 	size_t found_count, found_alloc;
 	size_t pushed;        /* confirmed in this scan (the cap counts them) */
+	candidate *cands;     /* the reports of the buffer being scanned */
+	size_t cand_count, cand_alloc;
 	size_t candidates;
 	int capped;
 	int oom;
@@ -94,7 +103,6 @@ struct lg_scratch {
 	 * partial match) undoes the reports at its end offset and stops. */
 	int streaming;
 	int partial;          /* confirm with PCRE2_PARTIAL_HARD */
-	int deferred;
 	size_t done, accept_to;
 	size_t group_end, group_found, group_pushed, group_candidates;
 	undo_entry *undo;
@@ -306,6 +314,7 @@ void lg_scratch_free(lg_scratch *s)
 	pcre2_match_data_free(s->md);
 	free(s->scanned_upto);
 	free(s->undo);
+	free(s->cands);
 	free(s->found);
 	free(s);
 }
@@ -461,12 +470,20 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 	const lg_rule *r = lg_ruleset_get(m->rules, rule);
 	size_t from;
 	PCRE2_SIZE *ov;
-	int rc;
+	int rc, partial = s->partial;
 
 	if (!c) {
 		s->oom = 1;
 		return 0;
 	}
+	/* A bounded rule that PCRE2 and Hyperscan read alike looks at no
+	 * byte past end + max_width (+1 for \b and $) for a match starting
+	 * before `end`: with that much in the window, the JIT's complete match
+	 * decides as on the whole input. Otherwise the partial match, which
+	 * the JIT was not compiled for, runs in PCRE2's interpreter. */
+	if (partial && !r->prefilter && r->max_width <= STREAM_LONGEST_MATCH &&
+	    end + r->max_width + 16 <= s->base + s->len)
+		partial = 0;
 	from = end > c->window ? end - c->window : 0;
 	if (from < s->scanned_upto[rule])
 		from = s->scanned_upto[rule];
@@ -474,7 +491,7 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 	 * lookbehinds see what a whole scan sees; PCRE2_PARTIAL_HARD tells
 	 * when the bytes after the window could change the answer. */
 	rc = pcre2_match(c->regex, (PCRE2_SPTR)s->buf, s->len, from - s->base,
-			 s->partial ? PCRE2_PARTIAL_HARD : 0, s->md, m->mctx);
+			 partial ? PCRE2_PARTIAL_HARD : 0, s->md, m->mctx);
 	ov = pcre2_get_ovector_pointer(s->md);
 	if (rc == PCRE2_ERROR_PARTIAL && ov[0] + s->base < end)
 		return 1;
@@ -525,6 +542,10 @@ static void group_undo(lg_scratch *s)
 	s->candidates = s->group_candidates;
 }
 
+/* Collects a Hyperscan report. Hyperscan delivers reports roughly, not
+ * strictly, in order of end offset (one rule's report can come after
+ * another rule's later one), so they are sorted before the confirm stage,
+ * which then sees them in the same order however the input was cut. */
 static int on_candidate(unsigned int id, unsigned long long from,
 			unsigned long long to, unsigned int flags, void *ctx)
 {
@@ -533,30 +554,72 @@ static int on_candidate(unsigned int id, unsigned long long from,
 
 	(void)from;
 	(void)flags;
-	if (s->streaming) {
-		/* Hyperscan reports in order of end offset. */
-		if (end <= s->done)
-			return 0; /* handled in an earlier window */
-		if (end > s->accept_to)
-			return 1; /* the next window decides */
-		if (end != s->group_end)
+	/* A stream's earlier window handled the first; the next decides
+	 * the second. */
+	if (s->streaming && (end <= s->done || end > s->accept_to))
+		return 0;
+	if (s->cand_count == s->cand_alloc) {
+		size_t alloc = s->cand_alloc ? 2 * s->cand_alloc : 256;
+		candidate *p = realloc(s->cands, alloc * sizeof(*p));
+
+		if (!p) {
+			s->oom = 1;
+			return 1;
+		}
+		s->cands = p;
+		s->cand_alloc = alloc;
+	}
+	s->cands[s->cand_count].rule = id;
+	s->cands[s->cand_count].end = (uint32_t)to;
+	/* One past the cap is enough to know it was hit. */
+	return ++s->cand_count + s->candidates > MAX_CANDIDATES;
+}
+
+static int compare_candidates(const void *pa, const void *pb)
+{
+	const candidate *a = pa, *b = pb;
+
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+/* Scans the buffer with Hyperscan, then confirms the reports in order of
+ * end offset (and rule). A stream's confirm that needs more bytes undoes
+ * the reports at its end offset and stops there (s->accept_to). */
+static int find_candidates(lg_scratch *s)
+{
+	size_t i;
+
+	s->cand_count = 0;
+	s->group_end = 0;
+	s->undo_count = 0;
+	hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
+	if (s->oom)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (s->cand_count > 1)
+		qsort(s->cands, s->cand_count, sizeof(*s->cands), compare_candidates);
+	for (i = 0; i < s->cand_count && !s->oom; i++) {
+		unsigned id = s->cands[i].rule;
+		size_t end = s->base + s->cands[i].end;
+
+		if (s->streaming && end != s->group_end)
 			group_begin(s, end);
-	}
-	if (++s->candidates > MAX_CANDIDATES || s->pushed >= s->m->max_matches) {
-		s->capped = 1;
-		return 1;
-	}
-	if (end > s->scanned_upto[id]) {
+		if (++s->candidates > MAX_CANDIDATES || s->pushed >= s->m->max_matches) {
+			s->capped = 1;
+			break;
+		}
+		if (end <= s->scanned_upto[id])
+			continue;
 		if (s->streaming)
 			s->undo[s->undo_count++] = (undo_entry){ id, s->scanned_upto[id] };
 		if (confirm(s, id, end)) {
 			group_undo(s);
-			s->deferred = 1;
 			s->accept_to = end - 1;
-			return 1;
+			break;
 		}
 	}
-	return s->oom;
+	return s->oom ? lg_error_set(LG_ENOMEM, "out of memory") : 0;
 }
 
 static int compare_matches(const void *pa, const void *pb)
@@ -723,15 +786,15 @@ int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 	size_t i;
 	int rc = 0;
 
+	(void)m; /* the scratch's own */
 	scratch_reset(s);
 	s->buf = buf ? buf : "";
 	s->len = buf ? len : 0;
 	if (s->len > UINT32_MAX)
 		return lg_error_set(LG_ELIMIT, "buffer of %zu bytes is too large to scan at once",
 				    s->len);
-	if (hs_scan(m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s) ==
-		    HS_SCAN_TERMINATED && s->oom)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+	if ((rc = find_candidates(s)) != 0)
+		return rc;
 	if (s->found_count > 1)
 		qsort(s->found, s->found_count, sizeof(*s->found), compare_matches);
 	s->found_count = select_reported(s->found, s->found_count);
@@ -779,7 +842,6 @@ int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
  * anyway, but the report itself could still lead it elsewhere.
  * ---------------------------------------------------------------------- */
 
-#define STREAM_LONGEST_MATCH (64u << 10)
 #define ALLOW_MARKER_LEN (sizeof(ALLOW_MARKER) - 1)
 
 struct lg_stream {
@@ -910,7 +972,9 @@ static int has_marker(const char *p, size_t len)
 	const char *end = p + len, *c = p + colon;
 
 	while (c < end && (c = memchr(c, ':', (size_t)(end - c))) != NULL) {
+		/* The letters around the ':' first: most colons are not it. */
 		if ((size_t)(end - c) >= ALLOW_MARKER_LEN - colon &&
+		    (c[-1] | 0x20) == 'e' && (c[1] | 0x20) == 'a' &&
 		    strncasecmp(c - colon, ALLOW_MARKER, ALLOW_MARKER_LEN) == 0)
 			return 1;
 		c++;
@@ -1083,13 +1147,9 @@ static int process_window(lg_stream *st, int final)
 		s->len = st->win_len;
 		s->base = st->base;
 		s->partial = !final;
-		s->deferred = 0;
 		s->accept_to = final ? st->total : st->total - 1;
-		s->group_end = 0;
-		s->undo_count = 0;
-		hs_scan(st->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
-		if (s->oom)
-			return lg_error_set(LG_ENOMEM, "out of memory");
+		if ((err = find_candidates(s)) != 0)
+			return err;
 		s->done = s->accept_to;
 	}
 	for (i = 0; i < s->found_count && !err; i++) {
