@@ -80,11 +80,19 @@ int lg_checksum__token_valid(const char *token, size_t len);
  * include hs.h. */
 struct hs_database;
 void lg_dbcache__key(char out[41], const char *rules_hash);
+/* The file a loaded database lies in, mapped read-only. */
+typedef struct {
+	void *base;
+	size_t len;
+} lg_dbcache_map;
 /* 0 and *db on a valid cached database, with each rule's facts filled into
  * `rs` (which must hold the rules the key was made from); LG_ENOTFOUND when
- * missing, stale or corrupt (a corrupt file is removed). */
-int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
-		     const char *key);
+ * missing, stale or damaged (a damaged file is removed). *db lies in the
+ * mapping *map, which must outlive it: release with lg_dbcache__unmap, not
+ * hs_free_database. */
+int lg_dbcache__load(const struct hs_database **db, lg_dbcache_map *map, lg_ruleset *rs,
+		     const char *dir, const char *key);
+void lg_dbcache__unmap(lg_dbcache_map *map);
 /* Writes the database and the rules' facts atomically (temporary file,
  * rename), mode 0600. */
 int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
