@@ -11,10 +11,8 @@
  * an IMAGE_ALIGN-aligned address, not its serialized form: a database
  * holds offsets, not pointers (Hyperscan deserializes into shared memory
  * for that reason), so a later run maps the file and scans the image in
- * place. Deserializing 2 MB instead (read, allocate, copy, CRC) cost each
- * hook run 2-4 ms; and concurrent hooks now share the pages. What the
- * CRC did, a checksum of ours does: a damaged image would crash every run
- * instead of being rebuilt.
+ * place. Deserializing 2 MB instead (read, allocate, copy) cost each hook
+ * run 2-4 ms; and concurrent hooks now share the pages.
  */
 #include "internal.h"
 
@@ -30,8 +28,7 @@
 #define CACHE_FILE_MAX_BYTES (512u << 20)
 /* The file: this magic; u32 rule count; per rule u32 max_width and u8
  * prefilter (Hyperscan's analysis, so a warm start skips it); u64 image
- * length; u64 image checksum; zeros up to a multiple of IMAGE_ALIGN; the
- * image. */
+ * length; zeros up to a multiple of IMAGE_ALIGN; the image. */
 #define CACHE_MAGIC "LGHSDB3"
 #define FACT_BYTES 5
 #define IMAGE_ALIGN 4096
@@ -81,7 +78,7 @@ static void put_u64(unsigned char *p, uint64_t v)
 /* Bytes of the header for `n` rules, and where the image starts. */
 static size_t header_bytes(size_t n)
 {
-	return 8 + 4 + n * FACT_BYTES + 8 + 8;
+	return 8 + 4 + n * FACT_BYTES + 8;
 }
 
 static size_t image_offset(size_t n)
@@ -89,44 +86,22 @@ static size_t image_offset(size_t n)
 	return (header_bytes(n) + IMAGE_ALIGN - 1) / IMAGE_ALIGN * IMAGE_ALIGN;
 }
 
-/* A checksum against damage, not against forgery (whoever can write the
- * cache can delete it): four multiply-xor lanes over 8-byte words, fast
- * enough not to show next to mapping the pages. */
-static uint64_t image_checksum(const unsigned char *p, size_t len)
-{
-	const uint64_t prime = 0x9E3779B97F4A7C15ull;
-	uint64_t lane[4] = { 1, 2, 3, 4 }, word, h;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&word, p + i, 8);
-		lane[(i / 8) & 3] = (lane[(i / 8) & 3] ^ word) * prime;
-	}
-	for (h = len; i < len; i++)
-		h = (h ^ p[i]) * prime;
-	for (i = 0; i < 4; i++)
-		h = (h ^ lane[i]) * prime;
-	return h ^ h >> 29;
-}
-
-/* Checks that the mapped file fits these rules and holds an intact image
- * (Hyperscan checks its header: magic, version, platform); *image on
- * success. */
+/* Checks that the mapped file fits these rules and holds an intact image;
+ * *image and a scratch for it on success. Hyperscan checks the image in
+ * hs_alloc_scratch, CRC included (its comment: "some users mmap in old
+ * deserialised databases"), so a damaged file is rebuilt, not scanned. */
 static int check_file(const lg_ruleset *rs, const unsigned char *data, size_t len,
-		      const hs_database_t **image)
+		      const hs_database_t **image, hs_scratch_t **scratch)
 {
 	size_t n = lg_ruleset_count(rs), at = image_offset(n), size;
-	const unsigned char *h = data + 12 + n * FACT_BYTES;
-	uint64_t image_len;
 
-	if (len < at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n)
-		return -1;
-	image_len = get_u64(h);
-	if (image_len != len - at)
+	if (len < at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n ||
+	    get_u64(data + 12 + n * FACT_BYTES) != len - at)
 		return -1;
 	*image = (const hs_database_t *)(data + at);
-	if (hs_database_size(*image, &size) != HS_SUCCESS || size != image_len ||
-	    image_checksum(data + at, len - at) != get_u64(h + 8))
+	*scratch = NULL;
+	if (hs_database_size(*image, &size) != HS_SUCCESS || size != len - at ||
+	    hs_alloc_scratch(*image, scratch) != HS_SUCCESS)
 		return -1;
 	return 0;
 }
@@ -162,8 +137,8 @@ static int map_file(void **base, size_t *len, const char *path)
 	return 0;
 }
 
-int lg_dbcache__load(const struct hs_database **db, lg_dbcache_map *map, lg_ruleset *rs,
-		     const char *dir, const char *key)
+int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
 	void *base;
@@ -172,7 +147,7 @@ int lg_dbcache__load(const struct hs_database **db, lg_dbcache_map *map, lg_rule
 
 	if (cache_path(&path, dir, key) != 0 || map_file(&base, &len, path.ptr) != 0)
 		goto out;
-	if (check_file(rs, base, len, db) != 0) {
+	if (check_file(rs, base, len, db, scratch) != 0) {
 		munmap(base, len);
 		unlink(path.ptr);
 		goto out;
@@ -194,12 +169,12 @@ void lg_dbcache__unmap(lg_dbcache_map *map)
 	map->len = 0;
 }
 
-/* The header: magic, rule count, each rule's facts, the image's length
- * and checksum; then zeros up to the image. */
-static int add_header(lg_buf *b, const lg_ruleset *rs, const void *image, size_t image_len)
+/* The header: magic, rule count, each rule's facts, the image's length;
+ * then zeros up to the image. */
+static int add_header(lg_buf *b, const lg_ruleset *rs, size_t image_len)
 {
 	size_t i, n = lg_ruleset_count(rs);
-	unsigned char u[16];
+	unsigned char u[8];
 	int err = lg_buf__add(b, CACHE_MAGIC, 8);
 
 	u[0] = (unsigned char)n, u[1] = (unsigned char)(n >> 8);
@@ -217,9 +192,8 @@ static int add_header(lg_buf *b, const lg_ruleset *rs, const void *image, size_t
 		err = lg_buf__add(b, f, FACT_BYTES);
 	}
 	put_u64(u, image_len);
-	put_u64(u + 8, image_checksum(image, image_len));
 	if (!err)
-		err = lg_buf__add(b, u, 16);
+		err = lg_buf__add(b, u, 8);
 	while (!err && b->len < image_offset(n))
 		err = lg_buf__add(b, "", 1);
 	return err;
@@ -262,7 +236,7 @@ int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 
 	if ((err = lg__make_dirs(dir)) != 0 || (err = make_image(&image, &len, db)) != 0)
 		return err;
-	if ((err = add_header(&file, rs, image, len)) == 0 &&
+	if ((err = add_header(&file, rs, len)) == 0 &&
 	    (err = lg_buf__add(&file, image, len)) == 0 &&
 	    (err = cache_path(&path, dir, key)) == 0)
 		err = lg__write_file_atomic(path.ptr, file.ptr, file.len);

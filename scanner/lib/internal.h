@@ -85,13 +85,15 @@ typedef struct {
 	void *base;
 	size_t len;
 } lg_dbcache_map;
-/* 0 and *db on a valid cached database, with each rule's facts filled into
- * `rs` (which must hold the rules the key was made from); LG_ENOTFOUND when
- * missing, stale or damaged (a damaged file is removed). *db lies in the
- * mapping *map, which must outlive it: release with lg_dbcache__unmap, not
- * hs_free_database. */
-int lg_dbcache__load(const struct hs_database **db, lg_dbcache_map *map, lg_ruleset *rs,
-		     const char *dir, const char *key);
+/* 0 and *db on a valid cached database (checked by Hyperscan while it
+ * allocates *scratch, the caller's to free), with each rule's facts filled
+ * into `rs` (which must hold the rules the key was made from);
+ * LG_ENOTFOUND when missing, stale or damaged (a damaged file is removed).
+ * *db lies in the mapping *map, which must outlive it: release with
+ * lg_dbcache__unmap, not hs_free_database. */
+struct hs_scratch;
+int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key);
 void lg_dbcache__unmap(lg_dbcache_map *map);
 /* Writes the database and the rules' facts atomically (temporary file,
  * rename), mode 0600. */
