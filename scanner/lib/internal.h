@@ -50,11 +50,13 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
 /* gitinit.c: initialises libgit2 once per process, safe from any thread,
- * without loading the system's CA bundle (leakgate opens no connection). */
+ * without loading the system's CA bundle or initialising libssh2 (leakgate
+ * opens no connection). */
 void lg__libgit2_init(void);
-/* How many CA bundle loads that initialisation skipped (0 with a libgit2
- * that does not load one through mbedTLS). */
-int lg__libgit2_skipped_ca_bundles(void);
+/* How many calls that initialisation skipped: one CA bundle load with a
+ * libgit2 that loads it through mbedTLS, one libssh2_init with one that
+ * uses libssh2. */
+int lg__libgit2_skipped_calls(void);
 
 /* fileio.c: reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
