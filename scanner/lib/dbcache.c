@@ -12,7 +12,9 @@
  * holds offsets, not pointers (Hyperscan deserializes into shared memory
  * for that reason), so a later run maps the file and scans the image in
  * place. Deserializing 2 MB instead (read, allocate, copy) cost each hook
- * run 2-4 ms; and concurrent hooks now share the pages.
+ * run 2-4 ms; and concurrent hooks now share the pages. A mapping outlives
+ * a rebuild, because files here are only ever replaced by rename, never
+ * rewritten in place.
  */
 #include "internal.h"
 
@@ -95,7 +97,9 @@ static int check_file(const lg_ruleset *rs, const unsigned char *data, size_t le
 {
 	size_t n = lg_ruleset_count(rs), at = image_offset(n), size;
 
-	if (len < at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n ||
+	/* len > at: the image's first page is mapped, so Hyperscan can read
+	 * its header before anything is known about the rest. */
+	if (len <= at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n ||
 	    get_u64(data + 12 + n * FACT_BYTES) != len - at)
 		return -1;
 	*image = (const hs_database_t *)(data + at);

@@ -470,6 +470,14 @@ TEST(test_matcher__database_cache)
 	fixture_free(&f);
 	CHECK(file_byte(file, st.st_size - 100) == original);
 
+	/* The header page alone: no image to read. */
+	CHECK_EQ_INT(truncate(file, 4096), 0);
+	fixture_init(&f, "[" SID_RULE "]", &opts); /* rebuilt */
+	scan_str(&f, SID);
+	CHECK_EQ_INT(f.count, 1);
+	fixture_free(&f);
+	CHECK(stat(file, &st) == 0 && st.st_size > 4096);
+
 	garbage = fopen(file, "w");
 	CHECK(garbage != NULL);
 	if (garbage) {
