@@ -125,21 +125,28 @@ void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int pre
 int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
 			     size_t npaths);
 void lg_ruleset__free_sources(lg_rule_source *sources, size_t count);
+/* The bytes a ruleset from the cache points into: malloc'd, or a file
+ * mapped with lg__map_file. */
+typedef struct {
+	const char *data;
+	size_t len;
+	int mapped;
+} lg_rule_storage;
 /* A ruleset made of `count` rules whose strings lie in `storage` and whose
- * lists lie in `lists` (both malloc'd); it owns all three from then on.
- * NULL when out of memory (then it owns nothing). */
-lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash, char *storage,
-			      const char **lists);
+ * lists lie in `lists` (malloc'd); it owns all three from then on. NULL
+ * when out of memory (then it owns nothing). */
+lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
+			      const lg_rule_storage *storage, const char **lists);
 /* Appends the versions of the libraries whose verdict loading depends on
  * (cJSON parses, PCRE2 validates). */
 int lg_ruleset__add_loader_versions(lg_buf *b);
 
 /* rulecache.c: a ruleset as bytes, and back; every field of every rule and
  * the ruleset's hash. Decoding checks every length (LG_ENOTFOUND:
- * malformed) and the ruleset points into `data`: on success it owns it
- * (malloc'd), on failure the caller still does. */
+ * malformed) and the ruleset points into `storage`: on success it owns
+ * the bytes, on failure the caller still does. */
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs);
-int lg_rulecache__decode(lg_ruleset **out, char *data, size_t len);
+int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage);
 
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);

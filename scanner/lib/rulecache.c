@@ -254,7 +254,7 @@ int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs)
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-	char *p, *end;    /* the file's bytes, which strings point into */
+	const char *p, *end; /* the file's bytes, which strings point into */
 	const char **slot, **slot_end; /* list items still free */
 	int bad;          /* truncated or malformed */
 } reader;
@@ -345,8 +345,10 @@ static int get_rule(reader *rd, lg_rule *r)
 	return rd->bad ? -1 : 0;
 }
 
-int lg_rulecache__decode(lg_ruleset **out, char *data, size_t len)
+int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage)
 {
+	const char *data = storage->data;
+	size_t len = storage->len;
 	reader rd = { data, data + len, NULL, NULL, 0 };
 	lg_rule *rules = NULL;
 	const char **slots = NULL;
@@ -373,7 +375,7 @@ int lg_rulecache__decode(lg_ruleset **out, char *data, size_t len)
 		rules[i].index = i;
 	}
 	if (!rules || !slots || rd.bad || rd.p != rd.end ||
-	    !(*out = lg_ruleset__adopt(rules, n, hash, data, slots))) {
+	    !(*out = lg_ruleset__adopt(rules, n, hash, storage, slots))) {
 		free(rules);
 		free(slots);
 		return rules && slots ? LG_ENOTFOUND : lg_error_set(LG_ENOMEM, "out of memory");
@@ -390,16 +392,22 @@ int lg_rulecache__decode(lg_ruleset **out, char *data, size_t len)
 static int cache_load(lg_ruleset **out, const char *dir, const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
-	char *data = NULL;
-	size_t len = 0;
+	const uint8_t *data = NULL;
+	uint64_t len = 0;
 	int err = cache_path(&path, dir, key);
 
+	/* Mapped, not read: the ruleset points into the file's pages, which
+	 * concurrent hooks share, and a read would fault in a copy. */
 	if (!err)
-		err = lg__read_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES);
-	if (!err && (err = lg_rulecache__decode(out, data, len)) != 0) {
-		if (err == LG_ENOTFOUND)
-			unlink(path.ptr);
-		free(data);
+		err = lg__map_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES);
+	if (!err) {
+		lg_rule_storage storage = { (const char *)data, (size_t)len, 1 };
+
+		if ((err = lg_rulecache__decode(out, &storage)) != 0) {
+			if (err == LG_ENOTFOUND)
+				unlink(path.ptr);
+			lg__unmap_file(data, len);
+		}
 	}
 	lg_buf__release(&path);
 	return err;

@@ -28,7 +28,7 @@ struct lg_ruleset {
 	char hash[41];
 	/* A ruleset from the cache (rulecache.c): its strings lie in
 	 * `storage` and its lists in `lists`, not in allocations of their own. */
-	char *storage;
+	lg_rule_storage storage;
 	const char **lists;
 };
 
@@ -151,10 +151,13 @@ void lg_ruleset_free(lg_ruleset *rs)
 
 	if (!rs)
 		return;
-	for (i = 0; i < rs->count && !rs->storage; i++)
+	for (i = 0; i < rs->count && !rs->storage.data; i++)
 		rule_release(&rs->rules[i]);
 	free(rs->rules);
-	free(rs->storage);
+	if (rs->storage.mapped)
+		lg__unmap_file((const uint8_t *)rs->storage.data, rs->storage.len);
+	else
+		free((char *)rs->storage.data);
 	free(rs->lists);
 	free(rs);
 }
@@ -842,8 +845,8 @@ int lg_ruleset__add_loader_versions(lg_buf *b)
 	return lg_buf__printf(b, "cJSON %s, PCRE2 %s", cJSON_Version(), pcre2);
 }
 
-lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash, char *storage,
-			      const char **lists)
+lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
+			      const lg_rule_storage *storage, const char **lists)
 {
 	lg_ruleset *rs = calloc(1, sizeof(*rs));
 
@@ -852,7 +855,7 @@ lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash, ch
 	rs->rules = rules;
 	rs->count = rs->alloc = count;
 	snprintf(rs->hash, sizeof(rs->hash), "%s", hash);
-	rs->storage = storage;
+	rs->storage = *storage;
 	rs->lists = lists;
 	return rs;
 }

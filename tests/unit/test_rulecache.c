@@ -73,12 +73,13 @@ static int same_rules(const lg_ruleset *a, const lg_ruleset *b)
 static int decode_copy(lg_ruleset **out, const lg_buf *b, size_t len)
 {
 	char *copy = malloc(len ? len : 1);
+	lg_rule_storage storage = { copy, len, 0 };
 	int err;
 
 	if (!copy)
 		return LG_ENOMEM;
 	memcpy(copy, b->ptr, len);
-	if ((err = lg_rulecache__decode(out, copy, len)) != 0)
+	if ((err = lg_rulecache__decode(out, &storage)) != 0)
 		free(copy);
 	return err;
 }
@@ -195,7 +196,7 @@ TEST(test_rulecache__damaged_bytes_refused)
 		memcpy(copy, b.ptr, b.len);
 		copy[len] ^= 0xff;
 		back = NULL;
-		if (lg_rulecache__decode(&back, copy, b.len) == 0) {
+		if (lg_rulecache__decode(&back, &(lg_rule_storage){ copy, b.len, 0 }) == 0) {
 			CHECK(back != NULL);
 			lg_ruleset_free(back); /* and with it, copy */
 		} else {
