@@ -443,7 +443,7 @@ static uint64_t path_tag(uint64_t h)
 /* An empty map with room for `capacity` keys before it grows. */
 static int map_init(oid_map *m, size_t capacity)
 {
-	size_t n = 1024, i;
+	size_t n = 64, i;
 
 	while (n < capacity * 2)
 		n *= 2;
@@ -1227,8 +1227,10 @@ static int collector_begin(collector *c, lg_history *out, lg_repo *repo,
 	c->repo = repo;
 	c->opts = opts;
 	c->h = out;
-	if (map_init(&c->blobs, 1024) != 0 || map_init(&c->seen_trees, 1024) != 0 ||
-	    map_init(&c->seen_pairs, 1024) != 0 || map_init(&c->tip_set, 64) != 0)
+	/* Small to start with: a hook's walk holds a handful of entries, and
+	 * each page a map starts with is a page fault of its start-up. */
+	if (map_init(&c->blobs, 32) != 0 || map_init(&c->seen_trees, 32) != 0 ||
+	    map_init(&c->seen_pairs, 32) != 0 || map_init(&c->tip_set, 32) != 0)
 		return LG_ENOMEM;
 	return 0;
 }
