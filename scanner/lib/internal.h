@@ -55,11 +55,13 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
 /* gitinit.c: initialises libgit2 once per process, safe from any thread,
- * without loading the system's CA bundle (leakgate opens no connection). */
+ * without loading the system's CA bundle or initialising libssh2 (leakgate
+ * opens no connection). */
 void lg__libgit2_init(void);
-/* How many CA bundle loads that initialisation skipped (0 with a libgit2
- * that does not load one through mbedTLS). */
-int lg__libgit2_skipped_ca_bundles(void);
+/* How many calls that initialisation skipped: one CA bundle load with a
+ * libgit2 that loads it through mbedTLS, one libssh2_init with one that
+ * uses libssh2. */
+int lg__libgit2_skipped_calls(void);
 
 /* fileio.c: reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
@@ -90,11 +92,21 @@ int lg_checksum__token_valid(const char *token, size_t len);
  * include hs.h. */
 struct hs_database;
 void lg_dbcache__key(char out[41], const char *rules_hash);
-/* 0 and *db on a valid cached database, with each rule's facts filled into
- * `rs` (which must hold the rules the key was made from); LG_ENOTFOUND when
- * missing, stale or corrupt (a corrupt file is removed). */
-int lg_dbcache__load(struct hs_database **db, lg_ruleset *rs, const char *dir,
-		     const char *key);
+/* The file a loaded database lies in, mapped read-only. */
+typedef struct {
+	const uint8_t *base;
+	uint64_t len;
+} lg_dbcache_map;
+/* 0 and *db on a valid cached database (checked by Hyperscan while it
+ * allocates *scratch, the caller's to free), with each rule's facts filled
+ * into `rs` (which must hold the rules the key was made from);
+ * LG_ENOTFOUND when missing, stale or damaged (a damaged file is removed).
+ * *db lies in the mapping *map, which must outlive it: release with
+ * lg_dbcache__unmap, not hs_free_database. */
+struct hs_scratch;
+int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key);
+void lg_dbcache__unmap(lg_dbcache_map *map);
 /* Writes the database and the rules' facts atomically (temporary file,
  * rename), mode 0600. */
 int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
@@ -113,22 +125,28 @@ void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int pre
 int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
 			     size_t npaths);
 void lg_ruleset__free_sources(lg_rule_source *sources, size_t count);
-/* An empty ruleset (NULL when out of memory); rules are added in order,
- * each taking ownership of the rule's strings (released on failure). */
-lg_ruleset *lg_ruleset__new(void);
-int lg_ruleset__add(lg_ruleset *rs, lg_rule *r);
-/* Frees a rule's strings and zeroes it (a rule not in a ruleset). */
-void lg_rule__release(lg_rule *r);
-void lg_ruleset__set_hash(lg_ruleset *rs, const char *hash);
+/* The bytes a ruleset from the cache points into: malloc'd, or a file
+ * mapped with lg__map_file. */
+typedef struct {
+	const char *data;
+	size_t len;
+	int mapped;
+} lg_rule_storage;
+/* A ruleset made of `count` rules whose strings lie in `storage` and whose
+ * lists lie in `lists` (malloc'd); it owns all three from then on. NULL
+ * when out of memory (then it owns nothing). */
+lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
+			      const lg_rule_storage *storage, const char **lists);
 /* Appends the versions of the libraries whose verdict loading depends on
  * (cJSON parses, PCRE2 validates). */
 int lg_ruleset__add_loader_versions(lg_buf *b);
 
 /* rulecache.c: a ruleset as bytes, and back; every field of every rule and
- * the ruleset's hash. Decoding checks every length and LG_ENOTFOUND means
- * malformed. */
+ * the ruleset's hash. Decoding checks every length (LG_ENOTFOUND:
+ * malformed) and the ruleset points into `storage`: on success it owns
+ * the bytes, on failure the caller still does. */
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs);
-int lg_rulecache__decode(lg_ruleset **out, const void *data, size_t len);
+int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage);
 
 /* loose.c: a large loose blob read in chunks through libgit2's read
  * stream, from the loose objects of `objects_dir` alone (one per thread).

@@ -47,7 +47,11 @@ typedef struct {
 
 struct lg_matcher {
 	const lg_ruleset *rules;
-	hs_database_t *db;
+	const hs_database_t *db;
+	lg_dbcache_map db_map; /* where db lies when it came from the cache */
+	/* Allocated once (Hyperscan checks the database then, CRC and all);
+	 * each lg_scratch clones it. */
+	hs_scratch_t *proto;
 	compiled_rule *compiled;
 	size_t count;
 	size_t max_matches;
@@ -164,6 +168,7 @@ static int compile_rule(compiled_rule *c, const lg_rule *r)
  * rule with Hyperscan's own message. */
 static int compile_database(lg_matcher *m)
 {
+	hs_database_t *db = NULL;
 	size_t n = m->count, i;
 	const char **exprs = calloc(n, sizeof(*exprs));
 	unsigned *flags = calloc(n, sizeof(*flags));
@@ -183,7 +188,9 @@ static int compile_database(lg_matcher *m)
 		ids[i] = (unsigned)i;
 	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-			     &m->db, &err) != HS_SUCCESS) {
+			     &db, &err) == HS_SUCCESS) {
+		m->db = db;
+	} else {
 		if (err && err->expression >= 0 && (size_t)err->expression < n)
 			rc = lg_error_set(LG_ERULES, "rule %s: Hyperscan refuses it: %s",
 					  lg_ruleset_get(m->rules, (size_t)err->expression)->id,
@@ -212,13 +219,15 @@ static int load_database(lg_matcher *m, const lg_matcher_options *opts)
 
 	if (cache_dir) {
 		lg_dbcache__key(key, lg_ruleset_hash(rules));
-		if (lg_dbcache__load(&m->db, rules, cache_dir, key) == 0)
+		if (lg_dbcache__load(&m->db, &m->proto, &m->db_map, rules, cache_dir, key) == 0)
 			return 0;
 	}
 	if ((err = lg_ruleset__hyperscan_facts(rules, opts ? opts->on_problem : NULL,
 					       opts ? opts->payload : NULL)) != 0 ||
 	    (err = compile_database(m)) != 0)
 		return err;
+	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
+		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
 	if (cache_dir)
 		lg_dbcache__store(m->db, rules, cache_dir, key);
 	return 0;
@@ -282,7 +291,11 @@ void lg_matcher_free(lg_matcher *m)
 	free(m->compiled);
 	if (m->compiled)
 		pthread_mutex_destroy(&m->compile_lock);
-	hs_free_database(m->db);
+	hs_free_scratch(m->proto);
+	if (m->db_map.base)
+		lg_dbcache__unmap(&m->db_map);
+	else
+		hs_free_database((hs_database_t *)m->db); /* compiled here: ours to free */
 	pcre2_match_context_free(m->mctx);
 	free(m);
 }
@@ -298,7 +311,7 @@ int lg_scratch_new(lg_scratch **out, const lg_matcher *m)
 	s->scanned_upto = calloc(m->count ? m->count : 1, sizeof(*s->scanned_upto));
 	s->undo = calloc(m->count ? m->count : 1, sizeof(*s->undo));
 	if (!s->md || !s->scanned_upto || !s->undo ||
-	    hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS) {
+	    hs_clone_scratch(m->proto, &s->hs) != HS_SUCCESS) {
 		lg_scratch_free(s);
 		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
 	}

@@ -154,7 +154,9 @@ static int cache_path(lg_buf *path, const char *dir, const char *key)
 }
 
 /* ------------------------------------------------------------------------
- * Encoding: little-endian u32 counts and lengths; NO_STRING for NULL
+ * Encoding: little-endian u32 counts and lengths; NO_STRING for NULL;
+ * each string keeps its NUL, so a loaded ruleset points into the file's
+ * bytes instead of copying thousands of strings
  * ---------------------------------------------------------------------- */
 
 static int put_u32(lg_buf *b, uint32_t v)
@@ -176,7 +178,7 @@ static int put_string(lg_buf *b, const char *s)
 		return lg_error_set(LG_ELIMIT, "rule string too long to cache");
 	if ((err = put_u32(b, (uint32_t)len)) != 0)
 		return err;
-	return lg_buf__add(b, s, len);
+	return lg_buf__add(b, s, len + 1);
 }
 
 static int put_list(lg_buf *b, const char *const *list, size_t count)
@@ -215,15 +217,33 @@ static int put_rule(lg_buf *b, const lg_rule *r)
 	return put_list(b, r->negative_examples, r->negative_example_count);
 }
 
+/* How many list items the rules hold, with one NULL ending each list. */
+static size_t list_slots(const lg_ruleset *rs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < lg_ruleset_count(rs); i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+
+		n += r->keyword_count + r->allow_count + r->example_count +
+		     r->negative_example_count + 4;
+	}
+	return n;
+}
+
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs)
 {
-	size_t i, n = lg_ruleset_count(rs);
+	size_t i, n = lg_ruleset_count(rs), slots = list_slots(rs);
 	int err = lg_buf__add(b, CACHE_MAGIC, 8);
 
+	if (!err && slots >= NO_STRING)
+		err = lg_error_set(LG_ELIMIT, "too many rules to cache");
 	if (!err)
 		err = lg_buf__add(b, lg_ruleset_hash(rs), 40);
 	if (!err)
 		err = put_u32(b, (uint32_t)n);
+	if (!err)
+		err = put_u32(b, (uint32_t)slots);
 	for (i = 0; i < n && !err; i++)
 		err = put_rule(b, lg_ruleset_get(rs, i));
 	return err;
@@ -234,63 +254,64 @@ int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs)
  * ---------------------------------------------------------------------- */
 
 typedef struct {
-	const unsigned char *p, *end;
-	int bad; /* truncated, malformed, or out of memory */
+	const char *p, *end; /* the file's bytes, which strings point into */
+	const char **slot, **slot_end; /* list items still free */
+	int bad;          /* truncated or malformed */
 } reader;
 
 static uint32_t get_u32(reader *rd)
 {
-	uint32_t v;
+	const unsigned char *u = (const unsigned char *)rd->p;
 
 	if (rd->bad || rd->end - rd->p < 4) {
 		rd->bad = 1;
 		return 0;
 	}
-	v = (uint32_t)rd->p[0] | (uint32_t)rd->p[1] << 8 | (uint32_t)rd->p[2] << 16 |
-	    (uint32_t)rd->p[3] << 24;
 	rd->p += 4;
-	return v;
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
 }
 
-/* A copy of the next string (NULL for NO_STRING); `required` makes NULL
- * an error. A string holding a NUL is malformed: loading never makes one. */
-static char *get_string(reader *rd, int required)
+/* The next string, in place (NULL for NO_STRING); `required` makes NULL
+ * an error. It must end with its NUL and hold no other. */
+static const char *get_string(reader *rd, int required)
 {
 	uint32_t len = get_u32(rd);
-	char *s;
+	const char *s = rd->p;
 
 	if (rd->bad || (len == NO_STRING && !required))
 		return NULL;
-	if (len == NO_STRING || (size_t)(rd->end - rd->p) < len ||
-	    memchr(rd->p, '\0', len) || !(s = lg__strndup((const char *)rd->p, len))) {
+	if (len == NO_STRING || (size_t)(rd->end - rd->p) <= len || rd->p[len] != '\0' ||
+	    memchr(rd->p, '\0', len)) {
 		rd->bad = 1;
 		return NULL;
 	}
-	rd->p += len;
+	rd->p += (size_t)len + 1;
 	return s;
 }
 
-/* The next list, NULL-terminated (NULL for NO_STRING). */
+/* The next list, NULL-terminated, in the reader's slots (NULL for
+ * NO_STRING). */
 static const char *const *get_list(reader *rd, size_t *count)
 {
 	uint32_t n = get_u32(rd), i;
-	char **list;
+	const char **list = rd->slot;
 
 	*count = 0;
 	if (rd->bad || n == NO_STRING)
 		return NULL;
-	/* Each item takes at least 4 bytes: a bound before allocating. */
-	if ((size_t)(rd->end - rd->p) / 4 < n || !(list = calloc((size_t)n + 1, sizeof(*list)))) {
+	if ((size_t)(rd->slot_end - rd->slot) <= n) {
 		rd->bad = 1;
 		return NULL;
 	}
 	for (i = 0; i < n && !rd->bad; i++)
 		list[i] = get_string(rd, 1);
+	list[n] = NULL;
+	rd->slot += (size_t)n + 1;
 	*count = n;
-	return (const char *const *)list;
+	return list;
 }
 
-/* Reads one rule; 0, or -1 with *r released. */
+/* Reads one rule; -1 when malformed. */
 static int get_rule(reader *rd, lg_rule *r)
 {
 	uint32_t severity, confidence, checksum, lo, hi;
@@ -321,39 +342,44 @@ static int get_rule(reader *rd, lg_rule *r)
 	if (severity > LG_SEVERITY_CRITICAL || confidence > LG_CONFIDENCE_HIGH ||
 	    checksum > LG_CHECKSUM_NPM_CRC32)
 		rd->bad = 1;
-	if (!rd->bad)
-		return 0;
-	lg_rule__release(r);
-	return -1;
+	return rd->bad ? -1 : 0;
 }
 
-int lg_rulecache__decode(lg_ruleset **out, const void *data, size_t len)
+int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage)
 {
-	reader rd = { data, (const unsigned char *)data + len, 0 };
-	lg_ruleset *rs;
+	const char *data = storage->data;
+	size_t len = storage->len;
+	reader rd = { data, data + len, NULL, NULL, 0 };
+	lg_rule *rules = NULL;
+	const char **slots = NULL;
 	char hash[41];
-	uint32_t n, i;
+	uint32_t n, nslots, i;
 
-	if (len < 8 + 40 + 4 || memcmp(data, CACHE_MAGIC, 8) != 0)
+	if (len < 8 + 40 + 8 || memcmp(data, CACHE_MAGIC, 8) != 0)
 		return LG_ENOTFOUND;
-	memcpy(hash, rd.p + 8, 40);
+	memcpy(hash, data + 8, 40);
 	hash[40] = '\0';
 	rd.p += 48;
 	n = get_u32(&rd);
-	if (!(rs = lg_ruleset__new()))
-		return LG_ENOMEM;
-	lg_ruleset__set_hash(rs, hash);
-	for (i = 0; i < n && !rd.bad; i++) {
-		lg_rule r;
-
-		if (get_rule(&rd, &r) != 0 || lg_ruleset__add(rs, &r) != 0)
-			rd.bad = 1;
-	}
-	if (rd.bad || rd.p != rd.end || n == 0) {
-		lg_ruleset_free(rs);
+	nslots = get_u32(&rd);
+	/* Each rule takes more than 16 bytes, each slot at least 4: bounds
+	 * before allocating. */
+	if (n == 0 || n > len / 16 || nslots > len / 4)
 		return LG_ENOTFOUND;
+	rules = calloc(n, sizeof(*rules));
+	slots = calloc(nslots ? nslots : 1, sizeof(*slots));
+	rd.slot = slots;
+	rd.slot_end = slots + nslots;
+	for (i = 0; i < n && rules && slots && !rd.bad; i++) {
+		get_rule(&rd, &rules[i]);
+		rules[i].index = i;
 	}
-	*out = rs;
+	if (!rules || !slots || rd.bad || rd.p != rd.end ||
+	    !(*out = lg_ruleset__adopt(rules, n, hash, storage, slots))) {
+		free(rules);
+		free(slots);
+		return rules && slots ? LG_ENOTFOUND : lg_error_set(LG_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -366,15 +392,23 @@ int lg_rulecache__decode(lg_ruleset **out, const void *data, size_t len)
 static int cache_load(lg_ruleset **out, const char *dir, const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
-	char *data = NULL;
-	size_t len = 0;
+	const uint8_t *data = NULL;
+	uint64_t len = 0;
 	int err = cache_path(&path, dir, key);
 
+	/* Mapped, not read: the ruleset points into the file's pages, which
+	 * concurrent hooks share, and a read would fault in a copy. */
 	if (!err)
-		err = lg__read_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES);
-	if (!err && (err = lg_rulecache__decode(out, data, len)) != 0)
-		unlink(path.ptr);
-	free(data);
+		err = lg__map_file(&data, &len, path.ptr, CACHE_FILE_MAX_BYTES);
+	if (!err) {
+		lg_rule_storage storage = { (const char *)data, (size_t)len, 1 };
+
+		if ((err = lg_rulecache__decode(out, &storage)) != 0) {
+			if (err == LG_ENOTFOUND)
+				unlink(path.ptr);
+			lg__unmap_file(data, len);
+		}
+	}
 	lg_buf__release(&path);
 	return err;
 }

@@ -26,6 +26,10 @@ struct lg_ruleset {
 	size_t count;
 	size_t alloc;
 	char hash[41];
+	/* A ruleset from the cache (rulecache.c): its strings lie in
+	 * `storage` and its lists in `lists`, not in allocations of their own. */
+	lg_rule_storage storage;
+	const char **lists;
 };
 
 /* Collects problems while loading; `failed` decides the outcome. */
@@ -147,9 +151,14 @@ void lg_ruleset_free(lg_ruleset *rs)
 
 	if (!rs)
 		return;
-	for (i = 0; i < rs->count; i++)
+	for (i = 0; i < rs->count && !rs->storage.data; i++)
 		rule_release(&rs->rules[i]);
 	free(rs->rules);
+	if (rs->storage.mapped)
+		lg__unmap_file((const uint8_t *)rs->storage.data, rs->storage.len);
+	else
+		free((char *)rs->storage.data);
+	free(rs->lists);
 	free(rs);
 }
 
@@ -836,34 +845,19 @@ int lg_ruleset__add_loader_versions(lg_buf *b)
 	return lg_buf__printf(b, "cJSON %s, PCRE2 %s", cJSON_Version(), pcre2);
 }
 
-lg_ruleset *lg_ruleset__new(void)
+lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
+			      const lg_rule_storage *storage, const char **lists)
 {
 	lg_ruleset *rs = calloc(1, sizeof(*rs));
 
 	if (!rs)
-		lg_error_set(LG_ENOMEM, "out of memory");
-	return rs;
-}
-
-int lg_ruleset__add(lg_ruleset *rs, lg_rule *r)
-{
-	int err;
-
-	r->index = rs->count;
-	if ((err = ruleset_push(rs, r)) != 0)
-		rule_release(r);
-	return err;
-}
-
-void lg_rule__release(lg_rule *r)
-{
-	rule_release(r);
-	memset(r, 0, sizeof(*r));
-}
-
-void lg_ruleset__set_hash(lg_ruleset *rs, const char *hash)
-{
+		return NULL;
+	rs->rules = rules;
+	rs->count = rs->alloc = count;
 	snprintf(rs->hash, sizeof(rs->hash), "%s", hash);
+	rs->storage = *storage;
+	rs->lists = lists;
+	return rs;
 }
 
 /*

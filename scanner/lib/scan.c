@@ -160,7 +160,11 @@ struct scan_job {
 	uint64_t max_blob_size;
 	uint64_t stream_threshold;
 	size_t chunk_size;
-	const char *repo_path; /* for each worker's own handle */
+	/* The caller's repository handle (NULL outside git), which the worker
+	 * on the calling thread borrows; the others open their own from
+	 * repo_path, as libgit2 handles are not for concurrent use. */
+	lg_repo *repo;
+	const char *repo_path;
 	double deadline;       /* monotonic seconds; 0 = none */
 	double start;          /* monotonic seconds */
 	const void *reporter; /* the one worker that reports progress */
@@ -183,6 +187,7 @@ struct scan_job {
 struct worker {
 	scan_job *job;
 	lg_repo *repo; /* NULL outside git */
+	int repo_borrowed; /* the job's: not to be freed */
 	lg_pack_reader *reader; /* the pack phase's */
 	lg_loose *loose;        /* large loose blobs; opened on the first */
 	int loose_failed;
@@ -731,16 +736,21 @@ static unsigned thread_count(const lg_scan_options *opts, size_t items)
 	return n;
 }
 
-/* Prepares worker `w`: its own repository handle and scratch. */
-static int worker_init(worker *w, scan_job *job, int git)
+/* Prepares worker `w`: a repository handle (the caller's when `borrow`,
+ * else its own) and a scratch. */
+static int worker_init(worker *w, scan_job *job, int borrow)
 {
 	int err;
 
 	memset(w, 0, sizeof(*w));
 	w->job = job;
 	w->fd = -1;
-	if (git && (err = lg_repo__open(&w->repo, job->repo_path)) != 0)
+	if (job->repo && borrow) {
+		w->repo = job->repo;
+		w->repo_borrowed = 1;
+	} else if (job->repo && (err = lg_repo__open(&w->repo, job->repo_path)) != 0) {
 		return err;
+	}
 	if (job->pack &&
 	    (err = lg_pack__reader_new(&w->reader, job->pack, PACK_CACHE_BYTES)) != 0)
 		return err;
@@ -753,7 +763,8 @@ static void worker_release(worker *w)
 	lg_loose__free(w->loose);
 	free(w->chunk);
 	lg_pack__reader_free(w->reader);
-	lg_repo__free(w->repo);
+	if (!w->repo_borrowed)
+		lg_repo__free(w->repo);
 	match_vec_release(&w->matches);
 }
 
@@ -785,7 +796,7 @@ typedef struct {
  * which blobs belong to the history) the summary. With `first`, the calling
  * thread runs it while the other threads start on the job, and stops them
  * if it fails. */
-static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git,
+static int run_workers(match_vec *all, lg_summary *sum, scan_job *job,
 		       const first_task *first)
 {
 	worker ws[MAX_THREADS];
@@ -794,7 +805,8 @@ static int run_workers(match_vec *all, lg_summary *sum, scan_job *job, int git,
 	int err = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((err = worker_init(&ws[i], job, git)) != 0) {
+		/* Worker 0 runs on the calling thread, unless `first` does. */
+		if ((err = worker_init(&ws[i], job, i == 0 && !first)) != 0) {
 			worker_release(&ws[i]);
 			break;
 		}
@@ -1133,9 +1145,9 @@ static uint64_t stream_threshold(void)
 }
 
 /* Sets up a job over the history `h` (NULL in the pack phase) that reads
- * from git, or else from plain files. */
+ * from git with `repo`, or else (NULL) from plain files. */
 static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *opts,
-		    const lg_history *h, const char *repo_path, int git, double start)
+		    const lg_history *h, lg_repo *repo, const char *repo_path, double start)
 {
 	memset(job, 0, sizeof(*job));
 	job->matcher = m;
@@ -1145,14 +1157,15 @@ static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *o
 	job->stream_threshold = stream_threshold();
 	job->chunk_size = job->stream_threshold / 2 < STREAM_CHUNK ?
 		(size_t)job->stream_threshold / 2 + 1 : STREAM_CHUNK;
+	job->repo = repo;
 	job->repo_path = repo_path;
 	job->deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
 	job->start = start;
 	atomic_init(&job->done_blobs, 0);
 	atomic_init(&job->done_bytes, 0);
 	atomic_init(&job->next, 0);
-	job->read = git ? read_git_blob : read_plain_file;
-	job->release = git ? release_git_blob : release_plain_file;
+	job->read = repo ? read_git_blob : read_plain_file;
+	job->release = repo ? release_git_blob : release_plain_file;
 	pthread_mutex_init(&job->warn_lock, NULL);
 	if (h) {
 		job->count = h->blob_count;
@@ -1205,7 +1218,7 @@ static int finish_findings(lg_report *out, match_vec *all, const lg_history *h,
  * full. */
 static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 			  const lg_matcher *m, const lg_history *h,
-			  const lg_scan_options *opts, const char *repo_path, int git,
+			  const lg_scan_options *opts, lg_repo *repo, const char *repo_path,
 			  double start)
 {
 	scan_job job;
@@ -1217,10 +1230,10 @@ static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 	for (i = 0; i < h->blob_count; i++)
 		if (!done[order[i]])
 			order[n++] = order[i];
-	if ((err = job_init(&job, m, opts, h, repo_path, git, start)) == 0) {
+	if ((err = job_init(&job, m, opts, h, repo, repo_path, start)) == 0) {
 		job.order = order;
 		job.count = n;
-		err = run_workers(all, &out->summary, &job, git, NULL);
+		err = run_workers(all, &out->summary, &job, NULL);
 		for (i = 0; i < h->blob_count; i++)
 			done[i] |= job.scanned_ok[i];
 	}
@@ -1232,7 +1245,7 @@ static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 /* Runs the matching phase over `h` and fills `out`. */
 static int scan_history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
-			const char *repo_path, int git, lg_ignore *file_ignore,
+			lg_repo *repo, const char *repo_path, lg_ignore *file_ignore,
 			size_t ignore_strip, double start)
 {
 	match_vec all = { 0 };
@@ -1241,7 +1254,7 @@ static int scan_history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *
 
 	if (!done)
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	err = scan_remaining(&all, out, done, m, h, opts, repo_path, git, start);
+	err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
 	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, ignore_strip,
 				      repo_path);
@@ -1346,7 +1359,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 
 	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0)
 		return err;
-	if ((err = job_init(&job, m, opts, NULL, repo_path, 1, start)) == 0) {
+	if ((err = job_init(&job, m, opts, NULL, repo, repo_path, start)) == 0) {
 		job.pack = &pack;
 		job.read = read_packed_blob;
 		job.known = known;
@@ -1357,7 +1370,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 			err = lg_error_set(LG_ENOMEM, "out of memory");
 	}
 	if (!err)
-		err = run_workers(&packed, &out->summary, &job, 1, &first);
+		err = run_workers(&packed, &out->summary, &job, &first);
 	if (!err && !(done = calloc(h->blob_count ? h->blob_count : 1, 1)))
 		err = lg_error_set(LG_ENOMEM, "out of memory");
 	if (!err)
@@ -1368,7 +1381,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	out->summary.commits = h->commit_count;
 	out->summary.unreadable = h->unreadable;
 	if (!err)
-		err = scan_remaining(&all, out, done, m, h, opts, repo_path, 1, start);
+		err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
 	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, 0, repo_path);
 	match_vec_release(&all);
@@ -1473,7 +1486,7 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 		return err;
 	out->summary.commits = h->commit_count;
 	out->summary.unreadable = h->unreadable;
-	return scan_history(out, NULL, m, h, opts, path, 1, file_ignore, 0, start);
+	return scan_history(out, NULL, m, h, opts, repo, path, file_ignore, 0, start);
 }
 
 static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
@@ -1644,7 +1657,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	} else
 		err = file_list_add(&fl, lg__strdup(path));
 	if (!err)
-		err = scan_history(out, NULL, m, &fl.h, opts, NULL, 0, file_ignore,
+		err = scan_history(out, NULL, m, &fl.h, opts, NULL, NULL, file_ignore,
 				   ignore_strip, start);
 	lg_ignore_free(file_ignore);
 	for (i = 0; i < fl.owned.count; i++)

@@ -443,7 +443,7 @@ static uint64_t path_tag(uint64_t h)
 /* An empty map with room for `capacity` keys before it grows. */
 static int map_init(oid_map *m, size_t capacity)
 {
-	size_t n = 1024, i;
+	size_t n = 64, i;
 
 	while (n < capacity * 2)
 		n *= 2;
@@ -1227,8 +1227,10 @@ static int collector_begin(collector *c, lg_history *out, lg_repo *repo,
 	c->repo = repo;
 	c->opts = opts;
 	c->h = out;
-	if (map_init(&c->blobs, 1024) != 0 || map_init(&c->seen_trees, 1024) != 0 ||
-	    map_init(&c->seen_pairs, 1024) != 0 || map_init(&c->tip_set, 64) != 0)
+	/* Small to start with: a hook's walk holds a handful of entries, and
+	 * each page a map starts with is a page fault of its start-up. */
+	if (map_init(&c->blobs, 32) != 0 || map_init(&c->seen_trees, 32) != 0 ||
+	    map_init(&c->seen_pairs, 32) != 0 || map_init(&c->tip_set, 32) != 0)
 		return LG_ENOMEM;
 	return 0;
 }
@@ -1442,27 +1444,216 @@ static int add_diff(collector *c, git_diff *diff, uint32_t commit, git_commit *m
 	return err;
 }
 
+/* ------------------------------------------------------------------------
+ * The paths a commit changes
+ *
+ * libgit2's tree-to-tree diff reads every subtree of both sides, even the
+ * ones whose ids match, so diffing one commit of a large repository costs
+ * the whole tree. The walk below reads only the trees whose ids differ and
+ * lists the files under them; the diff is then limited to those paths.
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	lg_buf bytes;    /* the paths, each followed by its NUL */
+	size_t *offsets; /* where each starts in bytes */
+	size_t count, alloc;
+} path_list;
+
+typedef struct {
+	git_tree *old_tree, *new_tree; /* either may be NULL: added, deleted */
+	size_t next_new, next_old;
+	size_t path_len;
+} diff_frame;
+
+static int path_list_add(path_list *l, const lg_buf *dir, const char *name)
+{
+	int err;
+
+	if ((err = grow((void **)&l->offsets, &l->alloc, l->count + 1,
+			sizeof(*l->offsets))) != 0)
+		return err;
+	l->offsets[l->count] = l->bytes.len;
+	if ((err = lg_buf__add(&l->bytes, dir->ptr, dir->len)) != 0 ||
+	    (err = lg_buf__add(&l->bytes, name, strlen(name) + 1)) != 0)
+		return err;
+	l->count++;
+	return 0;
+}
+
+static void path_list_release(path_list *l)
+{
+	lg_buf__release(&l->bytes);
+	free(l->offsets);
+}
+
+static size_t tree_size(const git_tree *t)
+{
+	return t ? git_tree_entrycount(t) : 0;
+}
+
+static const git_tree_entry *entry_named(const git_tree *t, const char *name)
+{
+	return t ? git_tree_entry_byname(t, name) : NULL;
+}
+
+static int is_tree(const git_tree_entry *e)
+{
+	return e && git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+}
+
+/* Pushes the frame comparing subtrees `old_e` and `new_e` (either may be
+ * NULL or not a tree: that side is then empty) named `name`. */
+static int push_subtrees(diff_frame **stack, size_t *depth, size_t *alloc, collector *c,
+			 const git_tree_entry *old_e, const git_tree_entry *new_e,
+			 const char *name)
+{
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	int err;
+
+	if (*depth >= MAX_TREE_DEPTH)
+		return lg_error_set(LG_EREPO, "tree at '%s%s' is nested deeper than %d levels",
+				    c->path.ptr, name, MAX_TREE_DEPTH);
+	if ((is_tree(old_e) && git_tree_lookup(&old_tree, c->repo->repo,
+					      git_tree_entry_id(old_e)) != 0) ||
+	    (is_tree(new_e) && git_tree_lookup(&new_tree, c->repo->repo,
+					      git_tree_entry_id(new_e)) != 0)) {
+		git_tree_free(old_tree);
+		return lg_error_set(LG_EREPO, "cannot read tree '%s%s': %s", c->path.ptr, name,
+				    git_message());
+	}
+	if ((err = grow((void **)stack, alloc, *depth + 1, sizeof(**stack))) != 0 ||
+	    (err = lg_buf__puts(&c->path, name)) != 0 ||
+	    (err = lg_buf__add(&c->path, "/", 1)) != 0) {
+		git_tree_free(old_tree);
+		git_tree_free(new_tree);
+		return err;
+	}
+	(*stack)[(*depth)++] = (diff_frame){ old_tree, new_tree, 0, 0, c->path.len };
+	return 0;
+}
+
+/* Compares one entry of one side with its namesake on the other: equal
+ * entries are skipped, trees are descended into, anything else is a
+ * changed path. `from_new` says which side `e` is on. */
+static int compare_entry(path_list *out, diff_frame **stack, size_t *depth, size_t *alloc,
+			 collector *c, const git_tree_entry *e, int from_new)
+{
+	diff_frame *f = &(*stack)[*depth - 1];
+	const char *name = git_tree_entry_name(e);
+	const git_tree_entry *other = entry_named(from_new ? f->old_tree : f->new_tree, name);
+	const git_tree_entry *old_e = from_new ? other : e, *new_e = from_new ? e : other;
+	int err = 0;
+
+	if (!from_new && other)
+		return 0; /* met from the new side already */
+	if (other && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(other)) &&
+	    git_tree_entry_filemode(e) == git_tree_entry_filemode(other))
+		return 0;
+	if (!is_tree(old_e) || !is_tree(new_e)) {
+		/* A file on either side is a path of its own. */
+		if ((old_e && !is_tree(old_e)) || (new_e && !is_tree(new_e)))
+			err = path_list_add(out, &c->path, name);
+	}
+	if (!err && (is_tree(old_e) || is_tree(new_e)))
+		err = push_subtrees(stack, depth, alloc, c, old_e, new_e, name);
+	return err;
+}
+
+/* Lists in `out` every file path that differs between `old_root` (NULL
+ * for a root commit) and `new_root`. */
+static int changed_paths(path_list *out, collector *c, git_tree *old_root, git_tree *new_root)
+{
+	diff_frame *stack = NULL;
+	size_t depth = 0, alloc = 0;
+	int err;
+
+	c->path.len = 0;
+	if ((err = lg_buf__add(&c->path, "", 0)) != 0 ||
+	    (err = grow((void **)&stack, &alloc, 1, sizeof(*stack))) != 0)
+		return err;
+	stack[depth++] = (diff_frame){ old_root, new_root, 0, 0, 0 };
+	while (depth && !err) {
+		diff_frame *f = &stack[depth - 1];
+
+		c->path.len = f->path_len;
+		c->path.ptr[c->path.len] = '\0';
+		if (f->next_new < tree_size(f->new_tree)) {
+			err = compare_entry(out, &stack, &depth, &alloc, c,
+					    git_tree_entry_byindex(f->new_tree, f->next_new++), 1);
+		} else if (f->next_old < tree_size(f->old_tree)) {
+			err = compare_entry(out, &stack, &depth, &alloc, c,
+					    git_tree_entry_byindex(f->old_tree, f->next_old++), 0);
+		} else {
+			if (depth > 1) {
+				git_tree_free(f->old_tree);
+				git_tree_free(f->new_tree);
+			}
+			depth--;
+		}
+	}
+	while (depth > 1) {
+		git_tree_free(stack[depth - 1].old_tree);
+		git_tree_free(stack[depth - 1].new_tree);
+		depth--;
+	}
+	free(stack);
+	return err;
+}
+
+/* The diff of `commit` against its first parent, limited to the paths
+ * that differ; *diff stays NULL when none does. */
+static int diff_commit(git_diff **diff, collector *c, git_tree *parent_tree, git_tree *tree)
+{
+	path_list paths = { LG_BUF_INIT, NULL, 0, 0 };
+	char **names = NULL;
+	git_diff_options o;
+	size_t i;
+	int err;
+
+	*diff = NULL;
+	if ((err = changed_paths(&paths, c, parent_tree, tree)) != 0 || paths.count == 0)
+		goto out;
+	if (!(names = malloc(paths.count * sizeof(*names)))) {
+		err = lg_error_set(LG_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < paths.count; i++)
+		names[i] = paths.bytes.ptr + paths.offsets[i];
+	diff_options_init(&o);
+	o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; /* the paths are literal */
+	o.pathspec.strings = names;
+	o.pathspec.count = paths.count;
+	if (git_diff_tree_to_tree(diff, c->repo->repo, parent_tree, tree, &o) != 0)
+		err = lg_error_set(LG_EREPO, "%s", git_message());
+out:
+	free(names);
+	path_list_release(&paths);
+	return err;
+}
+
 /* Records commit `commit` and the lines it adds to its first parent. */
 static int visit_added_commit(collector *c, git_commit *commit)
 {
 	git_tree *tree = NULL, *parent_tree = NULL;
 	git_commit *parent = NULL;
 	git_diff *diff = NULL;
-	git_diff_options o;
 	lg_commit_info *ci;
 	uint32_t index = (uint32_t)c->h->commit_count;
-	int err;
+	int err = 0;
 
 	if ((err = record_commit(&ci, c, commit)) != 0)
 		return err;
-	diff_options_init(&o);
 	if (git_commit_tree(&tree, commit) != 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
 	     (git_commit_parent(&parent, commit, 0) != 0 ||
-	      git_commit_tree(&parent_tree, parent) != 0)) ||
-	    git_diff_tree_to_tree(&diff, c->repo->repo, parent_tree, tree, &o) != 0) {
+	      git_commit_tree(&parent_tree, parent) != 0))) {
 		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, git_message());
-	} else {
+	} else if ((err = diff_commit(&diff, c, parent_tree, tree)) == LG_EREPO) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", lg_error_last());
+		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, why);
+	} else if (!err && diff) {
 		err = add_diff(c, diff, index,
 			       git_commit_parentcount(commit) > 1 ? commit : NULL);
 	}

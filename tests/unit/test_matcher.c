@@ -413,6 +413,32 @@ static void only_cache_file(char *out, size_t cap, const char *dir)
 	pclose(p);
 }
 
+/* The byte at `offset` of `path`, or -1. */
+static int file_byte(const char *path, long offset)
+{
+	FILE *f = fopen(path, "rb");
+	int c = -1;
+
+	if (f && fseek(f, offset, SEEK_SET) == 0)
+		c = fgetc(f);
+	if (f)
+		fclose(f);
+	return c;
+}
+
+/* Flips the lowest bit of the byte at `offset` of `path`, in place. */
+static void flip_byte(const char *path, long offset)
+{
+	int c = file_byte(path, offset);
+	FILE *f = fopen(path, "r+b");
+
+	CHECK(c >= 0 && f != NULL);
+	if (f && c >= 0 && fseek(f, offset, SEEK_SET) == 0)
+		fputc(c ^ 1, f);
+	if (f)
+		fclose(f);
+}
+
 TEST(test_matcher__database_cache)
 {
 	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
@@ -420,6 +446,7 @@ TEST(test_matcher__database_cache)
 	struct stat st;
 	fixture f;
 	FILE *garbage;
+	int original;
 
 	CHECK(mkdtemp(dir) != NULL);
 	opts.cache_dir = dir;
@@ -433,6 +460,23 @@ TEST(test_matcher__database_cache)
 	scan_str(&f, SID);
 	CHECK_EQ_INT(f.count, 1);
 	fixture_free(&f);
+	original = file_byte(file, st.st_size - 100);
+
+	/* One flipped bit deep in the image: the checksum catches it. */
+	flip_byte(file, st.st_size - 100);
+	fixture_init(&f, "[" SID_RULE "]", &opts); /* rebuilt */
+	scan_str(&f, SID);
+	CHECK_EQ_INT(f.count, 1);
+	fixture_free(&f);
+	CHECK(file_byte(file, st.st_size - 100) == original);
+
+	/* The header page alone: no image to read. */
+	CHECK_EQ_INT(truncate(file, 4096), 0);
+	fixture_init(&f, "[" SID_RULE "]", &opts); /* rebuilt */
+	scan_str(&f, SID);
+	CHECK_EQ_INT(f.count, 1);
+	fixture_free(&f);
+	CHECK(stat(file, &st) == 0 && st.st_size > 4096);
 
 	garbage = fopen(file, "w");
 	CHECK(garbage != NULL);

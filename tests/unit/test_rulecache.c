@@ -69,6 +69,21 @@ static int same_rules(const lg_ruleset *a, const lg_ruleset *b)
 	return same;
 }
 
+/* Decodes a copy of `b`'s bytes (a decoded ruleset owns its bytes). */
+static int decode_copy(lg_ruleset **out, const lg_buf *b, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	lg_rule_storage storage = { copy, len, 0 };
+	int err;
+
+	if (!copy)
+		return LG_ENOMEM;
+	memcpy(copy, b->ptr, len);
+	if ((err = lg_rulecache__decode(out, &storage)) != 0)
+		free(copy);
+	return err;
+}
+
 static int same_string(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
@@ -119,7 +134,7 @@ TEST(test_rulecache__round_trip_keeps_every_field)
 
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, NULL, NULL), 0);
 	CHECK_EQ_INT(lg_rulecache__encode(&b, rs), 0);
-	CHECK_EQ_INT(lg_rulecache__decode(&back, b.ptr, b.len), 0);
+	CHECK_EQ_INT(decode_copy(&back, &b, b.len), 0);
 	CHECK_EQ_INT(lg_ruleset_count(back), lg_ruleset_count(rs));
 	if (rs && back && lg_ruleset_count(back) == lg_ruleset_count(rs)) {
 		CHECK_EQ_STR(lg_ruleset_hash(back), lg_ruleset_hash(rs));
@@ -145,7 +160,7 @@ TEST(test_rulecache__round_trip_optional_fields)
 
 	CHECK_EQ_INT(lg_ruleset_load_buffer(&rs, "f.json", json, strlen(json), NULL, NULL), 0);
 	CHECK_EQ_INT(lg_rulecache__encode(&b, rs), 0);
-	CHECK_EQ_INT(lg_rulecache__decode(&back, b.ptr, b.len), 0);
+	CHECK_EQ_INT(decode_copy(&back, &b, b.len), 0);
 	if (rs && back) {
 		check_rule_equal(lg_ruleset_get(back, 0), lg_ruleset_get(rs, 0));
 		check_rule_equal(lg_ruleset_get(back, 1), lg_ruleset_get(rs, 1));
@@ -171,24 +186,22 @@ TEST(test_rulecache__damaged_bytes_refused)
 
 	CHECK_EQ_INT(lg_ruleset_load_buffer(&rs, "f.json", json, strlen(json), NULL, NULL), 0);
 	CHECK_EQ_INT(lg_rulecache__encode(&b, rs), 0);
-	for (len = 0; len < b.len; len++) {
-		copy = malloc(len ? len : 1);
-		memcpy(copy, b.ptr, len);
-		CHECK_EQ_INT(lg_rulecache__decode(&back, copy, len), LG_ENOTFOUND);
-		free(copy);
-	}
+	for (len = 0; len < b.len; len++)
+		CHECK_EQ_INT(decode_copy(&back, &b, len), LG_ENOTFOUND);
 	CHECK_EQ_INT(lg_buf__add(&b, "x", 1), 0); /* trailing garbage */
-	CHECK_EQ_INT(lg_rulecache__decode(&back, b.ptr, b.len), LG_ENOTFOUND);
+	CHECK_EQ_INT(decode_copy(&back, &b, b.len), LG_ENOTFOUND);
 	b.len--;
 	for (len = 48; len < b.len; len++) {
 		copy = malloc(b.len);
 		memcpy(copy, b.ptr, b.len);
 		copy[len] ^= 0xff;
 		back = NULL;
-		if (lg_rulecache__decode(&back, copy, b.len) == 0)
+		if (lg_rulecache__decode(&back, &(lg_rule_storage){ copy, b.len, 0 }) == 0) {
 			CHECK(back != NULL);
-		lg_ruleset_free(back);
-		free(copy);
+			lg_ruleset_free(back); /* and with it, copy */
+		} else {
+			free(copy);
+		}
 	}
 	lg_buf__release(&b);
 	lg_ruleset_free(rs);

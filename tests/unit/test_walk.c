@@ -818,6 +818,111 @@ TEST(test_walk__read_head_file)
 	drop_repo();
 }
 
+/* What collect_added gives for `rev` against its first parent, one line
+ * per item, sorted: "path: line,line,..."; malloc'd. */
+static char *added_lines_of_commit(const char *rev)
+{
+	const char *include[] = { rev };
+	char parent[64];
+	const char *exclude[] = { parent };
+	lg_commit_range range = { include, 1, exclude, 1, NULL, 0, NULL };
+	lg_repo *repo = NULL;
+	lg_history h;
+	char **lines = NULL;
+	lg_buf out = LG_BUF_INIT;
+	size_t i, k;
+
+	snprintf(parent, sizeof(parent), "%s^", rev);
+	if (lg_repo__open(&repo, repo_dir) != 0)
+		return NULL;
+	if (lg_history__collect_added(&h, repo, &range, NULL) != 0) {
+		lg_repo__free(repo);
+		return NULL;
+	}
+	lines = calloc(h.blob_count + 1, sizeof(*lines));
+	for (i = 0; lines && i < h.blob_count; i++) {
+		const lg_blob_entry *b = &h.blobs[i];
+		lg_buf line = LG_BUF_INIT;
+
+		lg_buf__printf(&line, "%s:", h.provs[b->first_prov].path);
+		for (k = 0; k < b->added_count; k++)
+			lg_buf__printf(&line, "%s%u", k ? "," : " ", b->added_lines[k]);
+		lines[i] = lg_buf__detach(&line);
+	}
+	if (lines) {
+		qsort(lines, h.blob_count, sizeof(*lines), compare_str);
+		for (i = 0; i < h.blob_count; i++) {
+			lg_buf__printf(&out, "%s\n", lines[i]);
+			free(lines[i]);
+		}
+	}
+	free(lines);
+	lg_history__release(&h);
+	lg_repo__free(repo);
+	return lg_buf__detach(&out);
+}
+
+/* The diff of a pushed commit reads only the trees that changed; every
+ * kind of change below an unchanged sibling must still be found. */
+TEST(test_walk__added_lines_of_every_kind_of_change)
+{
+	char *got;
+
+	new_repo();
+	sh("mkdir -p a/b/c a/same old gone/deeper d && "
+	   "printf 'one\\ntwo\\nthree\\n' > a/b/c/f.txt && "
+	   "printf 'untouched\\n' > a/same/s.txt && "
+	   "printf 'moved whole\\nline 2\\n' > old/r.txt && "
+	   "printf 'x\\n' > gone/g.txt && printf 'y\\n' > gone/deeper/h.txt && "
+	   "printf 'was a file\\n' > p && printf 'was a dir\\n' > d/e.txt && "
+	   "printf 'echo hi\\n' > script.sh && "
+	   "git add -A && git commit -qm base");
+	sh("printf 'one\\nnew 2\\ntwo\\nthree\\nnew 5\\n' > a/b/c/f.txt && "
+	   "mkdir moved && git mv old/r.txt moved/r.txt && "
+	   "git rm -rq gone && "
+	   "git rm -q p && mkdir p && printf 'under p\\n' > p/q.txt && "
+	   "git rm -rq d && printf 'now a file\\nsecond of d\\n' > d && "
+	   "mkdir -p new/sub && printf 'n1\\nn2\\nn3\\n' > new/sub/n.txt && "
+	   "chmod +x script.sh && ln -s a/same/s.txt link && "
+	   "git add -A && git commit -qm changes");
+
+	got = added_lines_of_commit("HEAD");
+	CHECK_EQ_STR(got ? got : "(error)",
+		     "a/b/c/f.txt: 2,5\n"
+		     "d: 1,2\n"
+		     "link: 1\n"
+		     "new/sub/n.txt: 1,2,3\n"
+		     "p/q.txt: 1\n");
+	free(got);
+
+	/* A commit that changes nothing adds nothing. */
+	sh("git commit -q --allow-empty -m empty");
+	got = added_lines_of_commit("HEAD");
+	CHECK_EQ_STR(got ? got : "(error)", "");
+	free(got);
+
+	/* A root commit adds everything it has. */
+	sh("git checkout -q --orphan fresh && git rm -rqf . && mkdir -p x/y && "
+	   "printf 'r1\\nr2\\n' > x/y/root.txt && git add -A && git commit -qm root");
+	{
+		const char *include[] = { "fresh" };
+		lg_commit_range range = { include, 1, NULL, 0, NULL, 0, NULL };
+		lg_repo *repo = NULL;
+		lg_history h;
+
+		CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), 0);
+		CHECK_EQ_INT(repo ? lg_history__collect_added(&h, repo, &range, NULL) : -1, 0);
+		if (repo) {
+			CHECK_EQ_INT((int)h.blob_count, 1);
+			CHECK_EQ_STR(h.blob_count ? h.provs[0].path : "", "x/y/root.txt");
+			CHECK_EQ_INT(h.blob_count ? (int)h.blobs[0].added_count : 0, 2);
+			lg_history__release(&h);
+		}
+		lg_repo__free(repo);
+	}
+	drop_repo();
+}
+
 TEST(test_walk__open_failure_names_the_path)
 {
 	lg_repo *repo = NULL;
@@ -847,6 +952,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_walk__work_tree_and_index_environment),
 	TEST_ENTRY(test_walk__read_blob),
 	TEST_ENTRY(test_walk__read_head_file),
+	TEST_ENTRY(test_walk__added_lines_of_every_kind_of_change),
 	TEST_ENTRY(test_walk__open_failure_names_the_path),
 };
 
