@@ -148,8 +148,48 @@ int lg_ruleset__add_loader_versions(lg_buf *b);
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs);
 int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage);
 
+/* loose.c: a large loose blob read in chunks through libgit2's read
+ * stream, from the loose objects of `objects_dir` alone (one per thread).
+ * lg_loose__stream_open: 0 and the size in *size when blob `id` is loose
+ * there and larger than `threshold` (and at most `max_size`); LG_ENOTFOUND
+ * for anything else, to be read whole by id, which reports what is wrong.
+ * lg_loose__stream_read then fills `buf`, *got 0 at the end; LG_EREPO
+ * naming the blob when it is corrupt. */
+typedef struct lg_loose lg_loose;
+int lg_loose__open(lg_loose **out, const char *objects_dir);
+int lg_loose__stream_open(uint64_t *size, lg_loose *l, const uint8_t id[20],
+			  uint64_t threshold, uint64_t max_size);
+int lg_loose__stream_read(size_t *got, lg_loose *l, char *buf, size_t cap);
+void lg_loose__free(lg_loose *l);
+
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
+
+/*
+ * matcher.c: scanning an input fed in chunks, with exactly the matches
+ * lg_matcher_scan finds in the whole input (offsets, lines and columns
+ * into the whole input; same order, same filters, same cap), holding only
+ * the current chunk, a tail of the input before it (about 64 KiB with the
+ * built-in rules; more while one match waits for its end) and the matches
+ * not yet reported. A match is reported once its line has ended, so the
+ * callback runs during lg_matcher__stream_feed or _finish.
+ *
+ * The callback gets, with each match, a copy of the input's bytes from
+ * `bytes_from` on that holds the secret and up to `context` bytes of
+ * input on each side of it (less at the input's ends).
+ * The scratch is the stream's until lg_matcher__stream_free.
+ */
+typedef struct lg_stream lg_stream;
+typedef int (*lg_stream_match_cb)(const lg_match *m, const char *bytes,
+				  size_t bytes_from, void *payload);
+int lg_matcher__stream_new(lg_stream **out, const lg_matcher *m, lg_scratch *s,
+			   size_t context, lg_stream_match_cb cb, void *payload);
+/* Scans on into `len` more bytes; LG_ESTOP when the callback asked to
+ * stop (and on every call after). */
+int lg_matcher__stream_feed(lg_stream *st, const char *data, size_t len);
+/* Ends the input: reports what is left and fills `result` (may be NULL). */
+int lg_matcher__stream_finish(lg_stream *st, lg_scan_result *result);
+void lg_matcher__stream_free(lg_stream *st);
 
 /* state.c: what an incremental scan remembers. `blobs` is sorted. */
 struct lg_state {

@@ -96,6 +96,20 @@ int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
  */
 int lg_pack__read(const char **data, size_t *len, lg_pack_reader *r, size_t i,
 		  uint64_t max_size);
+/*
+ * Starts reading blob `i` in chunks, when the pack stores it whole (not as
+ * a delta) and it is larger than `threshold`: 0 and its size in *size;
+ * lg_pack__stream_read then gives its bytes. LG_ENOTFOUND when it is not
+ * such a blob (read it with lg_pack__read, which also reports what is
+ * wrong with it); LG_ELIMIT (the size in *size) when it is larger than
+ * `max_size`. A later lg_pack__read or _stream_open ends the stream.
+ */
+int lg_pack__stream_open(uint64_t *size, lg_pack_reader *r, size_t i,
+			 uint64_t threshold, uint64_t max_size);
+/* The next at most `cap` bytes of the blob being streamed into `buf`;
+ * *got is 0 at its end. LG_EREPO, naming the pack and offset, when the zlib
+ * stream is corrupt or does not hold exactly the size the header says. */
+int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap);
 void lg_pack__reader_free(lg_pack_reader *r);
 
 #endif

@@ -15,6 +15,12 @@
  * Only offset deltas are resolved here; a blob stored as a delta of a base
  * named by id (rare: git writes offset deltas unless told not to) is left
  * to libgit2, as is anything this reader finds wrong.
+ *
+ * A large blob stored whole (not as a delta) can also be read in chunks,
+ * inflating straight from the mapping (lg_pack__stream_open), so that it is
+ * never held whole. A large delta is still materialised whole, within
+ * --max-blob-size: applying it needs its base whole anyway, and git
+ * seldom deltifies large files (core.bigFileThreshold, 512 MiB, stops it).
  */
 #include "pack.h"
 
@@ -52,6 +58,11 @@ struct lg_pack_reader {
 	cached *newest, *oldest;
 	size_t cache_bytes, cache_limit;
 	char *current; /* the last blob returned, when not cached */
+	/* The blob being streamed: where its zlib stream goes on, and how
+	 * many bytes it has still to give. */
+	int streaming;
+	uint32_t stream_pack;
+	uint64_t stream_in, stream_left;
 };
 
 int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
@@ -191,6 +202,20 @@ static const uint8_t *bytes_at(lg_pack_reader *r, uint32_t pack, uint64_t offset
 	return f->data + offset;
 }
 
+/* Readies the reader's zlib stream for a new object. */
+static int inflate_begin(lg_pack_reader *r)
+{
+	if (!r->zs_ready) {
+		memset(&r->zs, 0, sizeof(r->zs));
+		if (inflateInit(&r->zs) != Z_OK)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		r->zs_ready = 1;
+	} else {
+		inflateReset(&r->zs);
+	}
+	return 0;
+}
+
 /* Inflates the zlib stream at `offset`, which must hold exactly `size`
  * bytes, into a new buffer. */
 static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t offset,
@@ -204,15 +229,9 @@ static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t off
 		return pack_error(r, pack, offset, "object too large to inflate at once");
 	if (!(data = malloc(size ? size : 1)))
 		return lg_error_set(LG_ENOMEM, "out of memory");
-	if (!r->zs_ready) {
-		memset(&r->zs, 0, sizeof(r->zs));
-		if (inflateInit(&r->zs) != Z_OK) {
-			free(data);
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		}
-		r->zs_ready = 1;
-	} else {
-		inflateReset(&r->zs);
+	if ((err = inflate_begin(r)) != 0) {
+		free(data);
+		return err;
 	}
 	r->zs.next_out = (Bytef *)data;
 	r->zs.avail_out = (uInt)size;
@@ -404,11 +423,90 @@ int lg_pack__read(const char **data, size_t *len, lg_pack_reader *r, size_t i,
 
 	free(r->current);
 	r->current = NULL;
+	r->streaming = 0;
 	*len = 0;
 	if (b->pack >= r->pb->pack_count || !r->pb->packs[b->pack].data)
 		return lg_error_set(LG_EREPO, "blob not in a known pack");
 	release_behind(&r->pb->packs[b->pack], b->offset);
 	return read_object(data, len, &r->current, r, b->pack, b->offset, max_size, 0);
+}
+
+int lg_pack__stream_open(uint64_t *size, lg_pack_reader *r, size_t i,
+			 uint64_t threshold, uint64_t max_size)
+{
+	const lg_pack_blob *b = &r->pb->blobs[i];
+	lg_pack_file *f;
+	lg_pack_entry h;
+	int err;
+
+	free(r->current);
+	r->current = NULL;
+	r->streaming = 0;
+	*size = 0;
+	/* What is wrong here, lg_pack__read reports. */
+	if (b->pack >= r->pb->pack_count || !(f = &r->pb->packs[b->pack])->data ||
+	    lg_pack__entry_header(&h, f->data, f->size, b->offset) != 0 ||
+	    h.type != LG_OBJ_BLOB || h.size <= threshold)
+		return LG_ENOTFOUND;
+	*size = h.size;
+	if (h.size > max_size)
+		return LG_ELIMIT;
+	if ((err = inflate_begin(r)) != 0)
+		return err;
+	release_behind(f, b->offset);
+	r->streaming = 1;
+	r->stream_pack = b->pack;
+	r->stream_in = h.data_offset;
+	r->stream_left = h.size;
+	return 0;
+}
+
+int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
+{
+	size_t want = cap < r->stream_left ? cap : (size_t)r->stream_left, room;
+	char spare;
+	int err = 0, z = Z_OK;
+
+	*got = 0;
+	if (!r->streaming)
+		return 0;
+	if (want > UINT32_MAX) /* zlib's counters are 32-bit */
+		want = UINT32_MAX;
+	/* Past the size the header gave, the zlib stream must end (its
+	 * checksum checked) without another byte: give it one byte of room
+	 * that must stay unused. */
+	room = want ? want : 1;
+	r->zs.next_out = want ? (Bytef *)buf : (Bytef *)&spare;
+	r->zs.avail_out = (uInt)room;
+	while (z == Z_OK && r->zs.avail_out) {
+		size_t avail;
+		const uint8_t *p = bytes_at(r, r->stream_pack, r->stream_in, &avail, &err);
+
+		if (!p)
+			break;
+		if (avail > UINT32_MAX)
+			avail = UINT32_MAX;
+		r->zs.next_in = (Bytef *)p;
+		r->zs.avail_in = (uInt)avail;
+		z = inflate(&r->zs, Z_NO_FLUSH);
+		r->stream_in += avail - r->zs.avail_in;
+	}
+	if (err)
+		return r->streaming = 0, err;
+	if ((!want && r->zs.avail_out == 0) || (z != Z_OK && z != Z_STREAM_END &&
+						  !(z == Z_BUF_ERROR && !r->zs.avail_out))) {
+		r->streaming = 0;
+		return pack_error(r, r->stream_pack, r->stream_in, "corrupt zlib stream");
+	}
+	*got = want ? room - r->zs.avail_out : 0;
+	r->stream_left -= *got;
+	if (z == Z_STREAM_END) {
+		r->streaming = 0;
+		if (r->stream_left)
+			return pack_error(r, r->stream_pack, r->stream_in,
+					  "zlib stream shorter than the object");
+	}
+	return 0;
 }
 
 void lg_pack__reader_free(lg_pack_reader *r)

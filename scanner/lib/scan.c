@@ -24,6 +24,14 @@
 #include <unistd.h>
 
 #define DEFAULT_MAX_BLOB_SIZE (64u << 20)
+/* Blobs larger than this are read and matched in chunks of at most
+ * STREAM_CHUNK bytes, never held whole: an undeltified packed blob, a
+ * loose object, a plain file or standard input (what cannot stream, a
+ * large delta, is read whole, within --max-blob-size). The environment
+ * variable LEAKGATE_STREAM_THRESHOLD (bytes) lowers it for tests, the
+ * chunks then being half as large. */
+#define STREAM_THRESHOLD (8u << 20)
+#define STREAM_CHUNK (4u << 20)
 #define MAX_THREADS 64
 /* Context kept on each side of a secret in a finding's line excerpt. */
 #define EXCERPT_CONTEXT 120
@@ -121,9 +129,21 @@ static int string_vec_push(string_vec *sv, char *s)
 typedef struct scan_job scan_job;
 typedef struct worker worker;
 
-/* Reads item `i` for worker `w`; same contract as lg_repo__read_blob. */
-typedef int (*read_fn)(const char **data, size_t *len, void **handle, worker *w,
-		       size_t i);
+/* What a reader gives of an item: its bytes whole, or (`next` set) a
+ * source of chunks, which may start with `data`. */
+typedef struct {
+	const char *data;
+	size_t len;     /* of `data`; the item's size when streamed or too
+			   large, as far as known */
+	void *handle;   /* given back with job->release */
+	/* The next at most `cap` bytes into `buf`; *got 0 at the end. */
+	int (*next)(size_t *got, worker *w, char *buf, size_t cap);
+} item_data;
+
+/* Reads item `i` for worker `w`; the contract of lg_repo__read_blob:
+ * LG_ELIMIT (with the size in out->len) when it is too large, other
+ * errors for an item that cannot be read. */
+typedef int (*read_fn)(item_data *out, worker *w, size_t i);
 typedef void (*release_fn)(void *handle);
 
 struct scan_job {
@@ -138,6 +158,8 @@ struct scan_job {
 	size_t count;
 	atomic_size_t next;
 	uint64_t max_blob_size;
+	uint64_t stream_threshold;
+	size_t chunk_size;
 	/* The caller's repository handle (NULL outside git), which the worker
 	 * on the calling thread borrows; the others open their own from
 	 * repo_path, as libgit2 handles are not for concurrent use. */
@@ -167,6 +189,11 @@ struct worker {
 	lg_repo *repo; /* NULL outside git */
 	int repo_borrowed; /* the job's: not to be freed */
 	lg_pack_reader *reader; /* the pack phase's */
+	lg_loose *loose;        /* large loose blobs; opened on the first */
+	int loose_failed;
+	int fd;                 /* the plain file being streamed, or -1 */
+	const char *fd_path;
+	char *chunk;            /* job->chunk_size bytes, for streams */
 	lg_scratch *scratch;
 	match_vec matches;
 	uint64_t blobs_scanned, bytes_scanned;
@@ -236,8 +263,10 @@ static void hex_id(char out[41], const uint8_t id[20])
  * each side, with the secret itself replaced by its redacted form, so no
  * writer can leak it by accident (the full secret travels only in the
  * finding's `secret` field). */
-static char *line_excerpt(const char *data, const lg_match *m)
+static char *line_excerpt(const char *bytes, size_t bytes_from, const lg_match *m)
 {
+	const char *data = bytes - bytes_from; /* indexed by input offsets only
+						  from bytes_from on */
 	lg_buf b = LG_BUF_INIT;
 	char redacted[64];
 	size_t secret_end_on_line = m->secret_end < m->line_end ?
@@ -275,9 +304,10 @@ static int line_is_added(const lg_blob_entry *b, size_t line)
 			compare_lines) != NULL;
 }
 
-static int on_match(const lg_match *m, void *payload)
+/* Keeps match `m` of the current item; `bytes` holds the input from
+ * offset `bytes_from` on, at least the secret and the excerpt's context. */
+static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t bytes_from)
 {
-	worker *w = payload;
 	raw_match rm;
 
 	if (m->rule->confidence < w->job->opts->min_confidence ||
@@ -287,8 +317,8 @@ static int on_match(const lg_match *m, void *payload)
 	rm.item = w->item;
 	rm.rule = m->rule;
 	rm.secret_len = m->secret_end - m->secret_start;
-	rm.secret = lg__strndup(w->data + m->secret_start, rm.secret_len);
-	rm.line_text = line_excerpt(w->data, m);
+	rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
+	rm.line_text = line_excerpt(bytes, bytes_from, m);
 	rm.line = m->line;
 	rm.column = m->column;
 	rm.end_column = m->end_column;
@@ -301,21 +331,106 @@ static int on_match(const lg_match *m, void *payload)
 	return 0;
 }
 
+static int on_match(const lg_match *m, void *payload)
+{
+	worker *w = payload;
+
+	return keep_match(w, m, w->data, 0);
+}
+
+static int on_stream_match(const lg_match *m, const char *bytes, size_t bytes_from,
+			   void *payload)
+{
+	return keep_match(payload, m, bytes, bytes_from);
+}
+
+/* Drops the matches kept from position `from` of the worker's list on
+ * (an item that could not be read to its end). */
+static void drop_matches(worker *w, size_t from)
+{
+	while (w->matches.count > from) {
+		raw_match *rm = &w->matches.v[--w->matches.count];
+
+		free(rm->secret);
+		free(rm->line_text);
+	}
+}
+
+/*
+ * Matches item `i`, streamed from `d`, chunk by chunk. Returns non-zero
+ * only for errors that must stop the whole scan, as scan_item; a source
+ * that fails, or grows past the size limit, leaves its error in *read_err
+ * (LG_ELIMIT with the size so far in d->len) and none of its matches.
+ */
+static int scan_stream(worker *w, size_t i, item_data *d, lg_scan_result *result,
+		       int *read_err)
+{
+	scan_job *job = w->job;
+	size_t first = w->matches.count, got = 0, k;
+	uint64_t total = 0;
+	lg_stream *st = NULL;
+	int err;
+
+	*read_err = 0;
+	w->item = i;
+	if (!w->chunk && !(w->chunk = malloc(job->chunk_size)))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if ((err = lg_matcher__stream_new(&st, job->matcher, w->scratch, EXCERPT_CONTEXT,
+					  on_stream_match, w)) != 0)
+		return err;
+	if (d->len && d->data) {
+		total = d->len;
+		err = lg_matcher__stream_feed(st, d->data, d->len);
+	}
+	while (!err && !(*read_err = d->next(&got, w, w->chunk, job->chunk_size)) && got) {
+		total += got;
+		if (total > job->max_blob_size) {
+			*read_err = LG_ELIMIT;
+			break;
+		}
+		err = lg_matcher__stream_feed(st, w->chunk, got);
+	}
+	if (!err && !*read_err)
+		err = lg_matcher__stream_finish(st, result);
+	lg_matcher__stream_free(st);
+	d->len = total > SIZE_MAX ? SIZE_MAX : (size_t)total;
+	if (*read_err)
+		drop_matches(w, first);
+	if (err == LG_ESTOP)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (err)
+		return err;
+	/* Known only once 8000 bytes went by; the matches came before. */
+	for (k = first; k < w->matches.count; k++)
+		w->matches.v[k].binary = result->binary;
+	return 0;
+}
+
 /* Reads and matches item `i`. Returns non-zero only for errors that must
  * stop the whole scan (out of memory); unreadable items are warnings. */
 static int scan_item(worker *w, size_t i)
 {
 	scan_job *job = w->job;
-	const char *data;
+	item_data d = { NULL, 0, NULL, NULL };
 	size_t len;
-	void *handle = NULL;
 	lg_scan_result result;
 	int err;
 	char id[41], path[512];
 
 	if (job->pack && lg_state__knows_blob(job->known, item_id(job, i)))
 		return 0;
-	err = job->read(&data, &len, &handle, w, i);
+	err = job->read(&d, w, i);
+	if (!err && d.next) {
+		int fatal = scan_stream(w, i, &d, &result, &err);
+
+		job->release(d.handle);
+		if (w->fd > 0)
+			close(w->fd);
+		w->fd = -1;
+		if (fatal)
+			return fatal;
+	}
+	len = d.len;
 	/* The pack phase reads blobs the walk may never reach, so it says
 	 * nothing of them: what fails there is read again by id once the walk
 	 * has named it, and warned about then. */
@@ -335,18 +450,20 @@ static int scan_item(worker *w, size_t i)
 		w->skipped_unreadable++;
 		return 0;
 	}
-	w->item = i;
-	w->data = data;
-	/* git's own heuristic, as lg_scan_result.binary; the match callback
-	 * needs it before the scan returns. */
-	w->binary = memchr(data, '\0', len < 8000 ? len : 8000) != NULL;
-	err = lg_matcher_scan(job->matcher, w->scratch, data, len, on_match, w,
-			      &result);
-	job->release(handle);
-	if (err && err != LG_ESTOP)
-		return err;
-	if (err == LG_ESTOP)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (!d.next) {
+		w->item = i;
+		w->data = d.data;
+		/* git's own heuristic, as lg_scan_result.binary; the match
+		 * callback needs it before the scan returns. */
+		w->binary = memchr(d.data, '\0', len < 8000 ? len : 8000) != NULL;
+		err = lg_matcher_scan(job->matcher, w->scratch, d.data, len, on_match, w,
+				      &result);
+		job->release(d.handle);
+		if (err && err != LG_ESTOP)
+			return err;
+		if (err == LG_ESTOP)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+	}
 	if (result.capped && !job->pack) {
 		w->capped_blobs++;
 		hex_id(id, job->history->blobs[i].id);
@@ -432,23 +549,54 @@ static void *worker_main(void *arg)
  * Readers
  * ---------------------------------------------------------------------- */
 
-static int read_git_blob(const char **data, size_t *len, void **handle, worker *w,
-			 size_t i)
+static int next_loose_chunk(size_t *got, worker *w, char *buf, size_t cap)
 {
-	return lg_repo__read_blob(data, len, handle, w->repo, item_id(w->job, i),
-				  w->job->max_blob_size);
+	return lg_loose__stream_read(got, w->loose, buf, cap);
 }
 
-/* In the pack phase: the reader's, then libgit2's when it cannot. */
-static int read_packed_blob(const char **data, size_t *len, void **handle, worker *w,
-			    size_t i)
+/* By id: a large loose blob streamed, anything else whole through
+ * libgit2 (packed blobs stream in the pack phase). */
+static int read_git_blob(item_data *out, worker *w, size_t i)
 {
-	int err = lg_pack__read(data, len, w->reader, i, w->job->max_blob_size);
+	const scan_job *job = w->job;
+	uint64_t size;
 
-	*handle = NULL;
+	if (!w->loose && !w->loose_failed)
+		w->loose_failed = lg_loose__open(&w->loose, lg_repo__objects_dir(w->repo)) != 0;
+	if (w->loose && lg_loose__stream_open(&size, w->loose, item_id(job, i),
+					      job->stream_threshold, job->max_blob_size) == 0) {
+		out->len = (size_t)size;
+		out->next = next_loose_chunk;
+		return 0;
+	}
+	return lg_repo__read_blob(&out->data, &out->len, &out->handle, w->repo,
+				  item_id(job, i), job->max_blob_size);
+}
+
+static int next_packed_chunk(size_t *got, worker *w, char *buf, size_t cap)
+{
+	return lg_pack__stream_read(got, w->reader, buf, cap);
+}
+
+/* In the pack phase: the reader's (streamed when large and not a delta),
+ * then libgit2's when it cannot. */
+static int read_packed_blob(item_data *out, worker *w, size_t i)
+{
+	uint64_t size;
+	int err = lg_pack__stream_open(&size, w->reader, i, w->job->stream_threshold,
+				       w->job->max_blob_size);
+
+	if (err == 0 || err == LG_ELIMIT) {
+		out->len = (size_t)size;
+		out->next = err ? NULL : next_packed_chunk;
+		return err;
+	}
+	if (err == LG_ENOMEM)
+		return err;
+	err = lg_pack__read(&out->data, &out->len, w->reader, i, w->job->max_blob_size);
 	if (err == 0 || err == LG_ELIMIT || err == LG_ENOMEM)
 		return err;
-	return read_git_blob(data, len, handle, w, i);
+	return read_git_blob(out, w, i);
 }
 
 static void release_git_blob(void *handle)
@@ -457,20 +605,52 @@ static void release_git_blob(void *handle)
 		lg_repo__release_blob(handle);
 }
 
-/* Reads a whole file (or standard input for "-") up to the size limit. */
-static int read_plain_file(const char **data, size_t *len, void **handle, worker *w,
-			   size_t i)
+/* Reads at most `cap` bytes of `fd` into `buf`, as many as it can. */
+static int read_full(size_t *got, int fd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < cap && (n = read(fd, buf + *got, cap - *got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+static int next_file_chunk(size_t *got, worker *w, char *buf, size_t cap)
+{
+	return read_full(got, w->fd, w->fd_path, buf, cap);
+}
+
+/* Reads a file (or standard input for "-") up to the size limit: whole,
+ * or when it is larger than the stream threshold, in chunks (the first
+ * threshold's worth of a pipe already read, whole). */
+static int read_plain_file(item_data *out, worker *w, size_t i)
 {
 	const scan_job *job = w->job;
 	const char *path = job->history->provs[job->history->blobs[i].first_prov].path;
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	lg_buf b = LG_BUF_INIT;
 	char chunk[65536];
+	struct stat st;
 	ssize_t n;
 
-	*len = 0;
+	out->len = 0;
 	if (fd < 0)
 		return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > job->stream_threshold &&
+	    (uint64_t)st.st_size <= job->max_blob_size) {
+		w->fd = fd;
+		w->fd_path = path;
+		out->len = 0; /* no data of its own */
+		out->next = next_file_chunk;
+		return 0;
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -479,9 +659,7 @@ static int read_plain_file(const char **data, size_t *len, void **handle, worker
 			break;
 		}
 		if (b.len + (size_t)n > job->max_blob_size) {
-			struct stat st;
-
-			*len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
+			out->len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
 				(size_t)st.st_size : b.len + (size_t)n;
 			if (fd)
 				close(fd);
@@ -490,6 +668,15 @@ static int read_plain_file(const char **data, size_t *len, void **handle, worker
 		}
 		if (lg_buf__add(&b, chunk, (size_t)n) != 0)
 			break;
+		if (b.len > job->stream_threshold) {
+			/* A pipe larger than the threshold: on in chunks. */
+			w->fd = fd;
+			w->fd_path = path;
+			out->len = b.len;
+			out->data = out->handle = lg_buf__detach(&b);
+			out->next = next_file_chunk;
+			return out->data ? 0 : LG_ENOMEM;
+		}
 	}
 	if (fd)
 		close(fd);
@@ -497,9 +684,9 @@ static int read_plain_file(const char **data, size_t *len, void **handle, worker
 		lg_buf__release(&b);
 		return LG_EIO;
 	}
-	*len = b.len;
-	*data = *handle = lg_buf__detach(&b);
-	return *data ? 0 : LG_ENOMEM;
+	out->len = b.len;
+	out->data = out->handle = lg_buf__detach(&b);
+	return out->data ? 0 : LG_ENOMEM;
 }
 
 static void release_plain_file(void *handle)
@@ -557,6 +744,7 @@ static int worker_init(worker *w, scan_job *job, int borrow)
 
 	memset(w, 0, sizeof(*w));
 	w->job = job;
+	w->fd = -1;
 	if (job->repo && borrow) {
 		w->repo = job->repo;
 		w->repo_borrowed = 1;
@@ -572,6 +760,8 @@ static int worker_init(worker *w, scan_job *job, int borrow)
 static void worker_release(worker *w)
 {
 	lg_scratch_free(w->scratch);
+	lg_loose__free(w->loose);
+	free(w->chunk);
 	lg_pack__reader_free(w->reader);
 	if (!w->repo_borrowed)
 		lg_repo__free(w->repo);
@@ -940,6 +1130,20 @@ static size_t *reading_order(const lg_history *h)
 	return order;
 }
 
+/* The size above which blobs stream: STREAM_THRESHOLD, unless a test set
+ * LEAKGATE_STREAM_THRESHOLD. */
+static uint64_t stream_threshold(void)
+{
+	const char *v = getenv("LEAKGATE_STREAM_THRESHOLD");
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return STREAM_THRESHOLD;
+	n = strtoull(v, &end, 10);
+	return *end || n == 0 ? STREAM_THRESHOLD : n;
+}
+
 /* Sets up a job over the history `h` (NULL in the pack phase) that reads
  * from git with `repo`, or else (NULL) from plain files. */
 static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *opts,
@@ -950,6 +1154,9 @@ static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *o
 	job->opts = opts;
 	job->history = h;
 	job->max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
+	job->stream_threshold = stream_threshold();
+	job->chunk_size = job->stream_threshold / 2 < STREAM_CHUNK ?
+		(size_t)job->stream_threshold / 2 + 1 : STREAM_CHUNK;
 	job->repo = repo;
 	job->repo_path = repo_path;
 	job->deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;

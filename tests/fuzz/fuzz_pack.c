@@ -22,6 +22,32 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 
 /* Lists the pack's blobs and reads each one, twice: the second time from
  * the reader's cache. */
+/* Streams blob `i` in small chunks (when the reader streams it) and
+ * requires what a whole read gives: the same bytes, or both refusing. */
+static void stream_like_read(lg_pack_reader *r, size_t i)
+{
+	static char streamed[1 << 20];
+	char chunk[7];
+	const char *data;
+	size_t len = 0, got = 0, whole_len;
+	uint64_t size;
+	int err, whole;
+
+	if (lg_pack__stream_open(&size, r, i, 0, sizeof(streamed)) != 0)
+		return;
+	do {
+		err = lg_pack__stream_read(&got, r, chunk, sizeof(chunk));
+		if (got > sizeof(streamed) - len)
+			abort(); /* more than the header said */
+		memcpy(streamed + len, chunk, got);
+		len += got;
+	} while (!err && got);
+	whole = lg_pack__read(&data, &whole_len, r, i, sizeof(streamed));
+	if ((err == 0) != (whole == 0) ||
+	    (!err && (len != size || whole_len != len || memcmp(data, streamed, len) != 0)))
+		abort();
+}
+
 static void read_every_blob(const char *objects)
 {
 	lg_pack_blobs pb;
@@ -36,6 +62,8 @@ static void read_every_blob(const char *objects)
 		for (pass = 0; pass < 2; pass++)
 			for (i = 0; i < pb.count; i++)
 				lg_pack__read(&data, &len, r, i, 1 << 20);
+		for (i = 0; i < pb.count; i++)
+			stream_like_read(r, i);
 		lg_pack__reader_free(r);
 	}
 	lg_pack__release(&pb);

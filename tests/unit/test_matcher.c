@@ -493,6 +493,251 @@ TEST(test_matcher__database_cache)
 	CHECK_EQ_INT(system(cmd), 0);
 }
 
+/* ------------------------------------------------------------------------
+ * Streams: the same matches as one whole scan, however the input is cut
+ * ---------------------------------------------------------------------- */
+
+/* One match as a test compares it: every lg_match field, the secret, and
+ * the excerpt a reader of the stream's bytes builds (the secret's line,
+ * STREAM_CONTEXT bytes each side). */
+#define STREAM_CONTEXT 120
+typedef struct {
+	lg_match m;
+	char text[2 * STREAM_CONTEXT + 600];
+} seen_match;
+
+typedef struct {
+	seen_match *v;
+	size_t count, alloc;
+	const char *whole; /* the input, to check the stream's byte copies */
+	int bad_bytes;
+} seen_list;
+
+static void seen_add(seen_list *l, const lg_match *m, const char *bytes, size_t from)
+{
+	size_t on_line = m->secret_end < m->line_end ? m->secret_end : m->line_end;
+	size_t lo = m->secret_start - m->line_start > STREAM_CONTEXT ?
+		m->secret_start - STREAM_CONTEXT : m->line_start;
+	size_t hi = m->line_end - on_line > STREAM_CONTEXT ? on_line + STREAM_CONTEXT
+							      : m->line_end;
+	seen_match *e;
+
+	if (hi < m->secret_end)
+		hi = m->secret_end;
+	if (l->count == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 64;
+		l->v = realloc(l->v, l->alloc * sizeof(*l->v));
+	}
+	e = &l->v[l->count++];
+	memset(e, 0, sizeof(*e));
+	e->m = *m;
+	if (lo < from || hi - lo >= sizeof(e->text)) {
+		l->bad_bytes++;
+		return;
+	}
+	memcpy(e->text, bytes + (lo - from), hi - lo);
+	if (l->whole && memcmp(e->text, l->whole + lo, hi - lo) != 0)
+		l->bad_bytes++;
+}
+
+static int seen_whole(const lg_match *m, void *payload)
+{
+	seen_list *l = payload;
+
+	seen_add(l, m, l->whole, 0);
+	return 0;
+}
+
+static int seen_stream(const lg_match *m, const char *bytes, size_t from, void *payload)
+{
+	seen_add(payload, m, bytes, from);
+	return 0;
+}
+
+/* Streams `buf` in chunks of `chunk` bytes (after a first one of `first`,
+ * to put boundaries anywhere) and checks it finds what `whole` holds. */
+static void check_stream(fixture *f, const char *buf, size_t len, size_t first,
+			 size_t chunk, const seen_list *whole, const lg_scan_result *wr)
+{
+	seen_list got = { NULL, 0, 0, buf, 0 };
+	lg_stream *st = NULL;
+	lg_scan_result r;
+	size_t off = 0, i, n;
+	int err = 0;
+
+	CHECK_EQ_INT(lg_matcher__stream_new(&st, f->m, f->s, STREAM_CONTEXT, seen_stream, &got), 0);
+	for (n = first ? first : chunk; off < len && !err; off += n, n = chunk)
+		err = lg_matcher__stream_feed(st, buf + off, n < len - off ? n : len - off);
+	CHECK_EQ_INT(err, 0);
+	CHECK_EQ_INT(lg_matcher__stream_finish(st, &r), 0);
+	lg_matcher__stream_free(st);
+	CHECK_EQ_INT(got.bad_bytes, 0);
+	CHECK_EQ_INT(r.matches, wr->matches);
+	CHECK_EQ_INT(r.candidates, wr->candidates);
+	CHECK_EQ_INT(r.capped, wr->capped);
+	CHECK_EQ_INT(r.binary, wr->binary);
+	CHECK_EQ_INT(got.count, whole->count);
+	for (i = 0; i < got.count && i < whole->count; i++) {
+		const lg_match *a = &got.v[i].m, *b = &whole->v[i].m;
+
+		if (a->rule != b->rule || a->match_start != b->match_start ||
+		    a->match_end != b->match_end || a->secret_start != b->secret_start ||
+		    a->secret_end != b->secret_end || a->line != b->line ||
+		    a->column != b->column || a->end_column != b->end_column ||
+		    a->line_start != b->line_start || a->line_end != b->line_end ||
+		    strcmp(got.v[i].text, whole->v[i].text) != 0) {
+			fprintf(stderr, "chunks %zu/%zu: match %zu differs: %s@%zu line %zu:%zu-%zu"
+				" vs %s@%zu line %zu:%zu-%zu\n", first, chunk, i,
+				a->rule->id, a->secret_start, a->line, a->column, a->end_column,
+				b->rule->id, b->secret_start, b->line, b->column, b->end_column);
+			CHECK(0);
+			break;
+		}
+	}
+	free(got.v);
+}
+
+/* Scans `buf` whole, then streamed in chunks of many sizes: one byte, odd
+ * sizes, and chunks that end exactly at each listed offset. */
+static void check_streams(fixture *f, const char *buf, size_t len, const size_t *cuts,
+			  size_t ncuts, const size_t *sizes, size_t nsizes)
+{
+	seen_list whole = { NULL, 0, 0, buf, 0 };
+	lg_scan_result wr;
+	size_t i;
+
+	CHECK_EQ_INT(lg_matcher_scan(f->m, f->s, buf, len, seen_whole, &whole, &wr), 0);
+	CHECK(whole.count > 0);
+	for (i = 0; i < nsizes; i++)
+		check_stream(f, buf, len, 0, sizes[i], &whole, &wr);
+	for (i = 0; i < ncuts; i++) {
+		check_stream(f, buf, len, cuts[i], len, &whole, &wr);
+		check_stream(f, buf, len, cuts[i], 997, &whole, &wr);
+	}
+	free(whole.v);
+}
+
+/* Appends `s` to the growing test input. */
+static void put(lg_buf *b, const char *s)
+{
+	CHECK_EQ_INT(lg_buf__puts(b, s), 0);
+}
+
+#define STREAM_RULES                                                           \
+	"[" SID_RULE "," TOKEN_RULE ","                                        \
+	RULE("spaced", "key[ \\\\t]+=[ \\\\t]*([a-z0-9]{20})\\\\b", "\"secret_group\": 1,") "," \
+	RULE("ahead", "pw_[a-z0-9]{12}(?![a-z0-9])", "") "," \
+	RULE("greedy", "gr_[a-z0-9]{8,40}", "") "," \
+	RULE("kw", "\\\\b([A-Z]{4}[0-9]{8})\\\\b", "\"secret_group\": 1, \"keywords\": [\"vault\"],") "]"
+/* Without the unbounded rule, whose 4 KiB confirm window hides how much
+ * the other rules need kept: 256 bytes for keywords. */
+#define BOUNDED_STREAM_RULES                                                   \
+	"[" SID_RULE ","                                                       \
+	RULE("token", "(?i)twilio_auth_token\\\\s{0,3}[=:]\\\\s{0,3}[\\\"']?([0-9a-f]{32})\\\\b", \
+	     "\"secret_group\": 1,") ","                                         \
+	RULE("ahead", "pw_[a-z0-9]{12}(?![a-z0-9])", "") "," \
+	RULE("greedy", "gr_[a-z0-9]{8,40}", "") "," \
+	RULE("kw", "\\\\b([A-Z]{4}[0-9]{8})\\\\b", "\"secret_group\": 1, \"keywords\": [\"vault\"],") "]"
+
+TEST(test_matcher__stream_matches_whole_scan)
+{
+	fixture f;
+	lg_buf b = LG_BUF_INIT;
+	size_t cuts[8], ncuts = 0, i, n;
+	static const size_t sizes[] = { 1, 2, 3, 7, 13, 64, 255, 256, 257, 1000, 4096, 1 << 20 };
+	char line[256];
+
+	fixture_init(&f, STREAM_RULES, NULL);
+	/* Many lines before the first secret: line numbers carry over. */
+	for (i = 0; i < 150; i++) {
+		snprintf(line, sizeof(line), "line %zu: caf\xc3\xa9 na\xc3\xafve text\n", i);
+		put(&b, line);
+	}
+	put(&b, "sid=");
+	cuts[ncuts++] = b.len + 10;         /* a secret straddling a cut */
+	put(&b, SID "\n");
+	cuts[ncuts++] = b.len;              /* a cut right at a secret's start */
+	put(&b, SID " and ");
+	n = b.len;
+	put(&b, "twilio_auth_token = '" HEX32 "' # leakgate:allow\n");
+	cuts[ncuts++] = n + 40;             /* an allowed line straddling a cut */
+	cuts[ncuts++] = b.len - 8;          /* the marker itself cut */
+	put(&b, "TWILIO_AUTH_TOKEN=" HEX32 "\r\n");
+	/* A long line: the allow marker far after the secret, beyond any
+	 * window. */
+	put(&b, "key = abcdefghij0123456789 ");
+	for (i = 0; i < 300; i++)
+		put(&b, "\xe2\x82\xac filler ");
+	put(&b, " leakgate:ALLOW\n");
+	/* A long line: the secret far from the line's start (columns). */
+	for (i = 0; i < 200; i++)
+		put(&b, "\xc3\xa9t\xc3\xa9 ");
+	put(&b, "key \t\t = zyxwvutsrq9876543210 pw_abcdef012345 pw_abcdef0123456\n");
+	put(&b, "gr_0a1b2c3d4e5f6g7h8i9j0k1l2m3n gr_0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s\n");
+	put(&b, "vault:\n");
+	for (i = 0; i < 6; i++)
+		put(&b, "0123456789012345678901234567890123456789\n");
+	put(&b, "ABCD12345678 far from its keyword\nvault ABCD12345678\n");
+	cuts[ncuts++] = b.len - 5;
+	put(&b, "ends with " SID);
+	check_streams(&f, b.ptr, b.len, cuts, ncuts, sizes, sizeof(sizes) / sizeof(*sizes));
+	fixture_free(&f);
+	fixture_init(&f, BOUNDED_STREAM_RULES, NULL);
+	check_streams(&f, b.ptr, b.len, cuts, ncuts, sizes, sizeof(sizes) / sizeof(*sizes));
+	lg_buf__release(&b);
+	fixture_free(&f);
+}
+
+TEST(test_matcher__stream_keeps_the_match_cap)
+{
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
+	fixture f;
+	lg_buf b = LG_BUF_INIT;
+	static const size_t sizes[] = { 1, 50, 333 };
+	size_t i;
+
+	opts.max_matches_per_buffer = 5;
+	fixture_init(&f, "[" SID_RULE "]", &opts);
+	for (i = 0; i < 20; i++)
+		put(&b, "x " SID "\n");
+	check_streams(&f, b.ptr, b.len, NULL, 0, sizes, 3);
+	lg_buf__release(&b);
+	fixture_free(&f);
+}
+
+/* The rule pack itself: unbounded rules, lookbehinds, a tail of 64 KiB,
+ * over an input several tails long. */
+TEST(test_matcher__stream_with_the_rule_pack)
+{
+	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
+	fixture f;
+	lg_buf b = LG_BUF_INIT;
+	static const size_t sizes[] = { 4093, 65536, 100003 };
+	size_t cuts[4], i, j;
+	char line[160];
+
+	memset(&f, 0, sizeof(f));
+	CHECK_EQ_INT(lg_ruleset_load(&f.rules, paths, 1, NULL, NULL), 0);
+	CHECK_EQ_INT(lg_matcher_new(&f.m, f.rules, NULL), 0);
+	CHECK_EQ_INT(lg_scratch_new(&f.s, f.m), 0);
+	for (j = 0; j < 4; j++) {
+		for (i = 0; i < 1500; i++) {
+			snprintf(line, sizeof(line), "const value%zu = \"%08zx\"; // ordinary code\n",
+				 i, i * 2654435761u);
+			put(&b, line);
+		}
+		cuts[j] = b.len + 30;
+		put(&b, "aws_access_key_id = AKIAZ3MHQ7VJX2LTRN5K\n"
+			"aws_secret_access_key = \"q8Hc2LzT9vW4bN1mK7xR3pJ6sD0fG5aE2uY8iO4w\"\n"
+			"url = https://admin:s3cr3tPassw0rd@db.internal.example.org/x\n"
+			"token: ghp_" "R8nVb2Xq7LmT4kP9wZ3sY6dF1hJ5gC0aE2uI leakgate:allow\n"
+			"machine api.host.org login me password hunter2hunter2\n");
+	}
+	check_streams(&f, b.ptr, b.len, cuts, 4, sizes, 3);
+	lg_buf__release(&b);
+	fixture_free(&f);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__secret_at_offset_zero),
 	TEST_ENTRY(test_matcher__secret_at_end_without_newline),
@@ -514,6 +759,9 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__catastrophic_regex_is_bounded),
 	TEST_ENTRY(test_matcher__rules_check_counts_failures),
 	TEST_ENTRY(test_matcher__database_cache),
+	TEST_ENTRY(test_matcher__stream_matches_whole_scan),
+	TEST_ENTRY(test_matcher__stream_keeps_the_match_cap),
+	TEST_ENTRY(test_matcher__stream_with_the_rule_pack),
 };
 
 TEST_MAIN(tests)

@@ -298,6 +298,104 @@ TEST(test_pack__reader_refuses_a_corrupt_pack)
 	drop_repo();
 }
 
+/* Reads blob `i` through the reader's stream in chunks of alternating
+ * sizes into a new buffer (*len bytes); the stream's error, or 0. */
+static int stream_all(char **out, size_t *len, lg_pack_reader *r)
+{
+	static const size_t sizes[] = { 1, 7, 4096, 65536 };
+	size_t got = 0, k = 0, alloc = 1 << 16;
+	int err = 0;
+
+	*out = malloc(alloc);
+	*len = 0;
+	do {
+		if (*len + 65536 > alloc)
+			*out = realloc(*out, alloc *= 2);
+		err = lg_pack__stream_read(&got, r, *out + *len, sizes[k++ % 4]);
+		*len += got;
+	} while (!err && got);
+	return err;
+}
+
+TEST(test_pack__streams_whole_blobs_as_libgit2_reads_them)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	lg_repo *repo;
+	size_t i, streamed = 0, left = 0, len, their_len;
+	uint64_t size;
+	const char *theirs;
+	char *ours;
+	void *handle;
+	int err;
+
+	make_history();
+	CHECK_EQ_INT(sh("seq 1 30000 > big.txt && git add big.txt && git commit -qm big && "
+			"git repack -adfq"), 0);
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	CHECK_EQ_INT(lg_repo__open(&repo, repo_dir), 0);
+	CHECK_EQ_INT(lg_pack__reader_new(&r, &pb, 16 << 20), 0);
+	for (i = 0; i < pb.count; i++) {
+		err = lg_pack__stream_open(&size, r, i, 500, 1 << 20);
+		if (err == LG_ENOTFOUND) {
+			/* A delta, or not over the threshold: read whole. */
+			CHECK(lg_pack__read(&theirs, &len, r, i, 1 << 20) == 0);
+			left++;
+			continue;
+		}
+		CHECK_EQ_INT(err, 0);
+		CHECK(size > 500);
+		CHECK_EQ_INT(stream_all(&ours, &len, r), 0);
+		CHECK_EQ_INT(lg_repo__read_blob(&theirs, &their_len, &handle, repo,
+						pb.blobs[i].id, 1 << 20), 0);
+		CHECK(len == size && len == their_len && memcmp(ours, theirs, len) == 0);
+		lg_repo__release_blob(handle);
+		free(ours);
+		streamed++;
+		/* And over the size limit, refused with its size. */
+		CHECK_EQ_INT(lg_pack__stream_open(&size, r, i, 500, 400), LG_ELIMIT);
+		CHECK_EQ_INT(size, len);
+	}
+	CHECK(streamed >= 3); /* big.txt and the first versions of a.txt, b.txt */
+	CHECK(left > 20);
+	lg_pack__reader_free(r);
+	lg_repo__free(repo);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
+TEST(test_pack__stream_refuses_a_corrupt_blob)
+{
+	lg_pack_blobs pb;
+	lg_pack_reader *r;
+	char id[41], *ours;
+	uint8_t raw[20];
+	size_t i, len;
+	uint64_t size;
+
+	new_repo();
+	CHECK_EQ_INT(sh("seq 1 30000 > big.txt && git add big.txt && git commit -qm big && "
+			"git repack -adfq"), 0);
+	capture(id, "git rev-parse HEAD:big.txt");
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	/* Garbage over the middle of the blob's zlib stream (the pack holds
+	 * little else: a commit and a tree). */
+	CHECK_EQ_INT(sh("p=$(ls .git/objects/pack/*.pack) && s=$(stat -c %%s $p) && "
+			"head -c 200 /dev/urandom | "
+			"dd of=$p bs=1 seek=$((s / 2)) conv=notrunc status=none"), 0);
+	CHECK_EQ_INT(lg_pack__reader_new(&r, &pb, 16 << 20), 0);
+	unhex(raw, id);
+	i = lg_pack__find(&pb, raw);
+	CHECK(i != SIZE_MAX);
+	CHECK_EQ_INT(lg_pack__stream_open(&size, r, i, 500, 1 << 20), 0);
+	CHECK_EQ_INT(stream_all(&ours, &len, r), LG_EREPO);
+	CHECK(strstr(lg_error_last(), ".pack' at offset ") != NULL);
+	free(ours);
+	lg_pack__reader_free(r);
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_pack__lists_blobs_in_offset_order_with_offset_deltas),
 	TEST_ENTRY(test_pack__resolves_the_type_of_ref_deltas),
@@ -308,6 +406,8 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_pack__reader_leaves_ref_deltas_to_libgit2),
 	TEST_ENTRY(test_pack__reader_enforces_the_size_limit),
 	TEST_ENTRY(test_pack__reader_refuses_a_corrupt_pack),
+	TEST_ENTRY(test_pack__streams_whole_blobs_as_libgit2_reads_them),
+	TEST_ENTRY(test_pack__stream_refuses_a_corrupt_blob),
 };
 
 int main(int argc, char **argv)
