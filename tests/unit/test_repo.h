@@ -15,23 +15,33 @@
 static char repo_dir[256];
 static char global_config[300]; /* an empty file beside repo_dir */
 
-/* Runs a shell command in the test repository; returns its exit status. */
+/* Runs a shell command in the test repository; returns its exit status.
+ * What it printed on standard error is shown when it fails, so that a
+ * failing git command says why in the test's output. */
 static inline int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static inline int sh(const char *fmt, ...)
 {
-	char cmd[8192];
-	int n;
+	char cmd[8192], errors[300];
+	int n, status;
 	va_list ap;
 
+	snprintf(errors, sizeof(errors), "%s.stderr", repo_dir);
 	n = snprintf(cmd, sizeof(cmd), "cd '%s' && ( ", repo_dir);
 	va_start(ap, fmt);
 	n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
 	va_end(ap);
 	/* git pack-objects (under repack) can read revisions from an inherited
 	 * standard input: give it none. */
-	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ) </dev/null >/dev/null 2>&1");
-	return system(cmd);
+	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ) </dev/null >/dev/null 2>'%s'", errors);
+	status = system(cmd);
+	if (status != 0) {
+		snprintf(cmd, sizeof(cmd), "sed 's/^/    | /' '%s' >&2", errors);
+		if (system(cmd) != 0)
+			fprintf(stderr, "    (no error output)\n");
+	}
+	unlink(errors);
+	return status;
 }
 
 /* Everything a shell command run in the test repository prints, without
