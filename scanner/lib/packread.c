@@ -218,6 +218,27 @@ static int inflate_begin(lg_pack_reader *r)
 	return 0;
 }
 
+/* Feeds zlib the pack's bytes from *offset on and inflates what room its
+ * output has; moves *offset past the bytes zlib took. Returns inflate's
+ * result, or Z_DATA_ERROR with *err set when the pack has no bytes there. */
+static int inflate_from(lg_pack_reader *r, uint32_t pack, uint64_t *offset, int *err)
+{
+	size_t avail;
+	const uint8_t *p = bytes_at(r, pack, *offset, &avail, err);
+	int z;
+
+	if (!p)
+		return Z_DATA_ERROR;
+	/* zlib's counters are 32-bit: feed a large object in parts. */
+	if (avail > UINT32_MAX)
+		avail = UINT32_MAX;
+	r->zs.next_in = (Bytef *)p;
+	r->zs.avail_in = (uInt)avail;
+	z = inflate(&r->zs, Z_NO_FLUSH);
+	*offset += avail - r->zs.avail_in;
+	return z;
+}
+
 /* Inflates the zlib stream at `offset`, which must hold exactly `size`
  * bytes, into a new buffer. */
 static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t offset,
@@ -238,18 +259,7 @@ static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t off
 	r->zs.next_out = (Bytef *)data;
 	r->zs.avail_out = (uInt)size;
 	while (z == Z_OK) {
-		size_t avail;
-		const uint8_t *p = bytes_at(r, pack, offset, &avail, &err);
-
-		if (!p)
-			break;
-		/* zlib's counters are 32-bit: feed a large object in parts. */
-		if (avail > UINT32_MAX)
-			avail = UINT32_MAX;
-		r->zs.next_in = (Bytef *)p;
-		r->zs.avail_in = (uInt)avail;
-		z = inflate(&r->zs, Z_NO_FLUSH);
-		offset += avail - r->zs.avail_in;
+		z = inflate_from(r, pack, &offset, &err);
 		if (z == Z_BUF_ERROR && r->zs.avail_out && r->zs.avail_in == 0)
 			z = Z_OK; /* more input needed */
 	}
@@ -480,19 +490,8 @@ int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
 	room = want ? want : 1;
 	r->zs.next_out = want ? (Bytef *)buf : (Bytef *)&spare;
 	r->zs.avail_out = (uInt)room;
-	while (z == Z_OK && r->zs.avail_out) {
-		size_t avail;
-		const uint8_t *p = bytes_at(r, r->stream_pack, r->stream_in, &avail, &err);
-
-		if (!p)
-			break;
-		if (avail > UINT32_MAX)
-			avail = UINT32_MAX;
-		r->zs.next_in = (Bytef *)p;
-		r->zs.avail_in = (uInt)avail;
-		z = inflate(&r->zs, Z_NO_FLUSH);
-		r->stream_in += avail - r->zs.avail_in;
-	}
+	while (z == Z_OK && r->zs.avail_out)
+		z = inflate_from(r, r->stream_pack, &r->stream_in, &err);
 	if (err)
 		return r->streaming = 0, err;
 	if ((!want && r->zs.avail_out == 0) || (z != Z_OK && z != Z_STREAM_END &&
