@@ -490,6 +490,8 @@ int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
 	room = want ? want : 1;
 	r->zs.next_out = want ? (Bytef *)buf : (Bytef *)&spare;
 	r->zs.avail_out = (uInt)room;
+	/* A streamed blob can be most of a pack: what it has read is behind. */
+	release_behind(&r->pb->packs[r->stream_pack], r->stream_in);
 	while (z == Z_OK && r->zs.avail_out)
 		z = inflate_from(r, r->stream_pack, &r->stream_in, &err);
 	if (err)
