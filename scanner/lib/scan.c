@@ -637,7 +637,8 @@ static int read_plain_file(item_data *out, worker *w, size_t i)
 	lg_buf b = LG_BUF_INIT;
 	char chunk[65536];
 	struct stat st;
-	ssize_t n;
+	size_t n;
+	int err;
 
 	out->len = 0;
 	if (fd < 0)
@@ -651,22 +652,14 @@ static int read_plain_file(item_data *out, worker *w, size_t i)
 		out->next = next_file_chunk;
 		return 0;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+	while ((err = read_full(&n, fd, path, chunk, sizeof(chunk))) == 0 && n) {
+		if (b.len + n > job->max_blob_size) {
+			out->len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
+				(size_t)st.st_size : b.len + n;
+			err = LG_ELIMIT;
 			break;
 		}
-		if (b.len + (size_t)n > job->max_blob_size) {
-			out->len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
-				(size_t)st.st_size : b.len + (size_t)n;
-			if (fd)
-				close(fd);
-			lg_buf__release(&b);
-			return LG_ELIMIT;
-		}
-		if (lg_buf__add(&b, chunk, (size_t)n) != 0)
+		if ((err = lg_buf__add(&b, chunk, n)) != 0)
 			break;
 		if (b.len > job->stream_threshold) {
 			/* A pipe larger than the threshold: on in chunks. */
@@ -680,9 +673,9 @@ static int read_plain_file(item_data *out, worker *w, size_t i)
 	}
 	if (fd)
 		close(fd);
-	if (n != 0) {
+	if (err) {
 		lg_buf__release(&b);
-		return LG_EIO;
+		return err;
 	}
 	out->len = b.len;
 	out->data = out->handle = lg_buf__detach(&b);

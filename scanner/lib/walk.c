@@ -1549,11 +1549,9 @@ static int compare_entry(path_list *out, diff_frame **stack, size_t *depth, size
 	if (other && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(other)) &&
 	    git_tree_entry_filemode(e) == git_tree_entry_filemode(other))
 		return 0;
-	if (!is_tree(old_e) || !is_tree(new_e)) {
-		/* A file on either side is a path of its own. */
-		if ((old_e && !is_tree(old_e)) || (new_e && !is_tree(new_e)))
-			err = path_list_add(out, &c->path, name);
-	}
+	/* A file on either side is a path of its own. */
+	if ((old_e && !is_tree(old_e)) || (new_e && !is_tree(new_e)))
+		err = path_list_add(out, &c->path, name);
 	if (!err && (is_tree(old_e) || is_tree(new_e)))
 		err = push_subtrees(stack, depth, alloc, c, old_e, new_e, name);
 	return err;
