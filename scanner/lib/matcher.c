@@ -398,18 +398,26 @@ static int checksum_ok(const lg_rule *r, const char *secret, size_t len)
  * Scanning
  * ---------------------------------------------------------------------- */
 
-static int push_found(lg_scratch *s, const found_match *m)
+/* Appends `f` to the array *v of *count matches (room for *alloc). */
+static int append_found(found_match **v, size_t *count, size_t *alloc, const found_match *f)
 {
-	if (s->found_count == s->found_alloc) {
-		size_t alloc = s->found_alloc ? s->found_alloc * 2 : 16;
-		found_match *p = realloc(s->found, alloc * sizeof(*p));
+	if (*count == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 16;
+		found_match *p = realloc(*v, n * sizeof(*p));
 
 		if (!p)
-			return -1;
-		s->found = p;
-		s->found_alloc = alloc;
+			return LG_ENOMEM;
+		*v = p;
+		*alloc = n;
 	}
-	s->found[s->found_count++] = *m;
+	(*v)[(*count)++] = *f;
+	return 0;
+}
+
+static int push_found(lg_scratch *s, const found_match *m)
+{
+	if (append_found(&s->found, &s->found_count, &s->found_alloc, m) != 0)
+		return -1;
 	s->pushed++;
 	return 0;
 }
@@ -1062,21 +1070,6 @@ static int copy_bytes(lg_stream *st, found_match *f)
 	return 0;
 }
 
-static int pend_push(lg_stream *st, const found_match *f)
-{
-	if (st->pend_count == st->pend_alloc) {
-		size_t alloc = st->pend_alloc ? st->pend_alloc * 2 : 16;
-		found_match *p = realloc(st->pend, alloc * sizeof(*p));
-
-		if (!p)
-			return LG_ENOMEM;
-		st->pend = p;
-		st->pend_alloc = alloc;
-	}
-	st->pend[st->pend_count++] = *f;
-	return 0;
-}
-
 /* Settles the unsettled matches that start before `limit`: sorted, the
  * ones to report kept, each located at its secret's start. */
 static void settle(lg_stream *st, size_t limit)
@@ -1168,7 +1161,8 @@ static int process_window(lg_stream *st, int final)
 	for (i = 0; i < s->found_count && !err; i++) {
 		s->found[i].bytes = NULL;
 		if ((err = copy_bytes(st, &s->found[i])) == 0 &&
-		    (err = pend_push(st, &s->found[i])) != 0)
+		    (err = append_found(&st->pend, &st->pend_count, &st->pend_alloc,
+					 &s->found[i])) != 0)
 			free(s->found[i].bytes);
 	}
 	s->found_count = 0;
