@@ -20,8 +20,6 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 	return ok ? 0 : -1;
 }
 
-/* Lists the pack's blobs and reads each one, twice: the second time from
- * the reader's cache. */
 /* Streams blob `i` in small chunks (when the reader streams it) and
  * requires what a whole read gives: the same bytes, or both refusing. */
 static void stream_like_read(lg_pack_reader *r, size_t i)
@@ -48,6 +46,8 @@ static void stream_like_read(lg_pack_reader *r, size_t i)
 		abort();
 }
 
+/* Lists the pack's blobs and reads each one, twice (the second time from
+ * the reader's cache), then streams each. */
 static void read_every_blob(const char *objects)
 {
 	lg_pack_blobs pb;
