@@ -66,11 +66,12 @@ static uint64_t get_u64(const unsigned char *p)
 	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
+/* Writes the low `bytes` bytes of `v` at `p`, little-endian. */
+static void put_le(unsigned char *p, uint64_t v, size_t bytes)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < bytes; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
@@ -154,29 +155,27 @@ void lg_dbcache__unmap(lg_dbcache_map *map)
  * then zeros up to the image. */
 static int add_header(lg_buf *b, const lg_ruleset *rs, size_t image_len)
 {
+	static const char zeros[IMAGE_ALIGN];
 	size_t i, n = lg_ruleset_count(rs);
 	unsigned char u[8];
 	int err = lg_buf__add(b, CACHE_MAGIC, 8);
 
-	u[0] = (unsigned char)n, u[1] = (unsigned char)(n >> 8);
-	u[2] = (unsigned char)(n >> 16), u[3] = (unsigned char)(n >> 24);
+	put_le(u, n, 4);
 	if (!err)
 		err = lg_buf__add(b, u, 4);
 	for (i = 0; i < n && !err; i++) {
 		const lg_rule *r = lg_ruleset_get(rs, i);
-		unsigned char f[FACT_BYTES] = {
-			(unsigned char)r->max_width, (unsigned char)(r->max_width >> 8),
-			(unsigned char)(r->max_width >> 16), (unsigned char)(r->max_width >> 24),
-			(unsigned char)(r->prefilter != 0)
-		};
+		unsigned char f[FACT_BYTES];
 
+		put_le(f, r->max_width, 4);
+		f[4] = r->prefilter != 0;
 		err = lg_buf__add(b, f, FACT_BYTES);
 	}
-	put_u64(u, image_len);
+	put_le(u, image_len, 8);
 	if (!err)
 		err = lg_buf__add(b, u, 8);
-	while (!err && b->len < image_offset(n))
-		err = lg_buf__add(b, "", 1);
+	if (!err) /* header_bytes(n) of them so far */
+		err = lg_buf__add(b, zeros, image_offset(n) - header_bytes(n));
 	return err;
 }
 
