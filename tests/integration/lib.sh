@@ -31,6 +31,16 @@ hex() {
 	head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
 
+# flip_byte FILE OFFSET: inverts every bit of one byte in place, so the file
+# is sure to change (writing a fixed byte leaves it as it was when that byte
+# was already there).
+flip_byte() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	[ -n "$b" ] || { echo "flip_byte: '$1' has no byte $2" >&2; return 1; }
+	printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # twilio_token_line: a made-up Twilio auth token setting.
 twilio_token_line() {
 	printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex 16)"

@@ -56,7 +56,7 @@ run L scan --state "$work/state" --all --format json .
 
 # --- corrupt, foreign and stale state files fall back to a full scan
 cp "$work/state" "$work/state.good"
-printf 'x' | dd of="$work/state" bs=1 seek=100 conv=notrunc 2>/dev/null
+flip_byte "$work/state" 100
 run L scan --state "$work/state" --format json .
 grep -q "corrupt" <<<"$err" || fail "corrupt state not reported: $err"
 [ "$(jq .summary.blobs_scanned <<<"$out")" = 5 ] || fail "corrupt state did not lead to a full scan: $out"
