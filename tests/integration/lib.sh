@@ -16,6 +16,9 @@ git config --global user.email "${TEST_USER_EMAIL:-terry@example.org}"
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 git config --global protocol.file.allow always
+# No automatic gc: one detached after a commit would repack under the test.
+git config --global gc.auto 0
+git config --global maintenance.auto false
 
 failures=0
 

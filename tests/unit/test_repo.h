@@ -114,9 +114,12 @@ static inline void new_repo(void)
 	setenv("GIT_COMMITTER_DATE", "2024-03-01T12:00:00+0100", 1);
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	/* The user's own configuration must not change what git writes
-	 * (git 2.39 refuses /dev/null here: an empty file then). */
+	 * (git 2.39 refuses /dev/null here: a file of our own then). No
+	 * automatic gc: one detached after a commit would repack under the
+	 * test's feet. */
 	snprintf(global_config, sizeof(global_config), "%s.gitconfig", repo_dir);
-	CHECK_EQ_INT(sh(": > '%s'", global_config), 0);
+	CHECK_EQ_INT(sh("printf '[gc]\\n\\tauto = 0\\n[maintenance]\\n\\tauto = false\\n' > '%s'",
+			global_config), 0);
 	setenv("GIT_CONFIG_GLOBAL", global_config, 1);
 	CHECK_EQ_INT(sh("git -c init.defaultBranch=main init -q ."), 0);
 }
