@@ -285,6 +285,126 @@ TEST(test_rules__enum_names_round_trip)
 	CHECK_EQ_STR(lg_confidence_name(c), "high");
 }
 
+/* Where the n-th capturing group of `regex` opens: escapes, character
+ * classes and (?...) groups are skipped. NULL when there is none. */
+static const char *capture_group(const char *regex, unsigned n)
+{
+	const char *p;
+	unsigned seen = 0;
+	int in_class = 0;
+
+	for (p = regex; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (in_class) {
+			in_class = *p != ']';
+		} else if (*p == '[') {
+			in_class = 1;
+			p += p[1] == '^';
+			p += p[1] == ']'; /* a leading ']' is literal */
+		} else if (*p == '(' && p[1] != '?' && ++seen == n) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* A secret group made of one character class and a count, such as
+ * ([0-9a-f]{32}) or ([A-Za-z0-9_-]{20,40}): its characters (in `alphabet`,
+ * NUL-terminated) and its shortest length. 0 for any other shape. */
+static int simple_secret_shape(char alphabet[128], unsigned *length, const char *group)
+{
+	const char *p = group;
+	size_t n = 0;
+	char *end;
+	int c;
+
+	if (strncmp(p, "([", 2) != 0)
+		return 0;
+	for (p += 2; *p && *p != ']'; p++) {
+		if (*p == '\\' || *p == '^')
+			return 0;
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			for (c = p[0]; c <= p[2] && n < 127; c++)
+				alphabet[n++] = (char)c;
+			p += 2;
+		} else if (n < 127) {
+			alphabet[n++] = *p;
+		}
+	}
+	alphabet[n] = '\0';
+	if (strncmp(p, "]{", 2) != 0)
+		return 0;
+	*length = (unsigned)strtoul(p + 2, &end, 10);
+	if (*end == ',')
+		strtoul(end + 1, &end, 10);
+	return n > 1 && *length > 0 && strncmp(end, "})", 2) == 0;
+}
+
+/* A fixed-seed generator, so the check below gives the same answer each run. */
+static uint64_t next_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* The share of uniformly random secrets of the given shape whose entropy is
+ * under `min_entropy`: real secrets the rule would throw away. */
+static double share_rejected(const char *alphabet, unsigned length, double min_entropy)
+{
+	enum { SAMPLES = 10000 };
+	size_t size = strlen(alphabet);
+	uint64_t state = 0x9e3779b97f4a7c15ULL;
+	char secret[512];
+	unsigned i, j, rejected = 0;
+
+	if (length > sizeof(secret))
+		length = sizeof(secret);
+	for (i = 0; i < SAMPLES; i++) {
+		for (j = 0; j < length; j++)
+			secret[j] = alphabet[next_random(&state) % size];
+		rejected += lg_entropy(secret, length) < min_entropy;
+	}
+	return (double)rejected / SAMPLES;
+}
+
+/* Random secrets have uneven letter counts: a short hex token has less than
+ * 4 bits a character of Shannon entropy more often than one would think (a
+ * 32-digit one is under 3.5 one time in five). A rule's min_entropy must
+ * let real secrets through; at most 1 in 1000 may fall under it. */
+TEST(test_rules__min_entropy_keeps_random_secrets_of_the_rule_shape)
+{
+	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs = NULL;
+	char alphabet[128];
+	unsigned length;
+	size_t i, checked = 0;
+	double share;
+
+	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), 0);
+	for (i = 0; rs && i < lg_ruleset_count(rs); i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+		const char *group = capture_group(r->regex, r->secret_group);
+
+		if (r->min_entropy <= 0 || !group ||
+		    !simple_secret_shape(alphabet, &length, group))
+			continue;
+		checked++;
+		share = share_rejected(alphabet, length, r->min_entropy);
+		if (share > 0.001)
+			fprintf(stderr, "rule %s: min_entropy %.2f rejects %.2f%% of random [%s]{%u}\n",
+				r->id, r->min_entropy, 100 * share, alphabet, length);
+		CHECK(share <= 0.001);
+	}
+	/* The shape parser must keep up with the pack, or this checks nothing. */
+	CHECK(checked >= 50);
+	lg_ruleset_free(rs);
+	lg_buf__release(&problems);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_rules__valid_rule_loads_with_defaults),
 	TEST_ENTRY(test_rules__object_with_rules_array),
@@ -306,6 +426,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_rules__missing_file),
 	TEST_ENTRY(test_rules__hash_follows_content),
 	TEST_ENTRY(test_rules__enum_names_round_trip),
+	TEST_ENTRY(test_rules__min_entropy_keeps_random_secrets_of_the_rule_shape),
 };
 
 TEST_MAIN(tests)
