@@ -41,6 +41,8 @@
 /* Items a worker claims at a time: neighbours in pack order share delta
  * bases, and fewer claims mean less contention on the counter. */
 #define CLAIM_SIZE 16
+/* %g: a budget of 4.5 s reads "4.5", one of a millisecond "0.001". */
+#define TIME_BUDGET_EXCEEDED "time budget of %g s exceeded"
 
 static double now_seconds(void)
 {
@@ -48,6 +50,15 @@ static double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* LG_ELIMIT, with its message, once a scan begun at `start` has run past
+ * its time budget (--timeout). */
+static int check_time_budget(const lg_scan_options *opts, double start)
+{
+	if (opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
+		return lg_error_set(LG_ELIMIT, TIME_BUDGET_EXCEEDED, opts->time_budget);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -506,7 +517,7 @@ static int scan_claim(worker *w, size_t k)
 		if (job->deadline && now_seconds() > job->deadline) {
 			w->error = LG_ELIMIT;
 			snprintf(w->error_message, sizeof(w->error_message),
-				 "time budget of %.1f s exceeded", job->opts->time_budget);
+				 TIME_BUDGET_EXCEEDED, job->opts->time_budget);
 		} else if ((w->error = scan_item(w, job->order ? job->order[k] : k)) != 0) {
 			snprintf(w->error_message, sizeof(w->error_message),
 				 "%s", lg_error_last());
@@ -1278,11 +1289,7 @@ static int run_walk(void *arg)
 				     t->opts->payload };
 	int err = lg_history__collect(t->h, t->repo, &hopts);
 
-	if (!err && t->opts->time_budget > 0 &&
-	    now_seconds() - t->start > t->opts->time_budget)
-		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded",
-				   t->opts->time_budget);
-	return err;
+	return err ? err : check_time_budget(t->opts, t->start);
 }
 
 /*
@@ -1473,8 +1480,8 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 {
 	int err = collect_items(h, repo, kind, range, opts);
 
-	if (!err && opts->time_budget > 0 && now_seconds() - start > opts->time_budget)
-		err = lg_error_set(LG_ELIMIT, "time budget of %.1f s exceeded", opts->time_budget);
+	if (!err)
+		err = check_time_budget(opts, start);
 	if (err)
 		return err;
 	out->summary.commits = h->commit_count;

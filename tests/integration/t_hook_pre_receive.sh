@@ -140,6 +140,19 @@ printf '#!/bin/sh\nexec %q hook pre-receive --on-error=allow --rules /nonexisten
 	"$LEAKGATE" > "$hook"
 push origin on-error
 [ "$rc" -eq 0 ] || fail "--on-error=allow still refused: $out"
+# A budget of a microsecond is spent before the first blob is read.
+printf '#!/bin/sh\nexec %q hook pre-receive --timeout 0.000001 --log %q "$@"\n' \
+	"$LEAKGATE" "$work/events.log" > "$hook"
+git checkout -qb over-time && echo t > t && git add t && git commit -qm t
+push origin over-time
+[ "$rc" -ne 0 ] || fail "a push past the time budget went through"
+grep -q "push rejected: time budget of 1e-06 s exceeded" <<<"$out" || fail "no time-budget message: $out"
+[ "$(tail -1 "$work/events.log" | jq -r '.event + " " + .message')" = "error time budget of 1e-06 s exceeded" ] ||
+	fail "time budget not logged: $(tail -1 "$work/events.log")"
+printf '#!/bin/sh\nexec %q hook pre-receive --timeout 0.000001 --on-error=allow "$@"\n' \
+	"$LEAKGATE" > "$hook"
+push origin over-time
+[ "$rc" -eq 0 ] || fail "--on-error=allow refused a push past the time budget: $out"
 cp "$work/hook.saved" "$hook"
 git checkout -q main
 
