@@ -62,9 +62,10 @@ static const char *pushing_user(void)
 	return "";
 }
 
-/* Appends one JSON line to --log; never a secret, only fingerprints. */
-static void log_event(const hook_args *a, const char *event, const lg_report *r,
-		      const char *message)
+/* Appends one JSON line to --log, about `count` findings; never a secret,
+ * only fingerprints. */
+static void log_event(const hook_args *a, const char *event, const lg_finding *findings,
+		      size_t count, const char *message)
 {
 	cJSON *o = cJSON_CreateObject(), *refs, *fps;
 	char when[32];
@@ -85,10 +86,10 @@ static void log_event(const hook_args *a, const char *event, const lg_report *r,
 	refs = cJSON_AddArrayToObject(o, "refs");
 	for (i = 0; refs && i < a->ref_count; i++)
 		cJSON_AddItemToArray(refs, cJSON_CreateString(a->refs[i]));
-	cJSON_AddNumberToObject(o, "findings", r ? (double)r->count : 0);
+	cJSON_AddNumberToObject(o, "findings", (double)count);
 	fps = cJSON_AddArrayToObject(o, "fingerprints");
-	for (i = 0; fps && r && i < r->count; i++)
-		cJSON_AddItemToArray(fps, cJSON_CreateString(r->findings[i].fingerprint));
+	for (i = 0; fps && i < count; i++)
+		cJSON_AddItemToArray(fps, cJSON_CreateString(findings[i].fingerprint));
 	if (message)
 		cJSON_AddStringToObject(o, "message", message);
 	if ((line = cJSON_PrintUnformatted(o))) {
@@ -310,7 +311,7 @@ static int not_bypassed(const lg_finding *f, void *payload)
 	snprintf(msg, sizeof(msg), "bypassed by push option: %s at %.12s by '%s'",
 		 f->fingerprint, f->commit, pushing_user());
 	cli_warning("%s", msg);
-	log_event(a, "bypass", NULL, msg);
+	log_event(a, "bypass", f, 1, msg);
 	return 0;
 }
 
@@ -324,7 +325,7 @@ static int hook_failed(hook_args *a, const char *what)
 	char msg[1024];
 
 	snprintf(msg, sizeof(msg), "%s", what);
-	log_event(a, a->allow_on_error ? "error-allowed" : "error", NULL, msg);
+	log_event(a, a->allow_on_error ? "error-allowed" : "error", NULL, 0, msg);
 	if (a->allow_on_error) {
 		cli_warning("%s: %s; allowed by --on-error=allow", hook_names[a->kind], msg);
 		return EXIT_CLEAN;
@@ -393,10 +394,10 @@ static int run_hook(hook_args *a)
 			ro.format = a->kind == HOOK_PRE_COMMIT ? LG_FORMAT_COMMIT_REJECTION
 							       : LG_FORMAT_PUSH_REJECTION;
 			lg_report_write(stderr, &report, &ro);
-			log_event(a, "rejected", &report, NULL);
+			log_event(a, "rejected", report.findings, report.count, NULL);
 			code = EXIT_FINDINGS;
 		} else {
-			log_event(a, "accepted", &report, NULL);
+			log_event(a, "accepted", report.findings, report.count, NULL);
 			code = EXIT_CLEAN;
 		}
 	}

@@ -166,10 +166,13 @@ push -o "leakgate.allow=$fp" origin bypass
 [ "$rc" -ne 0 ] || fail "bypass honoured without --allow-push-option"
 printf '#!/bin/sh\nexec %q hook pre-receive --allow-push-option --log %q "$@"\n' \
 	"$LEAKGATE" "$work/events.log" > "$hook"
-push -o "leakgate.allow=$fp" origin bypass
+GL_USERNAME=mallory push -o "leakgate.allow=$fp" origin bypass
 [ "$rc" -eq 0 ] || fail "bypass with --allow-push-option refused: $out"
-grep -q "\"event\":\"bypass\"" "$work/events.log" || fail "bypass not logged"
-grep -q "$fp" "$work/events.log" || fail "bypass log lacks the fingerprint"
+bypass_event=$(grep '"event":"bypass"' "$work/events.log" | tail -1)
+[ -n "$bypass_event" ] || fail "bypass not logged"
+[ "$(jq -r '.user + " " + (.refs | join(",")) + " " + (.fingerprints | join(","))' <<<"$bypass_event")" = \
+  "mallory refs/heads/bypass $fp" ] || fail "bypass log lacks the user, the ref or the fingerprint: $bypass_event"
+[ "$(jq .findings <<<"$bypass_event")" = 1 ] || fail "bypass log does not count the finding: $bypass_event"
 cp "$work/hook.saved" "$hook"
 
 git -C "$work/server.git" fsck --no-progress >/dev/null 2>&1 || fail "git fsck reports problems"
