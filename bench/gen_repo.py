@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Generate a deterministic synthetic git repository for benchmarks.
 
-    bench/gen_repo.py SIZE DIR        SIZE: small (~20 MB), medium (~300 MB), large (~1.5 GB)
+    bench/gen_repo.py SIZE DIR
+    SIZE: tiny (~1 MB, the test suite's smoke run), small (~20 MB), medium (~300 MB), large (~1.5 GB)
 
 Realistic text (source-like lines), a long history of small changes, some
-large and some binary files, and a few planted fake secrets. The same SIZE
-always gives the same commits: the random generator is seeded, dates are
-fixed, and git fast-import writes the objects.
+large and some binary files, and a few planted fake secrets, listed in
+DIR/leakgate-bench-planted.tsv (rule id and path) so that bench/run.py can
+check what leakgate finds. The same SIZE always gives the same commits: the
+random generator is seeded, dates are fixed, and git fast-import writes the
+objects.
 """
 import os
 import random
@@ -15,6 +18,7 @@ import sys
 
 SIZES = {
     # files, average file size, commits, files changed per commit
+    "tiny": (60, 4000, 200, 1),     # for the test suite's smoke run
     "small": (800, 8000, 1500, 1),
     "medium": (5000, 8000, 30000, 1),
     "large": (6000, 8000, 90000, 2),
@@ -23,6 +27,9 @@ WORDS = ("request response client server token config value index buffer "
          "length offset result error status handler message queue worker "
          "session cache header payload stream reader writer context user "
          "account record table column schema migrate deploy build release").split()
+# Inside the generated repository: one line per planted secret, the rule that
+# must find it and its path.
+PLANTED = "leakgate-bench-planted.tsv"
 KEYWORDS = ["if", "for", "while", "return", "const", "let", "def", "func", "var"]
 
 
@@ -51,15 +58,17 @@ def text_file(rnd, size):
 
 
 def fake_secret(rnd, kind):
+    """A planted secret line, and the id of the rule that must find it."""
     hexd = "0123456789abcdef"
     h = lambda n: "".join(rnd.choice(hexd) for _ in range(n))
     if kind == 0:
-        return "TWILIO_AUTH_TOKEN=" + h(32)
+        return "TWILIO_AUTH_TOKEN=" + h(32), "twilio-auth-token"
     if kind == 1:
-        return "TWILIO_ACCOUNT_SID=AC" + h(32)
+        return "TWILIO_ACCOUNT_SID=AC" + h(32), "twilio-account-sid"
     if kind == 2:
-        return "AWS_ACCESS_KEY_ID=AKIA" + "".join(rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
-    return "TWILIO_STREAM_TOKEN=" + h(64)
+        return ("AWS_ACCESS_KEY_ID=AKIA" + "".join(rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16)),
+                "aws-access-key-id")
+    return "TWILIO_STREAM_TOKEN=" + h(64), "twilio-stream-token"
 
 
 def emit_blob(out, data):
@@ -81,6 +90,7 @@ def generate(size, directory):
     contents = {p: text_file(rnd, rnd.randint(avg // 4, avg * 7 // 4)) for p in paths}
     when = 1500000000
     secrets_at = set(rnd.sample(range(1, commits), min(8, commits - 1)))
+    planted = []
 
     def commit(n, changes):
         nonlocal when
@@ -109,7 +119,9 @@ def generate(size, directory):
                 else:
                     lines.insert(i, text_line(rnd))
             if n in secrets_at:
-                lines.insert(rnd.randrange(len(lines) + 1), fake_secret(rnd, n % 4))
+                line, rule = fake_secret(rnd, n % 4)
+                lines.insert(rnd.randrange(len(lines) + 1), line)
+                planted.append((rule, p))
             changes.append((p, ("\n".join(lines) + "\n").encode()))
         if n % 997 == 0:    # now and then a large generated file
             big = "\n".join(text_line(rnd) for _ in range(40000)) + "\n"
@@ -122,11 +134,14 @@ def generate(size, directory):
         sys.exit("git fast-import failed")
     # Deltas as a real repository has them after gc.
     subprocess.run(["git", "-C", directory, "repack", "-adq", "--window=10", "--depth=50"], check=True)
+    # What a scan must find, for bench/run.py to check (git ignores the file).
+    with open(os.path.join(directory, PLANTED), "w") as f:
+        f.writelines("%s\t%s\n" % entry for entry in sorted(planted))
 
 
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in SIZES:
-        sys.exit("usage: gen_repo.py small|medium|large DIR")
+        sys.exit("usage: gen_repo.py %s DIR" % "|".join(SIZES))
     if os.path.exists(sys.argv[2]):
         sys.exit("%s exists already" % sys.argv[2])
     generate(sys.argv[1], sys.argv[2])

@@ -13,11 +13,15 @@ named by size, or any repository path given), alternating ROUNDS times:
   twilio     the same with only patterns/twilio.json
 
 and prints the median wall time, MB/s of blob data, peak RSS, and ratios.
+Before timing, it checks the scans' exit codes and findings (the planted
+secrets of a generated repository, the same findings with 1 thread) and stops
+on any difference.
 Then the pre-receive hook's latency for a one-commit push (warm and cold rule
 cache) against `git rev-list` over the same range, and the warm start of
 `leakgate scan --no-git` on a small file.
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -29,6 +33,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 LEAKGATE = os.environ.get("LEAKGATE", os.path.join(ROOT, "build", "leakgate"))
+sys.path.insert(0, HERE)
+from gen_repo import PLANTED  # noqa: E402
 
 
 def run_measured(cmd, cwd=None, stdin_data=None, env=None):
@@ -54,6 +60,45 @@ def blob_bytes(repo):
     return sum(int(line.split()[1]) for line in out.splitlines() if line.startswith("blob "))
 
 
+def scan_findings(cmd, env):
+    """Runs a leakgate scan with a JSON report; its exit code and findings as
+    (rule, path, line, commit) tuples. Exits when the scan failed."""
+    proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    if proc.returncode not in (0, 1):
+        sys.exit("%s failed (exit %d): %s" % (" ".join(cmd), proc.returncode,
+                                               proc.stderr.decode(errors="replace").strip()))
+    findings = json.loads(proc.stdout)["findings"]
+    return proc.returncode, [(f["rule_id"], f["path"], f["line"], f["commit"]) for f in findings]
+
+
+def check_findings(repo, cases, env):
+    """Before anything is timed: each case's scan must succeed and find what
+    it should, or a fast figure would mean nothing. A generated repository
+    lists what it holds; the 1-thread report must equal the threaded one; the
+    Twilio-only pack must find the full pack's Twilio findings. Returns each
+    case's exit code."""
+    codes, found = {}, {}
+    for name, cmd in cases:
+        if cmd[0] == LEAKGATE:
+            codes[name], found[name] = scan_findings(cmd, env)
+    full = found["leakgate, full pack"]
+    planted_path = os.path.join(repo, PLANTED)
+    if os.path.exists(planted_path):
+        with open(planted_path) as f:
+            planted = sorted(tuple(line.rstrip("\n").split("\t")) for line in f if line.strip())
+        got = sorted((rule, path) for rule, path, _, _ in full)
+        if got != planted:
+            sys.exit("%s: leakgate found %s\nbut the generator planted %s" % (repo, got, planted))
+    if found["leakgate, 1 thread"] != full:
+        sys.exit("%s: the 1-thread scan's findings differ from the threaded scan's" % repo)
+    missing = set(f for f in full if f[0].startswith("twilio-")) - set(found["leakgate, twilio only"])
+    if missing:
+        sys.exit("%s: the Twilio-only pack missed %s" % (repo, sorted(missing)))
+    print("\n%s: %d findings, the same in every case%s" % (
+        repo, len(full), ", as planted" if os.path.exists(planted_path) else ""))
+    return codes
+
+
 def ensure_repo(size):
     path = os.path.join(HERE, ".repos", size + ".git")
     if not os.path.exists(path):
@@ -72,19 +117,21 @@ def bench_scan(repo, rounds, env):
         ("leakgate, twilio only", [LEAKGATE, "scan", "-q", "--rules", os.path.join(ROOT, "patterns", "twilio.json"),
                                    "--format", "json", repo]),
     ]
-    # One warm-up of each, so the page cache and the rule cache are warm.
-    for _, cmd in cases:
-        run_measured(cmd, env=env)
+    # The check is also the warm-up: the page cache and the rule cache are warm.
+    codes = check_findings(repo, cases, env)
+    run_measured(cases[0][1], env=env)
     times = {name: [] for name, _ in cases}
     rss = {name: 0.0 for name, _ in cases}
     for _ in range(rounds):
         for name, cmd in cases:   # alternating, so drift hits every case alike
-            seconds, peak, _ = run_measured(cmd, env=env)
+            seconds, peak, code = run_measured(cmd, env=env)
+            if code != codes.get(name, 0):
+                sys.exit("%s exited %d in a timed round, %d before" % (" ".join(cmd), code, codes.get(name, 0)))
             times[name].append(seconds)
             rss[name] = max(rss[name], peak)
     med = {name: statistics.median(v) for name, v in times.items()}
     floor = med["floor (git cat-file)"]
-    print("\n%s: %.0f MB of blob data, %d rounds, %d cores" % (repo, data_mb, rounds, os.cpu_count()))
+    print("%s: %.0f MB of blob data, %d rounds, %d cores" % (repo, data_mb, rounds, os.cpu_count()))
     print("  %-24s %10s %10s %12s %14s" % ("case", "median s", "MB/s", "peak RSS MB", "ratio to floor"))
     for name, _ in cases:
         print("  %-24s %10.3f %10.1f %12.1f %14.2f" % (name, med[name], data_mb / med[name], rss[name], med[name] / floor))
@@ -124,7 +171,10 @@ def bench_hook(repo, rounds):
                                 capture_output=True, text=True).stdout.strip()
         warm_env["GIT_DIR"] = gitdir
         hook = [LEAKGATE, "hook", "pre-receive"]
-        run_measured(hook, cwd=repo, stdin_data=line, env=warm_env)   # fills the cache
+        # Fills the cache; the push is clean, so the hook must accept it.
+        code = run_measured(hook, cwd=repo, stdin_data=line, env=warm_env)[2]
+        if code != 0:
+            sys.exit("%s: the pre-receive hook refused a clean push (exit %d)" % (repo, code))
         warm, cold, base = [], [], []
         for _ in range(max(rounds, 5)):
             warm.append(run_measured(hook, cwd=repo, stdin_data=line, env=warm_env)[0])
@@ -148,7 +198,7 @@ def bench_hook(repo, rounds):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--sizes", default="", help="comma-separated: small, medium, large")
+    ap.add_argument("--sizes", default="", help="comma-separated: tiny, small, medium, large")
     ap.add_argument("--only", choices=["scan", "hook"], help="run only the scan or only the hook figures")
     ap.add_argument("repos", nargs="*")
     args = ap.parse_args()
