@@ -71,8 +71,21 @@ int lg__read_file(char **out, size_t *len, const char *path, uint64_t max);
  * not exist. Unmapped with lg__unmap_file. */
 int lg__map_file(const uint8_t **out, uint64_t *len, const char *path, uint64_t max);
 void lg__unmap_file(const uint8_t *data, uint64_t len);
-/* Writes `data` to `path` atomically: a temporary file beside it, mode
- * 0600, fsync, rename; the temporary file is removed on any failure. */
+/* A file being replaced whole: lg__output_open makes a temporary file
+ * beside it (mode 0600) that lg__output_commit flushes, fsyncs and renames
+ * over it. A symlink to a regular file is followed; a device, a FIFO or a
+ * dangling symlink is written in place instead, never replaced. Commit and
+ * abort release it; on any failure the temporary file is removed. */
+typedef struct lg__output {
+	FILE *f;
+	const char *path;  /* as the caller named it, for messages */
+	char *target;      /* `path`, or the file its symlink points to */
+	char *tmp;         /* NULL when written in place */
+} lg__output;
+int lg__output_open(lg__output *out, const char *path);
+int lg__output_commit(lg__output *out);
+void lg__output_abort(lg__output *out);
+/* Replaces `path` with `data` through an lg__output. */
 int lg__write_file_atomic(const char *path, const void *data, size_t len);
 /* Creates `dir` and its missing parents, mode 0700. */
 int lg__make_dirs(const char *dir);

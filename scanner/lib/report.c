@@ -189,63 +189,18 @@ int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o)
 	return 0;
 }
 
-/* fsyncs the directory holding `path`, so the rename itself survives a
- * crash. Best effort: some file systems refuse to open directories. */
-static void sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = lg__strdup(".");
-	else
-		dir = lg__strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (!dir)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* Builds "<dir>/.<name>.tmp-XXXXXX" for mkstemp: hidden, in the same
- * directory as `path` so that rename stays atomic. Only the first 64 bytes
- * of the name are used, so a long name cannot push it past NAME_MAX. */
-static char *temp_template(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t namelen = strlen(path + dirlen);
-	lg_buf b = LG_BUF_INIT;
-
-	if (namelen > 64)
-		namelen = 64;
-	if (lg_buf__add(&b, path, dirlen) || lg_buf__puts(&b, ".") ||
-	    lg_buf__add(&b, path + dirlen, namelen) ||
-	    lg_buf__puts(&b, ".tmp-XXXXXX")) {
-		lg_buf__release(&b);
-		return NULL;
-	}
-	return lg_buf__detach(&b);
-}
-
 /*
- * Writes the report to a temporary file next to `path` (mode 0600: it
- * holds secrets when show_secrets is on, and their locations anyway),
- * flushes it to disk and renames it over `path`, so readers see the old
- * file or the whole new one, never a torn one. On any failure the
- * temporary file is removed and LG_EIO names `path`. "-" is stdout.
+ * Writes the report as lg__output does (mode 0600: it holds secrets when
+ * show_secrets is on, and their locations anyway), so readers see the old
+ * file or the whole new one, never a torn one, and --output /dev/null stays
+ * a device. On any failure nothing is left behind and LG_EIO names `path`.
+ * "-" is stdout.
  */
 int lg_report_write_file(const char *path, const lg_report *r,
 			 const lg_report_options *o)
 {
-	char *tmp;
-	FILE *f = NULL;
-	int fd, err, saved;
-	const char *what = "write";
+	lg__output out;
+	int err, saved;
 
 	if ((err = check_args(&o, r, o)) != 0)
 		return err;
@@ -258,54 +213,15 @@ int lg_report_write_file(const char *path, const lg_report *r,
 					    strerror(errno ? errno : EIO));
 		return err;
 	}
-	if (!(tmp = temp_template(path)))
-		return LG_ENOMEM;
-	if ((fd = mkstemp(tmp)) < 0) {
-		saved = errno;
-		free(tmp);
-		return lg_error_set(LG_EIO,
-				    "cannot create a temporary file next to '%s': %s",
-				    path, strerror(saved));
-	}
-	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w")))
-		goto fail;
+	if ((err = lg__output_open(&out, path)) != 0)
+		return err;
 	errno = 0;
-	if ((err = lg_report_write(f, r, o)) != 0) {
-		if (err != LG_EIO) {
-			/* Out of memory and the like keep their own code,
-			 * but still must not leave the file behind. */
-			fclose(f);
-			unlink(tmp);
-			free(tmp);
-			return err;
-		}
-		goto fail;
+	if ((err = lg_report_write(out.f, r, o)) != 0) {
+		saved = errno ? errno : EIO;
+		lg__output_abort(&out);
+		/* Out of memory and the like keep their own code. */
+		return err == LG_EIO ? lg_error_set(LG_EIO, "cannot write '%s': %s", path,
+						    strerror(saved)) : err;
 	}
-	what = "sync";
-	if (fsync(fileno(f)) != 0)
-		goto fail;
-	what = "close";
-	fd = -1;
-	if (fclose(f) != 0) {
-		f = NULL;
-		goto fail;
-	}
-	f = NULL;
-	what = "replace";
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
-	sync_parent(path);
-	return 0;
-
-fail:
-	saved = errno ? errno : EIO;
-	if (f)
-		fclose(f);
-	else if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return lg_error_set(LG_EIO, "cannot %s '%s': %s", what, path,
-			    strerror(saved));
+	return lg__output_commit(&out);
 }

@@ -876,6 +876,72 @@ TEST(test_report__write_file_failure_leaves_nothing)
 	lg_report_free(&r);
 }
 
+/* Everything that can be read from `fd` without blocking. */
+static char *read_available(int fd, size_t *len)
+{
+	lg_buf b = LG_BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		lg_buf__add(&b, chunk, (size_t)n);
+	*len = b.len;
+	return lg_buf__detach(&b);
+}
+
+/* A rename would replace a symlink, or a device or a FIFO, with a regular
+ * file (--output /dev/null, run as root, replaced the device): a link to a
+ * file is followed, and anything but a regular file is written in place. */
+TEST(test_report__write_file_keeps_links_and_special_files)
+{
+	lg_report_options o = LG_REPORT_OPTIONS_INIT;
+	lg_report r;
+	char *dir = make_temp_dir(), *expected, *actual, link[512], fifo[512];
+	size_t elen, alen = 0;
+	struct stat st;
+	int rfd;
+
+	small_report(&r);
+	o.format = LG_FORMAT_JSON;
+	expected = render(&r, LG_FORMAT_JSON, 0, 0, &elen);
+
+	/* A symlink to a report: the report is replaced, the link stays. */
+	snprintf(link, sizeof(link), "%s", join(dir, "latest.json"));
+	CHECK_EQ_INT(symlink("real.json", link), 0);
+	CHECK_EQ_INT(lg_report_write_file(link, &r, &o), 0);
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+	actual = read_file(join(dir, "real.json"), &alen);
+	CHECK(actual && alen == elen && memcmp(actual, expected, elen) == 0);
+	free(actual);
+	CHECK_EQ_INT(lg__write_file_atomic(link, "abc", 3), 0);
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+	actual = read_file(join(dir, "real.json"), &alen);
+	CHECK(actual && alen == 3 && memcmp(actual, "abc", 3) == 0);
+	free(actual);
+	CHECK_EQ_INT(count_entries(dir), 2);
+
+	/* A FIFO, as a device would be, is written in place and stays one. */
+	snprintf(fifo, sizeof(fifo), "%s", join(dir, "pipe"));
+	CHECK_EQ_INT(mkfifo(fifo, 0600), 0);
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	CHECK(rfd >= 0);
+	CHECK_EQ_INT(lg_report_write_file(fifo, &r, &o), 0);
+	actual = read_available(rfd, &alen);
+	CHECK(actual && alen == elen && memcmp(actual, expected, elen) == 0);
+	free(actual);
+	close(rfd);
+	CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+	CHECK_EQ_INT(count_entries(dir), 3);
+
+	unlink(fifo);
+	unlink(link);
+	unlink(join(dir, "real.json"));
+	rmdir(dir);
+	free(expected);
+	free(dir);
+	lg_report_free(&r);
+}
+
 TEST(test_report__write_file_dash_is_stdout)
 {
 	lg_report r;
@@ -957,6 +1023,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_report__secrets_are_hidden_unless_asked),
 	TEST_ENTRY(test_report__write_file_is_atomic_and_private),
 	TEST_ENTRY(test_report__write_file_failure_leaves_nothing),
+	TEST_ENTRY(test_report__write_file_keeps_links_and_special_files),
 	TEST_ENTRY(test_report__write_file_dash_is_stdout),
 	TEST_ENTRY(test_report__write_errors_are_reported),
 };
