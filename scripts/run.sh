@@ -31,6 +31,21 @@ install_missing() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# git reads /dev/null as the empty input of the commands it runs (repack ->
+# pack-objects). We have seen a machine where something had replaced the
+# device with a regular file, full of what had been written to it since:
+# git then failed at random with "bad revision". Named here, mended as root.
+check_dev_null() {
+	[ -c /dev/null ] && return 0
+	echo "leakgate: /dev/null is not a character device on this machine; git misbehaves without it" >&2
+	if [ "$(id -u)" -eq 0 ] && rm -f /dev/null && mknod -m 666 /dev/null c 1 3; then
+		echo "leakgate: /dev/null restored (mknod c 1 3)" >&2
+		return 0
+	fi
+	echo "leakgate: restore it as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3" >&2
+	exit 1
+}
+
 # build DIR [CMAKE ARGS...]: configure and build into DIR.
 build() {
 	local dir=$1
@@ -91,6 +106,7 @@ run_tests() {
 
 cmd=${1:-}
 [ $# -gt 0 ] && shift
+check_dev_null
 case "$cmd" in
 scan)
 	install_missing "${PACKAGES[@]}"
