@@ -126,35 +126,38 @@ push origin after-cache
 [ "$(wc -c < "$(ls "$LEAKGATE_CACHE_DIR"/hsdb-*.bin | head -1)")" -gt 100 ] || fail "cache was not rebuilt"
 git checkout -q main
 
-# --- fail closed on an internal error; --on-error=allow chooses availability
+# --- fail closed on an internal error or past the time budget;
+# --on-error=allow chooses availability
 hook=$work/server.git/hooks/pre-receive
 cp "$hook" "$work/hook.saved"
-printf '#!/bin/sh\nexec %q hook pre-receive --rules /nonexistent/rules.json --log %q "$@"\n' \
-	"$LEAKGATE" "$work/events.log" > "$hook"
-git checkout -qb on-error && echo e > e && git add e && git commit -qm e
-push origin on-error
-[ "$rc" -ne 0 ] || fail "internal error let the push through"
-grep -q "the check failed, so it refuses" <<<"$out" || fail "no fail-closed message: $out"
-grep -q '"event":"error"' "$work/events.log" || fail "error not logged"
-printf '#!/bin/sh\nexec %q hook pre-receive --on-error=allow --rules /nonexistent/rules.json "$@"\n' \
-	"$LEAKGATE" > "$hook"
-push origin on-error
-[ "$rc" -eq 0 ] || fail "--on-error=allow still refused: $out"
+
+# server_hook ARGS...: the server's hook becomes `leakgate hook pre-receive ARGS`.
+server_hook() {
+	{ printf '#!/bin/sh\nexec %q hook pre-receive' "$LEAKGATE"; printf ' %q' "$@"; printf ' "$@"\n'; } > "$hook"
+}
+
+# fails_closed BRANCH MESSAGE ARGS...: with hook ARGS the check cannot finish,
+# so a clean push of BRANCH is refused with MESSAGE and logged as an error;
+# with --on-error=allow it goes through.
+fails_closed() {
+	local branch=$1 message=$2
+	shift 2
+	git checkout -qb "$branch" && echo "$branch" > "$branch" && git add "$branch" && git commit -qm "$branch"
+	server_hook "$@" --log "$work/events.log"
+	push origin "$branch"
+	[ "$rc" -ne 0 ] || fail "$branch: the push went through"
+	grep -q "push rejected: $message" <<<"$out" || fail "$branch: no '$message' message: $out"
+	grep -q "the check failed, so it refuses" <<<"$out" || fail "$branch: no fail-closed message: $out"
+	[ "$(tail -1 "$work/events.log" | jq -r .event)" = error ] || fail "$branch: error not logged"
+	server_hook "$@" --on-error=allow
+	push origin "$branch"
+	[ "$rc" -eq 0 ] || fail "$branch: --on-error=allow still refused: $out"
+	git checkout -q main
+}
+fails_closed bad-rules "cannot load the rules" --rules /nonexistent/rules.json
 # A budget of a microsecond is spent before the first blob is read.
-printf '#!/bin/sh\nexec %q hook pre-receive --timeout 0.000001 --log %q "$@"\n' \
-	"$LEAKGATE" "$work/events.log" > "$hook"
-git checkout -qb over-time && echo t > t && git add t && git commit -qm t
-push origin over-time
-[ "$rc" -ne 0 ] || fail "a push past the time budget went through"
-grep -q "push rejected: time budget of 1e-06 s exceeded" <<<"$out" || fail "no time-budget message: $out"
-[ "$(tail -1 "$work/events.log" | jq -r '.event + " " + .message')" = "error time budget of 1e-06 s exceeded" ] ||
-	fail "time budget not logged: $(tail -1 "$work/events.log")"
-printf '#!/bin/sh\nexec %q hook pre-receive --timeout 0.000001 --on-error=allow "$@"\n' \
-	"$LEAKGATE" > "$hook"
-push origin over-time
-[ "$rc" -eq 0 ] || fail "--on-error=allow refused a push past the time budget: $out"
+fails_closed over-time "time budget of 1e-06 s exceeded" --timeout 0.000001
 cp "$work/hook.saved" "$hook"
-git checkout -q main
 
 # --- the push-option bypass: off by default, logged when enabled
 git -C "$work/server.git" config receive.advertisePushOptions true
@@ -164,8 +167,7 @@ fp=$(grep -o 'fingerprint [0-9a-f]\{32\}' <<<"$out" | head -1 | cut -d' ' -f2)
 [ -n "$fp" ] || fail "no fingerprint in the rejection: $out"
 push -o "leakgate.allow=$fp" origin bypass
 [ "$rc" -ne 0 ] || fail "bypass honoured without --allow-push-option"
-printf '#!/bin/sh\nexec %q hook pre-receive --allow-push-option --log %q "$@"\n' \
-	"$LEAKGATE" "$work/events.log" > "$hook"
+server_hook --allow-push-option --log "$work/events.log"
 GL_USERNAME=mallory push -o "leakgate.allow=$fp" origin bypass
 [ "$rc" -eq 0 ] || fail "bypass with --allow-push-option refused: $out"
 bypass_event=$(grep '"event":"bypass"' "$work/events.log" | tail -1)
