@@ -95,7 +95,7 @@ jq -e '.findings | length == 6' "$work/report.json" >/dev/null || fail "report.j
 [ "$(wc -l < "$work/report.jsonl")" = 6 ] || fail "report.jsonl does not hold 6 lines"
 while read -r line; do jq -e . >/dev/null <<<"$line" || fail "a JSONL line does not parse"; done < "$work/report.jsonl"
 grep -q "CRITICAL Twilio Auth Token (twilio-auth-token)" "$work/report.text" || fail "text report lacks the auth token"
-ls "$work" | grep -q '\.tmp' && fail "a temporary report file was left behind"
+ls -A "$work" | grep -q '\.tmp-' && fail "a temporary report file was left behind"
 run "$LEAKGATE" scan --show-secrets --format json .
 grep -qF "$token" <<<"$out" || fail "--show-secrets does not show the secret"
 
