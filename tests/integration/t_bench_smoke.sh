@@ -9,7 +9,7 @@ planted=$work/tiny.git/leakgate-bench-planted.tsv
 
 python3 "$bench/gen_repo.py" tiny "$work/tiny.git"
 [ "$(wc -l < "$planted")" = 8 ] || fail "the generator did not plant 8 secrets"
-run python3 "$bench/run.py" --rounds 1 "$work/tiny.git"
+run python3 "$bench/run.py" --rounds 1 --hook-rounds 1 "$work/tiny.git"
 [ "$rc" -eq 0 ] || fail "bench/run.py exited $rc: $err"
 grep -q "8 findings, the same in every case, as planted" <<<"$out" || fail "findings not checked: $out"
 grep -q "ratio to floor" <<<"$out" || fail "no scan figures: $out"
