@@ -3,8 +3,8 @@
 # test's own), a git identity, and helpers to run commands and report.
 set -euo pipefail
 LEAKGATE=${LEAKGATE:?path to the leakgate binary}
-# Whatever runs the test may leave something on standard input, and git
-# pack-objects (under repack and gc) can read revisions from it.
+# Whatever runs the test may leave something on standard input; no command
+# of a test reads it.
 exec </dev/null
 
 work=$(mktemp -d)

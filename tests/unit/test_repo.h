@@ -31,8 +31,7 @@ static inline int sh(const char *fmt, ...)
 	va_start(ap, fmt);
 	n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
 	va_end(ap);
-	/* git pack-objects (under repack) can read revisions from an inherited
-	 * standard input: give it none. */
+	/* No command reads the test's own standard input. */
 	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ) </dev/null >/dev/null 2>'%s'", errors);
 	status = system(cmd);
 	if (status != 0) {
