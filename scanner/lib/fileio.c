@@ -12,12 +12,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int lg__read_full(size_t *got, int fd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < cap && (n = read(fd, buf + *got, cap - *got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
 int lg__read_file(char **out, size_t *len, const char *path, uint64_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	char *data;
-	size_t got = 0;
+	size_t got;
+	int err;
 
 	if (fd < 0)
 		return errno == ENOENT ? LG_ENOTFOUND :
@@ -28,19 +44,13 @@ int lg__read_file(char **out, size_t *len, const char *path, uint64_t max)
 		return lg_error_set(LG_EIO, "cannot read '%s': not a regular file of at most %llu bytes",
 				    path, (unsigned long long)max);
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	err = lg__read_full(&got, fd, path, data, (size_t)st.st_size);
 	close(fd);
-	if (got != (size_t)st.st_size) {
+	if (!err && got != (size_t)st.st_size)
+		err = lg_error_set(LG_EIO, "cannot read '%s': it changed while being read", path);
+	if (err) {
 		free(data);
-		return lg_error_set(LG_EIO, "cannot read '%s': it changed while being read", path);
+		return err;
 	}
 	*out = data;
 	*len = got;

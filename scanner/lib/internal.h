@@ -63,7 +63,10 @@ void lg__libgit2_init(void);
  * uses libssh2. */
 int lg__libgit2_skipped_calls(void);
 
-/* fileio.c: reads a whole regular file of at most `max` bytes (*out is
+/* fileio.c: reads at most `cap` bytes of `fd` into `buf`, as many as it
+ * can before the end (a pipe gives them in pieces); *got says how many. */
+int lg__read_full(size_t *got, int fd, const char *path, char *buf, size_t cap);
+/* Reads a whole regular file of at most `max` bytes (*out is
  * malloc'd); LG_ENOTFOUND when it does not exist. */
 int lg__read_file(char **out, size_t *len, const char *path, uint64_t max);
 /* Maps a whole non-empty regular file of at most `max` bytes read-only:

@@ -616,25 +616,9 @@ static void release_git_blob(void *handle)
 		lg_repo__release_blob(handle);
 }
 
-/* Reads at most `cap` bytes of `fd` into `buf`, as many as it can. */
-static int read_full(size_t *got, int fd, const char *path, char *buf, size_t cap)
-{
-	ssize_t n;
-
-	*got = 0;
-	while (*got < cap && (n = read(fd, buf + *got, cap - *got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
-		*got += (size_t)n;
-	}
-	return 0;
-}
-
 static int next_file_chunk(size_t *got, worker *w, char *buf, size_t cap)
 {
-	return read_full(got, w->fd, w->fd_path, buf, cap);
+	return lg__read_full(got, w->fd, w->fd_path, buf, cap);
 }
 
 /* Reads a file (or standard input for "-") up to the size limit: whole,
@@ -663,7 +647,7 @@ static int read_plain_file(item_data *out, worker *w, size_t i)
 		out->next = next_file_chunk;
 		return 0;
 	}
-	while ((err = read_full(&n, fd, path, chunk, sizeof(chunk))) == 0 && n) {
+	while ((err = lg__read_full(&n, fd, path, chunk, sizeof(chunk))) == 0 && n) {
 		if (b.len + n > job->max_blob_size) {
 			out->len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
 				(size_t)st.st_size : b.len + n;
