@@ -1557,6 +1557,17 @@ static int compare_entry(path_list *out, diff_frame **stack, size_t *depth, size
 	return err;
 }
 
+/* Drops the top frame of the stack; the root frame's trees are the
+ * caller's. */
+static void pop_frame(diff_frame *stack, size_t *depth)
+{
+	if (*depth > 1) {
+		git_tree_free(stack[*depth - 1].old_tree);
+		git_tree_free(stack[*depth - 1].new_tree);
+	}
+	(*depth)--;
+}
+
 /* Lists in `out` every file path that differs between `old_root` (NULL
  * for a root commit) and `new_root`. */
 static int changed_paths(path_list *out, collector *c, git_tree *old_root, git_tree *new_root)
@@ -1582,18 +1593,11 @@ static int changed_paths(path_list *out, collector *c, git_tree *old_root, git_t
 			err = compare_entry(out, &stack, &depth, &alloc, c,
 					    git_tree_entry_byindex(f->old_tree, f->next_old++), 0);
 		} else {
-			if (depth > 1) {
-				git_tree_free(f->old_tree);
-				git_tree_free(f->new_tree);
-			}
-			depth--;
+			pop_frame(stack, &depth);
 		}
 	}
-	while (depth > 1) {
-		git_tree_free(stack[depth - 1].old_tree);
-		git_tree_free(stack[depth - 1].new_tree);
-		depth--;
-	}
+	while (depth) /* after an error */
+		pop_frame(stack, &depth);
 	free(stack);
 	return err;
 }
