@@ -19,6 +19,8 @@ typedef struct {
 	const char *range;
 	int quiet;
 	int progress;       /* 1 forced on, 0 on a terminal only */
+	int progress_plain; /* stderr is no terminal: whole lines, no escapes */
+	double progress_last; /* elapsed seconds at the last plain line */
 	int write_baseline; /* `leakgate baseline FILE`: write, exit 0 */
 	const char *baseline;
 	const char *state_path;
@@ -326,20 +328,38 @@ static void print_warning(const char *message, void *payload)
 		cli_warning("%s", message);
 }
 
-/* One updating line on stderr: blobs, speed, elapsed, time left. */
+/* How often a plain progress line is written (seconds): a log, unlike a
+ * terminal line that rewrites itself, keeps every line. */
+#define PROGRESS_PLAIN_INTERVAL 5.0
+
+/* One updating line on stderr: blobs, speed, elapsed, time left. On a
+ * terminal the line rewrites itself (\r and erase-line); elsewhere (a log,
+ * a CI job) each report is a plain line of its own, one every few seconds
+ * and one at the end, with no control bytes. */
 static void print_progress(const lg_progress *p, void *payload)
 {
-	(void)payload;
+	scan_args *a = payload;
 	double mbps = p->elapsed > 0 ? (double)p->bytes_done / 1e6 / p->elapsed : 0;
 	double left = p->blobs_done && p->blobs_total > p->blobs_done ?
 		p->elapsed * (double)(p->blobs_total - p->blobs_done) / (double)p->blobs_done : 0;
 
-	fprintf(stderr, "\r\033[Kleakgate: %llu/%llu blobs, %.1f MB/s, %.0f s elapsed",
+	if (a->progress_plain) {
+		/* (A new repository's scan starts its clock again.) */
+		if (!p->finished && p->elapsed >= a->progress_last &&
+		    p->elapsed - a->progress_last < PROGRESS_PLAIN_INTERVAL)
+			return;
+		a->progress_last = p->elapsed;
+	} else {
+		fputs("\r\033[K", stderr);
+	}
+	fprintf(stderr, "leakgate: %llu/%llu blobs, %.1f MB/s, %.0f s elapsed",
 		(unsigned long long)p->blobs_done, (unsigned long long)p->blobs_total, mbps,
 		p->elapsed);
 	if (!p->finished && p->blobs_done)
 		fprintf(stderr, ", ~%.0f s left", left);
-	if (p->finished)
+	if (a->progress_plain)
+		fputs(p->finished ? ", done\n" : "\n", stderr);
+	else if (p->finished)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
 }
@@ -509,6 +529,7 @@ static void finish_args(scan_args *a)
 	a->scan.payload = a;
 	if (!a->quiet && (a->progress || tty_err))
 		a->scan.on_progress = print_progress;
+	a->progress_plain = !isatty(STDERR_FILENO);
 	a->report.color = !a->output && a->report.format == LG_FORMAT_TEXT &&
 		isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (a->write_baseline)

@@ -20,8 +20,12 @@ int lg__read_full(size_t *got, int fd, const char *path, char *buf, size_t cap)
 	while (*got < cap && (n = read(fd, buf + *got, cap - *got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+		if (n < 0) {
+			char shown[512];
+
+			return lg_error_set(LG_EIO, "file '%s': %s",
+					    lg__printable(shown, sizeof(shown), path), strerror(errno));
+		}
 		*got += (size_t)n;
 	}
 	return 0;

@@ -635,9 +635,12 @@ static int read_plain_file(item_data *out, worker *w, size_t i)
 	size_t n;
 	int err;
 
+	char shown[512];
+
 	out->len = 0;
 	if (fd < 0)
-		return lg_error_set(LG_EIO, "file '%s': %s", path, strerror(errno));
+		return lg_error_set(LG_EIO, "file '%s': %s",
+				    lg__printable(shown, sizeof(shown), path), strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (uint64_t)st.st_size > job->stream_threshold &&
 	    (uint64_t)st.st_size <= job->max_blob_size) {
@@ -1586,14 +1589,16 @@ static int select_visible(const struct dirent *d)
 static int collect_files(file_list *fl, const char *dir, unsigned depth)
 {
 	struct dirent **names;
+	char shown[512];
 	int n, i, err = 0;
 
 	if (depth > 256)
-		return lg_error_set(LG_ELIMIT, "directory '%s' is nested too deeply", dir);
+		return lg_error_set(LG_ELIMIT, "directory '%s' is nested too deeply",
+				    lg__printable(shown, sizeof(shown), dir));
 	n = scandir(dir, &names, select_visible, alphasort);
 	if (n < 0)
-		return lg_error_set(LG_EIO, "cannot list directory '%s': %s", dir,
-				    strerror(errno));
+		return lg_error_set(LG_EIO, "cannot list directory '%s': %s",
+				    lg__printable(shown, sizeof(shown), dir), strerror(errno));
 	for (i = 0; i < n; i++) {
 		lg_buf path = LG_BUF_INIT;
 		struct stat st;
@@ -1621,6 +1626,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	file_list fl;
 	lg_ignore *file_ignore = NULL;
 	struct stat st;
+	char shown[512];
 	double start = now_seconds();
 	size_t i, ignore_strip = 0;
 	int err;
@@ -1632,7 +1638,8 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	if (strcmp(path, "-") == 0)
 		err = file_list_add(&fl, lg__strdup("-"));
 	else if (stat(path, &st) != 0)
-		err = lg_error_set(LG_EIO, "cannot read '%s': %s", path, strerror(errno));
+		err = lg_error_set(LG_EIO, "cannot read '%s': %s",
+				   lg__printable(shown, sizeof(shown), path), strerror(errno));
 	else if (S_ISDIR(st.st_mode)) {
 		err = collect_files(&fl, path, 0);
 		ignore_strip = strlen(path) + (path[strlen(path) - 1] != '/');
