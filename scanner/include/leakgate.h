@@ -259,7 +259,7 @@ double lg_entropy(const char *s, size_t len);
 int lg_is_placeholder(const char *secret, size_t len);
 
 /* ------------------------------------------------------------------------
- * Secrets: redaction and fingerprints (findings.c)
+ * Secrets: redaction and fingerprints (findings/redact.c, fingerprint.c)
  * ---------------------------------------------------------------------- */
 
 /* Writes into `out` (capacity `cap`, always NUL-terminated) a redacted form

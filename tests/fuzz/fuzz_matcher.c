@@ -2,7 +2,8 @@
  * bytes; every match must lie inside the buffer, in order. The same bytes
  * fed as a stream, in chunks whose size the first byte picks, must give
  * the very same matches. */
-#include "internal.h"
+#include "match/match.h"
+#include "rules/rules.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* fuzz_pack.c - listing and reading the blobs of a pack made of arbitrary
  * bytes. The input is a 4-byte little-endian length, that many bytes of
  * index (.idx), and the pack (.pack) after them. */
-#include "pack.h"
+#include "git/git.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * test_findings.c - redaction, fingerprints, the ignore file and freeing
  * reports.
  */
-#include "internal.h"
+#include "util/util.h"
 #include "test.h"
 
 #include <time.h>

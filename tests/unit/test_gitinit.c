@@ -2,7 +2,7 @@
  * test_gitinit.c - libgit2's initialisation without the calls it does not need.
  */
 #define _GNU_SOURCE /* RTLD_NOLOAD */
-#include "internal.h"
+#include "git/git.h"
 #include "test.h"
 
 #include <dlfcn.h>

@@ -1,7 +1,8 @@
 /*
  * test_matcher.c - candidates, confirmation, filters, positions, cache.
  */
-#include "internal.h"
+#include "match/match.h"
+#include "rules/rules.h"
 #include "test.h"
 
 #include <math.h>

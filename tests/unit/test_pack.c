@@ -2,10 +2,9 @@
  * test_pack.c - listing packed blobs in pack order, checked against what
  * `git verify-pack` says of packs the real git wrote.
  */
-#include "pack.h"
+#include "git/git.h"
 #include "test.h"
 #include "test_repo.h"
-#include "walk.h"
 
 /* A history whose files change a little at each commit, so that git
  * stores most versions as deltas. */

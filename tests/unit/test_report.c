@@ -6,7 +6,7 @@
  * are compared byte for byte; run with LEAKGATE_UPDATE_GOLDEN=1 to rewrite
  * them, then review the diff.
  */
-#include "internal.h"
+#include "util/util.h"
 #include "test.h"
 
 #include <cjson/cJSON.h>

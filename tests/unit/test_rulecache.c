@@ -1,7 +1,7 @@
 /*
  * test_rulecache.c - loaded rulesets kept in a cache file.
  */
-#include "internal.h"
+#include "rules/rules.h"
 #include "test.h"
 
 #include <dirent.h>

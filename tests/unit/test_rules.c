@@ -1,7 +1,7 @@
 /*
  * test_rules.c - loading and validating rule files.
  */
-#include "internal.h"
+#include "rules/rules.h"
 #include "test.h"
 
 #include <unistd.h>

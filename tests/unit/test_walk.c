@@ -5,7 +5,8 @@
  * identities and dates, so commit ids are stable, and takes its expected
  * values (commit and blob ids, the set of reachable blobs) from git itself.
  */
-#include "walk.h"
+#include "findings/findings.h"
+#include "git/git.h"
 #include "test.h"
 #include "test_repo.h"
 

@@ -1,0 +1,394 @@
+/*
+ * git.h - the git room's internals: opening a repository, listing the
+ * blobs to scan and where they came from (the whole history, or the lines
+ * a push or the index adds), reading them (by id, from the packs in pack
+ * order, loose ones in chunks), and initialising libgit2.
+ *
+ * Only the .c files of git/ include git2.h; this header names libgit2's
+ * types by their struct tags, so the rest of the library never sees them.
+ * Not public API.
+ */
+#ifndef LG_GIT_H
+#define LG_GIT_H
+
+#include "util/util.h"
+
+#include <stdatomic.h>
+
+struct git_repository;
+struct git_odb;
+struct git_object;
+struct git_commit;
+
+/* Trees nested deeper than this are not walked (counted unreadable). */
+#define LG_MAX_TREE_DEPTH 4096
+
+/* ------------------------------------------------------------------------
+ * repo.c: a repository, opened the way git would
+ * ---------------------------------------------------------------------- */
+
+typedef struct lg_repo lg_repo;
+struct lg_repo {
+	struct git_repository *repo;
+	struct git_odb *odb;
+	char *workdir;
+	char *objects_dir;
+};
+
+/* The message of libgit2's last error, or "unknown error". */
+const char *lg_git__message(void);
+
+/* Opens the repository at `path` (a working copy, its .git, or a bare
+ * repository), honouring GIT_DIR, GIT_OBJECT_DIRECTORY and
+ * GIT_ALTERNATE_OBJECT_DIRECTORIES (GIT_REPOSITORY_OPEN_FROM_ENV). `path`
+ * may be NULL to use only the environment/current directory. Each thread
+ * opens its own handle. LG_EREPO with a message naming the path on failure. */
+int lg_repo__open(lg_repo **out, const char *path);
+/* (Clarification.) The variables are read by walk.c itself, because
+ * libgit2 1.5's FROM_ENV refuses to open anything while GIT_WORK_TREE is
+ * set, as git sets it for the hooks of `git --work-tree=DIR commit`. As with
+ * libgit2, an explicit `path` wins over GIT_DIR; GIT_WORK_TREE applies only
+ * when `path` is NULL; GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES,
+ * GIT_INDEX_FILE and GIT_NAMESPACE apply either way. */
+void lg_repo__free(lg_repo *repo);
+int lg_repo__is_shallow(lg_repo *repo);
+/* The working directory ("" for a bare repository); borrowed. */
+const char *lg_repo__workdir(lg_repo *repo);
+/* The directory holding the repository's own objects and packs (its
+ * alternates are not included); borrowed. */
+const char *lg_repo__objects_dir(lg_repo *repo);
+
+/* Reads a blob's content. *data stays valid until lg_repo__release_blob(
+ * *handle). Blobs larger than `max_size` are not read: returns LG_ELIMIT and
+ * writes the size to *len. LG_EREPO (message naming the blob id) when the
+ * object is missing or corrupt. */
+int lg_repo__read_blob(const char **data, size_t *len, void **handle,
+		       lg_repo *repo, const uint8_t id[20], uint64_t max_size);
+void lg_repo__release_blob(void *handle);
+
+/* Reads a file at `path` from the tree of HEAD (for .leakgateignore in a
+ * bare repository). LG_ENOTFOUND when absent. *out is malloc'd,
+ * NUL-terminated. */
+int lg_repo__read_head_file(char **out, size_t *len, lg_repo *repo,
+			    const char *path);
+
+/* ------------------------------------------------------------------------
+ * walk.c, diff.c: which blobs to scan and where they came from
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	char id[41];
+	char *author_name;
+	char *author_email;
+	int64_t time;   /* author time, seconds since the epoch */
+	int offset;     /* author time zone, minutes east of UTC */
+} lg_commit_info;
+
+/* One place a blob was found: the oldest commit (in topological order,
+ * parents first) whose tree holds the blob at `path`. (Clarification:
+ * `commit` is UINT32_MAX for what only a tag of a tree or a blob reaches,
+ * and for staged items; a tagged blob's path is "".) */
+typedef struct {
+	uint32_t commit; /* index into lg_history.commits */
+	const char *path; /* raw path bytes, NUL-terminated; owned by history */
+} lg_provenance;
+
+typedef struct {
+	uint8_t id[20];
+	uint64_t size;       /* from the object header, when cheaply known; else 0 */
+	uint64_t pack_order; /* sort key for reading: pack offset or best guess */
+	uint32_t first_prov; /* index into lg_history.provs */
+	uint32_t prov_count; /* one per distinct path, oldest first; 0 for blobs
+				that no ref reaches (all_objects) */
+	/* Outside a full-history scan: only these 1-based lines (sorted) are
+	 * new, and only findings on them count. NULL: every line. */
+	const uint32_t *added_lines;
+	uint32_t added_count;
+} lg_blob_entry;
+
+typedef struct {
+	lg_blob_entry *blobs;
+	size_t blob_count;
+	lg_provenance *provs;
+	size_t prov_count;
+	lg_commit_info *commits;
+	size_t commit_count;
+	uint8_t (*tips)[20]; /* the commits the refs point to, as walked */
+	size_t tip_count;
+	size_t unreadable;   /* commits and trees that could not be read (and
+				trees nested too deep to walk) */
+	void *arena; /* owns path strings and commit strings */
+} lg_history;
+
+typedef struct {
+	int all_objects; /* add every blob in the object database */
+	/* An incremental scan: commits its tips reach are not walked and its
+	 * blobs are not collected. NULL: everything. */
+	const lg_state *known;
+	void (*on_warning)(const char *message, void *payload);
+	void *payload;
+} lg_history_options;
+
+/*
+ * Walks every commit reachable from every ref (branches, tags annotated and
+ * lightweight, remote-tracking refs, notes, stash; HEAD too), parents
+ * before children, visiting each distinct (tree, path) once, and records
+ * each distinct blob once with its provenance. Broken refs produce a warning
+ * and are skipped. Returns LG_EREPO when nothing sensible can be read.
+ */
+int lg_history__collect(lg_history *out, lg_repo *repo,
+			const lg_history_options *opts);
+void lg_history__release(lg_history *h);
+
+/*
+ * Collects the lines added by the commits of `range` (reachable from its
+ * includes and from none of its excludes), each commit diffed against its
+ * parent (new files whole; a merge only where it differs from every
+ * parent; renames followed, so a moved file adds nothing). One item per
+ * (commit, changed file), with its added lines.
+ */
+int lg_history__collect_added(lg_history *out, lg_repo *repo,
+			      const lg_commit_range *range,
+			      const lg_history_options *opts);
+
+/* Collects the lines the index adds to HEAD (to an empty tree before the
+ * first commit). Items carry no commit. */
+int lg_history__collect_staged(lg_history *out, lg_repo *repo,
+			       const lg_history_options *opts);
+
+/* A stable id of the repository (a hash of its git directory's path), to
+ * tell one repository's state file from another's. */
+void lg_repo__id(char out[41], lg_repo *repo);
+
+/* Reads `path` from the tree of the commit `rev` (for the ignore file of
+ * pushed content). LG_ENOTFOUND when absent. */
+int lg_repo__read_rev_file(char **out, size_t *len, lg_repo *repo,
+			   const char *rev, const char *path);
+
+
+/* ------------------------------------------------------------------------
+ * oidmap.c: the walks' bookkeeping (an arena, a hash map)
+ * ---------------------------------------------------------------------- */
+
+/* Copies s[0, n) and a NUL into the arena *arena (NULL to start one);
+ * NULL when out of memory. Everything is freed by lg_arena__free. */
+char *lg_arena__strndup(void **arena, const char *s, size_t n);
+void lg_arena__free(void *arena);
+
+/* A hash map from an object id, or an (object id, path) pair, to an index. */
+typedef struct {
+	uint8_t id[20];
+	uint32_t value;   /* UINT32_MAX: empty slot */
+	uint64_t tag;     /* 0, or lg_oidmap__path_tag(path) */
+	const char *path; /* NULL, or the path (owned by the history's arena) */
+} lg_oidmap_slot;
+
+typedef struct {
+	lg_oidmap_slot *slots;
+	size_t mask, count;
+} lg_oidmap;
+
+/* FNV-1a, extended a path component at a time: the walk hashes each
+ * directory's prefix once, not once per file below it. */
+#define LG_PATH_HASH_START 0xcbf29ce484222325ull
+uint64_t lg_oidmap__path_hash_extend(uint64_t h, const char *s, size_t n);
+/* The tag of a path whose hash is `h`: never 0, the tag of keys without a
+ * path. */
+uint64_t lg_oidmap__path_tag(uint64_t h);
+/* An empty map with room for `capacity` keys before it grows. */
+int lg_oidmap__init(lg_oidmap *m, size_t capacity);
+int lg_oidmap__contains(const lg_oidmap *m, const uint8_t id[20]);
+/* Looks `id` up; when absent, inserts it with `value`. Writes the stored
+ * value to *found and returns 1 when it was already there, 0 when added,
+ * LG_ENOMEM. */
+int lg_oidmap__get_or_put(uint32_t *found, lg_oidmap *m, const uint8_t id[20],
+			  uint32_t value);
+/* 1 when (id, path) is in the map; `tag` is the path's. */
+int lg_oidmap__has_path(const lg_oidmap *m, const uint8_t id[20], const char *path,
+			uint64_t tag);
+/* Adds (id, path), which must be absent; `path` is stored, not copied, so
+ * it must live as long as the map (an arena string). */
+int lg_oidmap__add_path(lg_oidmap *m, const uint8_t id[20], const char *path, uint64_t tag);
+
+/* ------------------------------------------------------------------------
+ * walk.c, shared with diff.c: the collector both walks fill
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint32_t blob;
+	uint32_t commit;
+	const char *path;
+} lg_raw_prov;
+
+typedef struct {
+	lg_repo *repo;
+	const lg_history_options *opts;
+	lg_history *h;
+	size_t blob_alloc, commit_alloc, tip_alloc;
+	lg_raw_prov *provs;
+	size_t prov_count, prov_alloc;
+	lg_oidmap blobs;      /* blob id -> index */
+	lg_oidmap seen_trees; /* (tree id, path) -> 1 */
+	lg_oidmap seen_pairs; /* (blob id, path) -> 1 */
+	lg_oidmap tip_set;    /* commit id -> 1, so a tip is recorded once */
+	size_t broken_refs; /* refs whose target could not be read */
+	/* Trees and blobs that tags point to, walked after the commits so
+	 * that what a commit also holds is credited to the commit. */
+	struct git_object **tagged;
+	size_t tagged_count, tagged_alloc;
+	lg_buf path;
+} lg_collector;
+
+/* Set-up and tear-down shared by the collectors; _end groups the
+ * provenances (on success) or releases the history (after `err`). */
+int lg_walk__collector_begin(lg_collector *c, lg_history *out, lg_repo *repo,
+			     const lg_history_options *opts);
+int lg_walk__collector_end(lg_collector *c, int err);
+/* Passes a formatted warning to the options' on_warning, if any. */
+void lg_walk__warn(lg_collector *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Grows *p (of *alloc elements of `elem` bytes) to hold `need`. */
+int lg_walk__grow(void **p, size_t *alloc, size_t need, size_t elem);
+/* Records a commit's id, author and time in the history. */
+int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, struct git_commit *commit);
+
+/* ------------------------------------------------------------------------
+ * gitinit.c: libgit2, initialised once
+ * ---------------------------------------------------------------------- */
+
+/* Initialises libgit2 once per process, safe from any thread, without
+ * loading the system's CA bundle or initialising libssh2 (leakgate opens
+ * no connection). */
+void lg__libgit2_init(void);
+/* How many calls that initialisation skipped: one CA bundle load with a
+ * libgit2 that loads it through mbedTLS, one libssh2_init with one that
+ * uses libssh2. */
+int lg__libgit2_skipped_calls(void);
+
+/* ------------------------------------------------------------------------
+ * loose.c: a large loose blob read in chunks
+ * ---------------------------------------------------------------------- */
+
+/* Through libgit2's read stream, from the loose objects of `objects_dir`
+ * alone (one per thread).
+ * lg_loose__stream_open: 0 and the size in *size when blob `id` is loose
+ * there and larger than `threshold` (and at most `max_size`); LG_ENOTFOUND
+ * for anything else, to be read whole by id, which reports what is wrong.
+ * lg_loose__stream_read then fills `buf`, *got 0 at the end; LG_EREPO
+ * naming the blob when it is corrupt. */
+typedef struct lg_loose lg_loose;
+int lg_loose__open(lg_loose **out, const char *objects_dir);
+int lg_loose__stream_open(uint64_t *size, lg_loose *l, const uint8_t id[20],
+			  uint64_t threshold, uint64_t max_size);
+int lg_loose__stream_read(size_t *got, lg_loose *l, char *buf, size_t cap);
+void lg_loose__free(lg_loose *l);
+
+/* ------------------------------------------------------------------------
+ * pack.c, packread.c: the blobs of a repository's packs in pack order,
+ * from the pack files themselves (libgit2 exposes neither offsets nor
+ * delta types)
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t id[20];
+	uint32_t pack;   /* which pack, in the order the packs were listed */
+	uint64_t offset; /* where in that pack */
+} lg_pack_blob;
+
+typedef struct {
+	uint8_t id[20];
+	uint32_t index; /* into lg_pack_blobs.blobs */
+} lg_pack_key;
+
+/* A pack whose blobs are listed, mapped for the readers to share. */
+typedef struct {
+	char *path;          /* less ".idx"/".pack"; NULL for a pack left out */
+	const uint8_t *data; /* the .pack file */
+	uint64_t size;
+	/* Pages before this offset were given back (readers move forward). */
+	atomic_uint_fast64_t released;
+} lg_pack_file;
+
+typedef struct {
+	lg_pack_blob *blobs; /* in reading order: pack by pack, by offset */
+	size_t count;
+	lg_pack_key *by_id;  /* sorted by id, for lg_pack__find */
+	lg_pack_file *packs; /* by lg_pack_blob.pack */
+	size_t pack_count;
+} lg_pack_blobs;
+
+/* Pack entry types (git's), for lg_pack__entry_header. */
+enum {
+	LG_OBJ_COMMIT = 1,
+	LG_OBJ_TREE = 2,
+	LG_OBJ_BLOB = 3,
+	LG_OBJ_TAG = 4,
+	LG_OBJ_OFS_DELTA = 6,
+	LG_OBJ_REF_DELTA = 7,
+};
+
+typedef struct {
+	int type;
+	uint64_t size;          /* inflated size of the entry's data */
+	uint64_t data_offset;   /* where its zlib stream starts */
+	uint64_t base_offset;   /* an offset delta's base */
+	const uint8_t *base_id; /* a ref delta's base, 20 bytes in the pack */
+} lg_pack_entry;
+
+/* Parses the header of the entry at `offset` in the pack of `size` bytes
+ * at `pack`. -1 when it runs past the end or makes no sense (an unknown
+ * type, a delta base outside the pack). Shared by the listing and the
+ * reader, so both read a header the same way. */
+int lg_pack__entry_header(lg_pack_entry *e, const uint8_t *pack, uint64_t size,
+			  uint64_t offset);
+
+/*
+ * Lists every blob stored in the packs of `objects_dir` (its pack/ *.idx
+ * and .pack files), each once, in reading order. Reads only the index and
+ * the entry headers. A pack that cannot be read or is not understood
+ * (not index version 2, inconsistent, truncated) contributes nothing
+ * rather than failing: its blobs are read by id like loose objects.
+ * LG_ENOMEM is the only error.
+ */
+int lg_pack__list_blobs(lg_pack_blobs *out, const char *objects_dir);
+/* The index of blob `id` in pb->blobs, or SIZE_MAX. */
+size_t lg_pack__find(const lg_pack_blobs *pb, const uint8_t id[20]);
+void lg_pack__release(lg_pack_blobs *pb);
+
+/*
+ * A reader of packed blobs, one per thread: it inflates and applies deltas
+ * itself, with a cache of recently read objects (the delta bases of what
+ * follows in pack order) of at most `cache_bytes`. Readers share the
+ * mapped packs and give back the pages they have moved past, so a pack
+ * does not stay resident.
+ */
+typedef struct lg_pack_reader lg_pack_reader;
+
+int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
+			size_t cache_bytes);
+/*
+ * Reads blob `i` of the list. *data stays valid until the next read or
+ * lg_pack__reader_free. LG_ELIMIT (with the size in *len) when the blob, or
+ * an object it is a delta of, is larger than `max_size`; LG_EREPO, naming
+ * the pack and offset, when the pack cannot be read or makes no sense.
+ * Either way the blob can still be read by id through libgit2.
+ */
+int lg_pack__read(const char **data, size_t *len, lg_pack_reader *r, size_t i,
+		  uint64_t max_size);
+/*
+ * Starts reading blob `i` in chunks, when the pack stores it whole (not as
+ * a delta) and it is larger than `threshold`: 0 and its size in *size;
+ * lg_pack__stream_read then gives its bytes. LG_ENOTFOUND when it is not
+ * such a blob (read it with lg_pack__read, which also reports what is
+ * wrong with it); LG_ELIMIT (the size in *size) when it is larger than
+ * `max_size`. A later lg_pack__read or _stream_open ends the stream.
+ */
+int lg_pack__stream_open(uint64_t *size, lg_pack_reader *r, size_t i,
+			 uint64_t threshold, uint64_t max_size);
+/* The next at most `cap` bytes of the blob being streamed into `buf`;
+ * *got is 0 at its end. LG_EREPO, naming the pack and offset, when the zlib
+ * stream is corrupt or does not hold exactly the size the header says. */
+int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap);
+void lg_pack__reader_free(lg_pack_reader *r);
+
+#endif

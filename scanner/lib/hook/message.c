@@ -1,0 +1,77 @@
+/*
+ * message.c - what a hook prints when it refuses a push or a commit.
+ *
+ * git shows a pre-receive hook's stderr to the pusher as "remote:" lines,
+ * so every block is short, names the commit, path and line, never the
+ * secret in full, and the message ends with what to do about it.
+ */
+#include "hook/hook.h"
+#include "report/report.h"
+
+#include <string.h>
+
+static const char push_advice[] =
+	"\n"
+	"What to do:\n"
+	"  1. Remove the secret from the commit that added it and from every later\n"
+	"     commit of the push (git commit --amend for the last one, git rebase -i\n"
+	"     COMMIT^ for an older one), then push again.\n"
+	"  2. Rotate the credential now: it has left your machine, treat it as leaked.\n"
+	"  3. Not a secret? Add its fingerprint to .leakgateignore, or end the line\n"
+	"     with a 'leakgate:allow' comment.\n";
+
+static const char commit_advice[] =
+	"\n"
+	"What to do:\n"
+	"  1. Take the secret out of the staged files (read it from the environment or\n"
+	"     a secret store instead), 'git add' the result and commit again.\n"
+	"  2. If the credential was ever pushed or shared, rotate it.\n"
+	"  3. Not a secret? Add its fingerprint to .leakgateignore, or end the line\n"
+	"     with a 'leakgate:allow' comment.\n";
+
+/* One block: where, which rule, the secret redacted, the fingerprint. */
+static int append_block(lg_buf *b, const lg_finding *f, const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX];
+	const char *secret;
+	size_t len;
+	int err = 0;
+
+	secret = lg_report__secret(redacted, &len, f, o);
+	if (f->commit[0])
+		err = lg_buf__printf(b, "  commit %.12s  ", f->commit);
+	else
+		err = lg_buf__puts(b, "  ");
+	if (!err)
+		err = lg_report__escape(b, f->path ? f->path : "", f->path ? strlen(f->path) : 0);
+	if (!err)
+		err = lg_buf__printf(b, ":%zu\n    %s (%s): ", f->line, f->rule->name, f->rule->id);
+	if (!err)
+		err = lg_report__escape(b, secret, len);
+	if (!err)
+		err = lg_buf__printf(b, "\n    fingerprint %s\n", f->fingerprint);
+	return err;
+}
+
+int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o)
+{
+	int push = o->format == LG_FORMAT_PUSH_REJECTION;
+	lg_buf b = LG_BUF_INIT;
+	size_t i;
+	int err;
+
+	err = lg_buf__printf(&b, "leakgate: %s rejected: %zu secret%s in the %s\n\n",
+			     push ? "push" : "commit", r->count, r->count == 1 ? "" : "s",
+			     push ? "pushed commits" : "staged changes");
+	for (i = 0; i < r->count && !err; i++) {
+		err = append_block(&b, &r->findings[i], o);
+		if (!err)
+			err = lg_report__flush(f, &b);
+	}
+	if (!err)
+		err = lg_buf__puts(&b, push ? push_advice : commit_advice);
+	if (!err)
+		err = lg_report__flush(f, &b);
+	lg_buf__release(&b);
+	return err;
+}

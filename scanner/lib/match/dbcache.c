@@ -1,0 +1,228 @@
+/*
+ * dbcache.c - the compiled Hyperscan database, cached in a file.
+ *
+ * Compiling a few hundred rules takes far longer than scanning a push, so
+ * a git hook or a small scan loads the database compiled by an earlier run.
+ * The file name is a hash of everything the database depends on: the
+ * rules, the Hyperscan version and the CPU features it was built for. A
+ * file that does not check out is removed and rebuilt.
+ *
+ * The file holds the database as hs_deserialize_database_at lays it out at
+ * an IMAGE_ALIGN-aligned address, not its serialized form: a database
+ * holds offsets, not pointers (Hyperscan deserializes into shared memory
+ * for that reason), so a later run maps the file and scans the image in
+ * place. Deserializing 2 MB instead (read, allocate, copy) cost each hook
+ * run 2-4 ms; and concurrent hooks now share the pages. A mapping outlives
+ * a rebuild, because files here are only ever replaced by rename, never
+ * rewritten in place.
+ */
+#include "match/match.h"
+#include "rules/rules.h"
+
+#include <hs/hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CACHE_FILE_MAX_BYTES (512u << 20)
+/* The file: this magic; u32 rule count; per rule u32 max_width and u8
+ * prefilter (Hyperscan's analysis, so a warm start skips it); u64 image
+ * length; zeros up to a multiple of IMAGE_ALIGN; the image. */
+#define CACHE_MAGIC "LGHSDB3"
+#define FACT_BYTES 5
+#define IMAGE_ALIGN 4096
+
+void lg_dbcache__key(char out[41], const char *rules_hash)
+{
+	hs_platform_info_t platform;
+	lg_buf b = LG_BUF_INIT;
+
+	memset(&platform, 0, sizeof(platform));
+	hs_populate_platform(&platform);
+	if (lg_buf__printf(&b, "leakgate-hsdb-v2\n%s\n%s\n%u %llu %llu\n",
+			   rules_hash, hs_version(), platform.tune,
+			   (unsigned long long)platform.cpu_features,
+			   (unsigned long long)platform.reserved1) != 0) {
+		/* An unusable key: a name no store will ever match. */
+		snprintf(out, 41, "%s", "nocache");
+		return;
+	}
+	lg__hash_hex(out, b.ptr, b.len);
+	lg_buf__release(&b);
+}
+
+static int cache_path(lg_buf *path, const char *dir, const char *key)
+{
+	return lg_buf__printf(path, "%s/hsdb-%s.bin", dir, key);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* Writes the low `bytes` bytes of `v` at `p`, little-endian. */
+static void put_le(unsigned char *p, uint64_t v, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Bytes of the header for `n` rules, and where the image starts. */
+static size_t header_bytes(size_t n)
+{
+	return 8 + 4 + n * FACT_BYTES + 8;
+}
+
+static size_t image_offset(size_t n)
+{
+	return (header_bytes(n) + IMAGE_ALIGN - 1) / IMAGE_ALIGN * IMAGE_ALIGN;
+}
+
+/* Checks that the mapped file fits these rules and holds an intact image;
+ * *image and a scratch for it on success. Hyperscan checks the image in
+ * hs_alloc_scratch, CRC included (its comment: "some users mmap in old
+ * deserialised databases"), so a damaged file is rebuilt, not scanned. */
+static int check_file(const lg_ruleset *rs, const unsigned char *data, size_t len,
+		      const hs_database_t **image, hs_scratch_t **scratch)
+{
+	size_t n = lg_ruleset_count(rs), at = image_offset(n), size;
+
+	/* len > at: the image's first page is mapped, so Hyperscan can read
+	 * its header before anything is known about the rest. */
+	if (len <= at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n ||
+	    get_u64(data + 12 + n * FACT_BYTES) != len - at)
+		return -1;
+	*image = (const hs_database_t *)(data + at);
+	*scratch = NULL;
+	if (hs_database_size(*image, &size) != HS_SUCCESS || size != len - at ||
+	    hs_alloc_scratch(*image, scratch) != HS_SUCCESS)
+		return -1;
+	return 0;
+}
+
+static void apply_facts(lg_ruleset *rs, const unsigned char *data)
+{
+	size_t i, n = lg_ruleset_count(rs);
+
+	for (i = 0; i < n; i++) {
+		const unsigned char *f = data + 12 + i * FACT_BYTES;
+
+		lg_ruleset__set_facts(rs, i, get_u32(f), f[4] != 0);
+	}
+}
+
+int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key)
+{
+	lg_buf path = LG_BUF_INIT;
+	const uint8_t *base;
+	uint64_t len;
+	int err = LG_ENOTFOUND;
+
+	if (cache_path(&path, dir, key) != 0 ||
+	    lg__map_file(&base, &len, path.ptr, CACHE_FILE_MAX_BYTES) != 0)
+		goto out;
+	if (check_file(rs, base, (size_t)len, db, scratch) != 0) {
+		lg__unmap_file(base, len);
+		unlink(path.ptr);
+		goto out;
+	}
+	apply_facts(rs, base);
+	map->base = base;
+	map->len = len;
+	err = 0;
+out:
+	lg_buf__release(&path);
+	return err;
+}
+
+void lg_dbcache__unmap(lg_dbcache_map *map)
+{
+	lg__unmap_file(map->base, map->len);
+	map->base = NULL;
+	map->len = 0;
+}
+
+/* The header: magic, rule count, each rule's facts, the image's length;
+ * then zeros up to the image. */
+static int add_header(lg_buf *b, const lg_ruleset *rs, size_t image_len)
+{
+	static const char zeros[IMAGE_ALIGN];
+	size_t i, n = lg_ruleset_count(rs);
+	unsigned char u[8];
+	int err = lg_buf__add(b, CACHE_MAGIC, 8);
+
+	put_le(u, n, 4);
+	if (!err)
+		err = lg_buf__add(b, u, 4);
+	for (i = 0; i < n && !err; i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+		unsigned char f[FACT_BYTES];
+
+		put_le(f, r->max_width, 4);
+		f[4] = r->prefilter != 0;
+		err = lg_buf__add(b, f, FACT_BYTES);
+	}
+	put_le(u, image_len, 8);
+	if (!err)
+		err = lg_buf__add(b, u, 8);
+	if (!err) /* header_bytes(n) of them so far */
+		err = lg_buf__add(b, zeros, image_offset(n) - header_bytes(n));
+	return err;
+}
+
+/* The database laid out as it will be mapped: deserialized at an
+ * IMAGE_ALIGN-aligned address (its inner alignment depends on where it
+ * lies). */
+static int make_image(void **out, size_t *len, const struct hs_database *db)
+{
+	char *bytes = NULL;
+	size_t n = 0;
+	void *image = NULL;
+	int err = 0;
+
+	if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS ||
+	    hs_serialized_database_size(bytes, n, len) != HS_SUCCESS)
+		err = lg_error_set(LG_ERROR, "cannot serialize the rule database");
+	else if (posix_memalign(&image, IMAGE_ALIGN, *len) != 0)
+		err = lg_error_set(LG_ENOMEM, "out of memory");
+	else if (memset(image, 0, *len), /* no stray bytes in the file */
+		 hs_deserialize_database_at(bytes, n, image) != HS_SUCCESS)
+		err = lg_error_set(LG_ERROR, "cannot lay out the rule database");
+	free(bytes);
+	if (err) {
+		free(image);
+		return err;
+	}
+	*out = image;
+	return 0;
+}
+
+int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+		      const char *dir, const char *key)
+{
+	lg_buf path = LG_BUF_INIT, file = LG_BUF_INIT;
+	void *image = NULL;
+	size_t len = 0;
+	int err;
+
+	if ((err = lg__make_dirs(dir)) != 0 || (err = make_image(&image, &len, db)) != 0)
+		return err;
+	if ((err = add_header(&file, rs, len)) == 0 &&
+	    (err = lg_buf__add(&file, image, len)) == 0 &&
+	    (err = cache_path(&path, dir, key)) == 0)
+		err = lg__write_file_atomic(path.ptr, file.ptr, file.len);
+	free(image);
+	lg_buf__release(&file);
+	lg_buf__release(&path);
+	return err;
+}

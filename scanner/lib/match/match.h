@@ -1,0 +1,66 @@
+/*
+ * match.h - the match room's internals: the Hyperscan database and its
+ * cache, streaming a chunked input through the matcher. Only match/
+ * includes hs.h. Not public API.
+ */
+#ifndef LG_MATCH_H
+#define LG_MATCH_H
+
+#include "util/util.h"
+
+/* dbcache.c: the compiled Hyperscan database, cached in a file. The key
+ * covers the rules' hash, the Hyperscan version and the CPU features. The
+ * database type is opaque here so that only matcher.c and dbcache.c
+ * include hs.h. */
+struct hs_database;
+void lg_dbcache__key(char out[41], const char *rules_hash);
+/* The file a loaded database lies in, mapped read-only. */
+typedef struct {
+	const uint8_t *base;
+	uint64_t len;
+} lg_dbcache_map;
+/* 0 and *db on a valid cached database (checked by Hyperscan while it
+ * allocates *scratch, the caller's to free), with each rule's facts filled
+ * into `rs` (which must hold the rules the key was made from);
+ * LG_ENOTFOUND when missing, stale or damaged (a damaged file is removed).
+ * *db lies in the mapping *map, which must outlive it: release with
+ * lg_dbcache__unmap, not hs_free_database. */
+struct hs_scratch;
+int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key);
+void lg_dbcache__unmap(lg_dbcache_map *map);
+/* Writes the database and the rules' facts atomically (temporary file,
+ * rename), mode 0600. */
+int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+		      const char *dir, const char *key);
+
+/* matcher.c: the rules a matcher was built from (borrowed). */
+const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
+
+/*
+ * matcher.c: scanning an input fed in chunks, with exactly the matches
+ * lg_matcher_scan finds in the whole input (offsets, lines and columns
+ * into the whole input; same order, same filters, same cap), holding only
+ * the current chunk, a tail of the input before it (about 64 KiB with the
+ * built-in rules; more while one match waits for its end) and the matches
+ * not yet reported. A match is reported once its line has ended, so the
+ * callback runs during lg_matcher__stream_feed or _finish.
+ *
+ * The callback gets, with each match, a copy of the input's bytes from
+ * `bytes_from` on that holds the secret and up to `context` bytes of
+ * input on each side of it (less at the input's ends).
+ * The scratch is the stream's until lg_matcher__stream_free.
+ */
+typedef struct lg_stream lg_stream;
+typedef int (*lg_stream_match_cb)(const lg_match *m, const char *bytes,
+				  size_t bytes_from, void *payload);
+int lg_matcher__stream_new(lg_stream **out, const lg_matcher *m, lg_scratch *s,
+			   size_t context, lg_stream_match_cb cb, void *payload);
+/* Scans on into `len` more bytes; LG_ESTOP when the callback asked to
+ * stop (and on every call after). */
+int lg_matcher__stream_feed(lg_stream *st, const char *data, size_t len);
+/* Ends the input: reports what is left and fills `result` (may be NULL). */
+int lg_matcher__stream_finish(lg_stream *st, lg_scan_result *result);
+void lg_matcher__stream_free(lg_stream *st);
+
+#endif

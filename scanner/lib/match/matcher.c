@@ -1,0 +1,1289 @@
+/*
+ * matcher.c - two-stage matching: Hyperscan finds candidates, PCRE2
+ * confirms them and extracts the secret.
+ *
+ * Every rule is compiled into one Hyperscan block-mode database, so a
+ * few hundred rules cost one pass over the bytes. Start-of-match tracking
+ * (HS_FLAG_SOM_LEFTMOST) would slow Hyperscan down and grow its scratch;
+ * instead each report (rule, end offset) is confirmed by running the rule's
+ * PCRE2 regex in a window that ends at the reported end and is as wide as
+ * the rule's longest match (hs_expression_info), capped for unbounded
+ * rules. PCRE2 runs over the whole buffer from the window's start, so
+ * lookbehinds and \b see the real context.
+ */
+#include "match/match.h"
+#include "rules/rules.h"
+
+#include <hs/hs.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define WINDOW_CAP 4096              /* confirm window of unbounded rules */
+#define KEYWORD_WINDOW 256           /* bytes before a match searched for keywords */
+#define DEFAULT_MAX_MATCHES 10000    /* confirmed matches per buffer */
+#define MAX_CANDIDATES 1000000       /* Hyperscan reports per buffer */
+#define PCRE2_MATCH_LIMIT 100000     /* bounds catastrophic backtracking */
+#define PCRE2_DEPTH_LIMIT 10000
+#define BINARY_PROBE 8000            /* git's heuristic: a NUL in the first 8000 bytes */
+#define ALLOW_MARKER "leakgate:allow"
+/* Streams assume no match of a rule Hyperscan calls unbounded is longer. */
+#define STREAM_LONGEST_MATCH (64u << 10)
+
+typedef struct {
+	pcre2_code *regex;
+	pcre2_code **allow;
+	size_t allow_count;
+	size_t window;
+	/* The regexes compile on the rule's first candidate: most rules never
+	 * fire on a given push, and compiling (with JIT) hundreds of them
+	 * would be most of a hook's start-up. `ready` publishes them. */
+	atomic_int ready;
+} compiled_rule;
+
+struct lg_matcher {
+	const lg_ruleset *rules;
+	const hs_database_t *db;
+	lg_dbcache_map db_map; /* where db lies when it came from the cache */
+	/* Allocated once (Hyperscan checks the database then, CRC and all);
+	 * each lg_scratch clones it. */
+	hs_scratch_t *proto;
+	compiled_rule *compiled;
+	size_t count;
+	size_t max_matches;
+	pcre2_match_context *mctx;
+	pthread_mutex_t compile_lock;
+	/* Streams: the bytes kept before the last handled report (0 until
+	 * the first stream computes it), and the widest confirm window. */
+	atomic_size_t stream_tail;
+	size_t widest_window;
+};
+
+/* A confirmed match and, in a stream, a copy of the bytes around it (the
+ * stream moves on; the callback still needs the secret and its line). */
+typedef struct {
+	lg_match m;
+	char *bytes;        /* NULL in a whole-buffer scan */
+	size_t bytes_from;  /* stream offset of bytes[0] */
+	size_t bytes_len;
+	int line_done;      /* line_end, end_column and `allowed` are known */
+	int allowed;
+} found_match;
+
+/* A Hyperscan report: the rule, and the end offset in the buffer. */
+typedef struct {
+	uint32_t rule, end;
+} candidate;
+
+/* One rule's scanned_upto before the reports at the current end offset
+ * changed it, so that they can be undone together (streams). */
+typedef struct {
+	size_t rule, upto;
+} undo_entry;
+
+struct lg_scratch {
+	const lg_matcher *m;
+	hs_scratch_t *hs;
+	pcre2_match_data *md;
+	size_t *scanned_upto; /* per rule: confirmed up to this offset */
+	found_match *found;
+	size_t found_count, found_alloc;
+	size_t pushed;        /* confirmed in this scan (the cap counts them) */
+	candidate *cands;     /* the reports of the buffer being scanned */
+	size_t cand_count, cand_alloc;
+	size_t candidates;
+	int capped;
+	int oom;
+	/* the buffer being scanned: bytes [base, base + len) of the input */
+	const char *buf;
+	size_t len;
+	size_t base;
+	/* A stream's window: only reports ending in (done, accept_to] are
+	 * handled; a confirm that needs bytes past the window (PCRE2
+	 * partial match) undoes the reports at its end offset and stops. */
+	int streaming;
+	int partial;          /* confirm with PCRE2_PARTIAL_HARD */
+	size_t done, accept_to;
+	size_t group_end, group_found, group_pushed, group_candidates;
+	undo_entry *undo;
+	size_t undo_count;
+};
+
+/* ------------------------------------------------------------------------
+ * Building the matcher
+ * ---------------------------------------------------------------------- */
+
+/* Compiles `pattern` with PCRE2 and JIT-compiles it where the platform
+ * allows (without JIT it still works, only slower). LEAKGATE_NO_JIT turns
+ * JIT off for memory checkers: its SIMD loads may read a few bytes past
+ * the subject's end, never across a page, which valgrind cannot tell from
+ * a bug. */
+static pcre2_code *compile_pcre2(const char *pattern, uint32_t options)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern,
+					 PCRE2_ZERO_TERMINATED, options,
+					 &errcode, &erroff, NULL);
+	const char *no_jit = getenv("LEAKGATE_NO_JIT");
+
+	if (code && !(no_jit && *no_jit && strcmp(no_jit, "0") != 0))
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+static void compiled_rule_release(compiled_rule *c)
+{
+	size_t i;
+
+	pcre2_code_free(c->regex);
+	for (i = 0; i < c->allow_count; i++)
+		pcre2_code_free(c->allow[i]);
+	free(c->allow);
+}
+
+/* Compiles rule `r`'s regexes into `c`. The loader checked that PCRE2
+ * takes them, so a failure here means memory ran out. */
+static int compile_rule(compiled_rule *c, const lg_rule *r)
+{
+	size_t i;
+
+	if (!(c->regex = compile_pcre2(r->regex, PCRE2_MULTILINE)))
+		return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses its regex", r->id);
+	if (r->allow_count &&
+	    !(c->allow = calloc(r->allow_count, sizeof(*c->allow))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < r->allow_count; i++, c->allow_count++)
+		if (!(c->allow[i] = compile_pcre2(r->allow[i], PCRE2_CASELESS)))
+			return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses allow pattern %zu",
+					    r->id, i + 1);
+	return 0;
+}
+
+/* Compiles every rule into one Hyperscan database. A refusal names the
+ * rule with Hyperscan's own message. */
+static int compile_database(lg_matcher *m)
+{
+	hs_database_t *db = NULL;
+	size_t n = m->count, i;
+	const char **exprs = calloc(n, sizeof(*exprs));
+	unsigned *flags = calloc(n, sizeof(*flags));
+	unsigned *ids = calloc(n, sizeof(*ids));
+	hs_compile_error_t *err = NULL;
+	int rc = 0;
+
+	if (!exprs || !flags || !ids) {
+		rc = lg_error_set(LG_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const lg_rule *r = lg_ruleset_get(m->rules, i);
+
+		exprs[i] = r->regex;
+		flags[i] = HS_FLAG_MULTILINE | (r->prefilter ? HS_FLAG_PREFILTER : 0);
+		ids[i] = (unsigned)i;
+	}
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
+			     &db, &err) == HS_SUCCESS) {
+		m->db = db;
+	} else {
+		if (err && err->expression >= 0 && (size_t)err->expression < n)
+			rc = lg_error_set(LG_ERULES, "rule %s: Hyperscan refuses it: %s",
+					  lg_ruleset_get(m->rules, (size_t)err->expression)->id,
+					  err->message);
+		else
+			rc = lg_error_set(LG_ERULES, "Hyperscan cannot compile the rules: %s",
+					  err ? err->message : "unknown error");
+		hs_free_compile_error(err);
+	}
+out:
+	free(exprs);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
+/* Takes the database from the cache when it holds one for these rules,
+ * this Hyperscan and this CPU; otherwise compiles it and stores it there.
+ * The cache is an optimisation: failing to write it is not an error. */
+static int load_database(lg_matcher *m, const lg_matcher_options *opts)
+{
+	lg_ruleset *rules = (lg_ruleset *)m->rules; /* facts are filled in here */
+	const char *cache_dir = opts ? opts->cache_dir : NULL;
+	char key[41];
+	int err;
+
+	if (cache_dir) {
+		lg_dbcache__key(key, lg_ruleset_hash(rules));
+		if (lg_dbcache__load(&m->db, &m->proto, &m->db_map, rules, cache_dir, key) == 0)
+			return 0;
+	}
+	if ((err = lg_ruleset__hyperscan_facts(rules, opts ? opts->on_problem : NULL,
+					       opts ? opts->payload : NULL)) != 0 ||
+	    (err = compile_database(m)) != 0)
+		return err;
+	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
+		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
+	if (cache_dir)
+		lg_dbcache__store(m->db, rules, cache_dir, key);
+	return 0;
+}
+
+int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
+		   const lg_matcher_options *opts)
+{
+	lg_matcher *m = calloc(1, sizeof(*m));
+	size_t i;
+	int err = 0;
+
+	if (!m)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	m->rules = rules;
+	m->count = lg_ruleset_count(rules);
+	m->max_matches = opts && opts->max_matches_per_buffer ?
+		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
+	m->compiled = calloc(m->count ? m->count : 1, sizeof(*m->compiled));
+	m->mctx = pcre2_match_context_create(NULL);
+	if (!m->compiled || !m->mctx) {
+		lg_matcher_free(m);
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	pcre2_set_match_limit(m->mctx, PCRE2_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, PCRE2_DEPTH_LIMIT);
+	pthread_mutex_init(&m->compile_lock, NULL);
+	for (i = 0; i < m->count; i++)
+		atomic_init(&m->compiled[i].ready, 0);
+	atomic_init(&m->stream_tail, 0);
+	if (!err)
+		err = load_database(m, opts);
+	for (i = 0; i < m->count && !err; i++) {
+		const lg_rule *r = lg_ruleset_get(rules, i);
+
+		m->compiled[i].window = r->max_width > WINDOW_CAP ? WINDOW_CAP : r->max_width;
+		if (m->compiled[i].window > m->widest_window)
+			m->widest_window = m->compiled[i].window;
+	}
+	if (err) {
+		lg_matcher_free(m);
+		return err;
+	}
+	*out = m;
+	return 0;
+}
+
+const lg_ruleset *lg_matcher__rules(const lg_matcher *m)
+{
+	return m->rules;
+}
+
+void lg_matcher_free(lg_matcher *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; m->compiled && i < m->count; i++)
+		compiled_rule_release(&m->compiled[i]);
+	free(m->compiled);
+	if (m->compiled)
+		pthread_mutex_destroy(&m->compile_lock);
+	hs_free_scratch(m->proto);
+	if (m->db_map.base)
+		lg_dbcache__unmap(&m->db_map);
+	else
+		hs_free_database((hs_database_t *)m->db); /* compiled here: ours to free */
+	pcre2_match_context_free(m->mctx);
+	free(m);
+}
+
+int lg_scratch_new(lg_scratch **out, const lg_matcher *m)
+{
+	lg_scratch *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	s->m = m;
+	s->md = pcre2_match_data_create(100, NULL);
+	s->scanned_upto = calloc(m->count ? m->count : 1, sizeof(*s->scanned_upto));
+	s->undo = calloc(m->count ? m->count : 1, sizeof(*s->undo));
+	if (!s->md || !s->scanned_upto || !s->undo ||
+	    hs_clone_scratch(m->proto, &s->hs) != HS_SUCCESS) {
+		lg_scratch_free(s);
+		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
+	}
+	*out = s;
+	return 0;
+}
+
+void lg_scratch_free(lg_scratch *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->hs);
+	pcre2_match_data_free(s->md);
+	free(s->scanned_upto);
+	free(s->undo);
+	free(s->cands);
+	free(s->found);
+	free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Filters applied to a confirmed secret
+ * ---------------------------------------------------------------------- */
+
+double lg_entropy(const char *s, size_t len)
+{
+	size_t counts[256] = { 0 };
+	double h = 0;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		counts[(unsigned char)s[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (counts[i]) {
+			double p = (double)counts[i] / (double)len;
+			h -= p * log2(p);
+		}
+	}
+	return h;
+}
+
+/* At least one keyword must appear within the match or in the
+ * KEYWORD_WINDOW bytes before it. */
+static int keywords_near(const lg_rule *r, const char *buf, size_t start,
+			 size_t end)
+{
+	size_t from = start > KEYWORD_WINDOW ? start - KEYWORD_WINDOW : 0, i;
+
+	if (!r->keyword_count)
+		return 1;
+	for (i = 0; i < r->keyword_count; i++)
+		if (lg__contains_nocase(buf + from, end - from, r->keywords[i]))
+			return 1;
+	return 0;
+}
+
+static int allowed_by_rule(const lg_matcher *m, lg_scratch *s, size_t rule,
+			   const char *secret, size_t len)
+{
+	const compiled_rule *c = &m->compiled[rule];
+	size_t i;
+
+	for (i = 0; i < c->allow_count; i++)
+		if (pcre2_match(c->allow[i], (PCRE2_SPTR)secret, len, 0, 0, s->md,
+				m->mctx) >= 0)
+			return 1;
+	return 0;
+}
+
+static int checksum_ok(const lg_rule *r, const char *secret, size_t len)
+{
+	switch (r->checksum) {
+	case LG_CHECKSUM_GITHUB_CRC32:
+	case LG_CHECKSUM_NPM_CRC32:
+		return lg_checksum__token_valid(secret, len);
+	default:
+		return 1;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Scanning
+ * ---------------------------------------------------------------------- */
+
+/* Appends `f` to the array *v of *count matches (room for *alloc). */
+static int append_found(found_match **v, size_t *count, size_t *alloc, const found_match *f)
+{
+	if (*count == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 16;
+		found_match *p = realloc(*v, n * sizeof(*p));
+
+		if (!p)
+			return LG_ENOMEM;
+		*v = p;
+		*alloc = n;
+	}
+	(*v)[(*count)++] = *f;
+	return 0;
+}
+
+static int push_found(lg_scratch *s, const found_match *m)
+{
+	if (append_found(&s->found, &s->found_count, &s->found_alloc, m) != 0)
+		return -1;
+	s->pushed++;
+	return 0;
+}
+
+/* Applies every filter to the confirmed match of rule `rule` and keeps it
+ * when it passes. */
+static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
+		     size_t sstart, size_t send)
+{
+	const lg_matcher *m = s->m;
+	const lg_rule *r = lg_ruleset_get(m->rules, rule);
+	const char *secret = s->buf + (sstart - s->base);
+	size_t slen = send - sstart;
+	found_match found;
+
+	if (slen == 0)
+		return;
+	if (r->min_entropy > 0 && lg_entropy(secret, slen) < r->min_entropy)
+		return;
+	if (!keywords_near(r, s->buf, mstart - s->base, mend - s->base))
+		return;
+	if (!checksum_ok(r, secret, slen))
+		return;
+	if (allowed_by_rule(m, s, rule, secret, slen))
+		return;
+	if (lg_is_placeholder(secret, slen))
+		return;
+	memset(&found, 0, sizeof(found));
+	found.m.rule = r;
+	found.m.match_start = mstart;
+	found.m.match_end = mend;
+	found.m.secret_start = sstart;
+	found.m.secret_end = send;
+	if (push_found(s, &found) != 0)
+		s->oom = 1;
+}
+
+/* The compiled regexes of rule `i`, compiled now if this is the rule's
+ * first candidate; NULL when memory ran out. */
+static const compiled_rule *ready_rule(const lg_matcher *m, size_t i)
+{
+	compiled_rule *c = &m->compiled[i];
+	int ok = 1;
+
+	if (atomic_load_explicit(&c->ready, memory_order_acquire))
+		return c;
+	pthread_mutex_lock((pthread_mutex_t *)&m->compile_lock);
+	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
+		ok = compile_rule(c, lg_ruleset_get(m->rules, i)) == 0;
+		if (ok) {
+			atomic_store_explicit(&c->ready, 1, memory_order_release);
+		} else {
+			compiled_rule_release(c);
+			c->regex = NULL;
+			c->allow = NULL;
+			c->allow_count = 0;
+		}
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&m->compile_lock);
+	return ok ? c : NULL;
+}
+
+/* Confirms a Hyperscan report of rule `rule` ending at `end` (an offset
+ * into the input). Returns 1 when a stream must first see more bytes:
+ * PCRE2 reached the window's end before deciding a match that starts
+ * before `end`. */
+static int confirm(lg_scratch *s, size_t rule, size_t end)
+{
+	const lg_matcher *m = s->m;
+	const compiled_rule *c = ready_rule(m, rule);
+	const lg_rule *r = lg_ruleset_get(m->rules, rule);
+	size_t from;
+	PCRE2_SIZE *ov;
+	int rc, partial = s->partial;
+
+	if (!c) {
+		s->oom = 1;
+		return 0;
+	}
+	/* A bounded rule that PCRE2 and Hyperscan read alike looks at no
+	 * byte past end + max_width (+1 for \b and $) for a match starting
+	 * before `end`: with that much in the window, the JIT's complete match
+	 * decides as on the whole input. Otherwise the partial match, which
+	 * the JIT was not compiled for, runs in PCRE2's interpreter. */
+	if (partial && !r->prefilter && r->max_width <= STREAM_LONGEST_MATCH &&
+	    end + r->max_width + 16 <= s->base + s->len)
+		partial = 0;
+	from = end > c->window ? end - c->window : 0;
+	if (from < s->scanned_upto[rule])
+		from = s->scanned_upto[rule];
+	/* A stream keeps enough bytes before `end` (stream_tail), so
+	 * lookbehinds see what a whole scan sees; PCRE2_PARTIAL_HARD tells
+	 * when the bytes after the window could change the answer. */
+	rc = pcre2_match(c->regex, (PCRE2_SPTR)s->buf, s->len, from - s->base,
+			 partial ? PCRE2_PARTIAL_HARD : 0, s->md, m->mctx);
+	ov = pcre2_get_ovector_pointer(s->md);
+	if (rc == PCRE2_ERROR_PARTIAL && ov[0] + s->base < end)
+		return 1;
+	if (rc < 0) {
+		/* No match (or a PCRE2 limit hit, or a partial match that
+		 * starts at `end` or later): nothing more to find for this
+		 * rule before `end`. */
+		s->scanned_upto[rule] = end;
+		return 0;
+	}
+	if (ov[0] + s->base >= end) {
+		/* The next match starts after this report: Hyperscan's
+		 * candidate did not confirm (prefilter, or a window too
+		 * narrow for an unbounded rule). */
+		s->scanned_upto[rule] = end;
+		return 0;
+	}
+	s->scanned_upto[rule] = s->base + (ov[1] > ov[0] ? ov[1] : ov[0] + 1);
+	if ((unsigned)rc > r->secret_group &&
+	    ov[2 * r->secret_group] != PCRE2_UNSET)
+		consider(s, rule, s->base + ov[0], s->base + ov[1],
+			 s->base + ov[2 * r->secret_group],
+			 s->base + ov[2 * r->secret_group + 1]);
+	return 0;
+}
+
+/* Streams: starts the group of reports ending at `end`, which a confirm
+ * needing more bytes undoes as a whole (the next window reports them all
+ * again). */
+static void group_begin(lg_scratch *s, size_t end)
+{
+	s->group_end = end;
+	s->group_found = s->found_count;
+	s->group_pushed = s->pushed;
+	s->group_candidates = s->candidates;
+	s->undo_count = 0;
+}
+
+static void group_undo(lg_scratch *s)
+{
+	while (s->undo_count) {
+		const undo_entry *u = &s->undo[--s->undo_count];
+
+		s->scanned_upto[u->rule] = u->upto;
+	}
+	s->found_count = s->group_found;
+	s->pushed = s->group_pushed;
+	s->candidates = s->group_candidates;
+}
+
+/* Collects a Hyperscan report. Hyperscan delivers reports roughly, not
+ * strictly, in order of end offset (one rule's report can come after
+ * another rule's later one), so they are sorted before the confirm stage,
+ * which then sees them in the same order however the input was cut. */
+static int on_candidate(unsigned int id, unsigned long long from,
+			unsigned long long to, unsigned int flags, void *ctx)
+{
+	lg_scratch *s = ctx;
+	size_t end = s->base + (size_t)to;
+
+	(void)from;
+	(void)flags;
+	/* A stream's earlier window handled the first; the next decides
+	 * the second. */
+	if (s->streaming && (end <= s->done || end > s->accept_to))
+		return 0;
+	if (s->cand_count == s->cand_alloc) {
+		size_t alloc = s->cand_alloc ? 2 * s->cand_alloc : 256;
+		candidate *p = realloc(s->cands, alloc * sizeof(*p));
+
+		if (!p) {
+			s->oom = 1;
+			return 1;
+		}
+		s->cands = p;
+		s->cand_alloc = alloc;
+	}
+	s->cands[s->cand_count].rule = id;
+	s->cands[s->cand_count].end = (uint32_t)to;
+	/* One past the cap is enough to know it was hit. */
+	return ++s->cand_count + s->candidates > MAX_CANDIDATES;
+}
+
+static int compare_candidates(const void *pa, const void *pb)
+{
+	const candidate *a = pa, *b = pb;
+
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+/* Scans the buffer with Hyperscan, then confirms the reports in order of
+ * end offset (and rule). A stream's confirm that needs more bytes undoes
+ * the reports at its end offset and stops there (s->accept_to). */
+static int find_candidates(lg_scratch *s)
+{
+	size_t i;
+
+	s->cand_count = 0;
+	s->group_end = 0;
+	s->undo_count = 0;
+	hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
+	if (s->oom)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (s->cand_count > 1)
+		qsort(s->cands, s->cand_count, sizeof(*s->cands), compare_candidates);
+	for (i = 0; i < s->cand_count && !s->oom; i++) {
+		unsigned id = s->cands[i].rule;
+		size_t end = s->base + s->cands[i].end;
+
+		if (s->streaming && end != s->group_end)
+			group_begin(s, end);
+		if (++s->candidates > MAX_CANDIDATES || s->pushed >= s->m->max_matches) {
+			s->capped = 1;
+			break;
+		}
+		if (end <= s->scanned_upto[id])
+			continue;
+		if (s->streaming)
+			s->undo[s->undo_count++] = (undo_entry){ id, s->scanned_upto[id] };
+		if (confirm(s, id, end)) {
+			group_undo(s);
+			s->accept_to = end - 1;
+			break;
+		}
+	}
+	return s->oom ? lg_error_set(LG_ENOMEM, "out of memory") : 0;
+}
+
+static int compare_matches(const void *pa, const void *pb)
+{
+	const lg_match *a = &((const found_match *)pa)->m, *b = &((const found_match *)pb)->m;
+
+	if (a->secret_start != b->secret_start)
+		return a->secret_start < b->secret_start ? -1 : 1;
+	if (a->rule->index != b->rule->index)
+		return a->rule->index < b->rule->index ? -1 : 1;
+	return a->secret_end < b->secret_end ? -1 : a->secret_end > b->secret_end;
+}
+
+/*
+ * Keeps, of the sorted matches f[0, n), those to report, and returns how
+ * many (the dropped ones' byte copies are freed). A rule reports a secret
+ * once, even if Hyperscan led the confirm stage to it twice. And when
+ * rules of different confidence find the very same secret (a provider's
+ * rule and a generic assignment rule), the more confident ones speak for
+ * it: one secret, not one finding per rule that saw it. Both look only
+ * within a run of equal secret_start, so a stream can settle its matches
+ * a run at a time.
+ */
+static size_t select_reported(found_match *f, size_t n)
+{
+	size_t i, j, k, run, kept = 0;
+
+	for (i = 0; i < n; i = run) {
+		for (run = i; run < n && f[run].m.secret_start == f[i].m.secret_start; run++)
+			;
+		for (j = i; j < run; j++) {
+			const lg_match *m = &f[j].m;
+			int dropped = j > i && f[j - 1].m.rule == m->rule &&
+				      f[j - 1].m.secret_end == m->secret_end;
+
+			for (k = i; k < run && !dropped; k++)
+				dropped = f[k].m.secret_end == m->secret_end &&
+					  f[k].m.rule->confidence > m->rule->confidence;
+			if (dropped) {
+				free(f[j].bytes);
+				f[j].bytes = NULL;
+			}
+			f[j].line_done = !dropped; /* marks the kept, for now */
+		}
+		for (j = i; j < run; j++)
+			if (f[j].line_done)
+				f[kept++] = f[j];
+	}
+	for (j = 0; j < kept; j++)
+		f[j].line_done = 0;
+	return kept;
+}
+
+/* Counts code points (bytes that do not continue a UTF-8 sequence). */
+static size_t code_points(const char *s, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* The line being located: its bounds, whether it carries the allow
+ * marker, and a code-point count up to a position on it, all computed once
+ * however many matches the line holds (a minified file is one huge line). */
+typedef struct {
+	size_t number, start, end;
+	int allowed;
+	size_t counted_to, points; /* code points in [start, counted_to) */
+} line_cursor;
+
+/* Moves the cursor to the line holding `offset` (never backwards: the
+ * matches come sorted). A line spans [start, end), `end` being its \n or
+ * the end of the buffer. */
+static void cursor_seek(line_cursor *c, const char *buf, size_t len, size_t offset)
+{
+	const char *nl;
+	size_t from;
+
+	if (c->number && offset <= c->end)
+		return;
+	from = c->number ? c->end + 1 : 0;
+	c->number++;
+	while ((nl = memchr(buf + from, '\n', offset - from))) {
+		c->number++;
+		from = (size_t)(nl - buf) + 1;
+	}
+	c->start = from;
+	nl = memchr(buf + from, '\n', len - from);
+	c->end = nl ? (size_t)(nl - buf) : len;
+	c->counted_to = c->start;
+	c->points = 0;
+	c->allowed = lg__contains_nocase(buf + c->start, c->end - c->start, ALLOW_MARKER);
+}
+
+/* Code points from the line start to `offset`, counting on from the
+ * previous match of the same line. */
+static size_t cursor_column(line_cursor *c, const char *buf, size_t offset)
+{
+	c->points += code_points(buf + c->counted_to, offset - c->counted_to);
+	c->counted_to = offset;
+	return c->points + 1;
+}
+
+/* end_column of match `f` whose line's content ends at `content_end`;
+ * `secret` holds its bytes from secret_start on. */
+static size_t end_column(const lg_match *f, const char *secret, size_t content_end)
+{
+	size_t on_line_end = f->secret_end < content_end ? f->secret_end : content_end;
+
+	return f->column + (on_line_end > f->secret_start ?
+		code_points(secret, on_line_end - f->secret_start) : 0);
+}
+
+/*
+ * Fills line and columns of the sorted matches in one forward pass, and
+ * drops those on a line marked leakgate:allow. The line's content ends
+ * before its \n and before a \r that precedes it.
+ */
+static void locate(lg_scratch *s)
+{
+	line_cursor c;
+	size_t i, kept = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < s->found_count; i++) {
+		lg_match *f = &s->found[i].m;
+		size_t content_end;
+
+		cursor_seek(&c, s->buf, s->len, f->secret_start);
+		if (c.allowed)
+			continue;
+		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
+		f->line = c.number;
+		f->line_start = c.start;
+		f->line_end = content_end;
+		f->column = cursor_column(&c, s->buf, f->secret_start);
+		f->end_column = end_column(f, s->buf + f->secret_start, content_end);
+		s->found[kept++] = s->found[i];
+	}
+	s->found_count = kept;
+}
+
+/* Readies the scratch for a new input. */
+static void scratch_reset(lg_scratch *s)
+{
+	s->found_count = 0;
+	s->pushed = 0;
+	s->candidates = 0;
+	s->capped = 0;
+	s->oom = 0;
+	s->base = 0;
+	s->streaming = 0;
+	s->partial = 0;
+	s->done = 0;
+	memset(s->scanned_upto, 0, s->m->count * sizeof(*s->scanned_upto));
+}
+
+int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
+		    size_t len, lg_match_cb cb, void *payload,
+		    lg_scan_result *result)
+{
+	size_t i;
+	int rc = 0;
+
+	(void)m; /* the scratch's own */
+	scratch_reset(s);
+	s->buf = buf ? buf : "";
+	s->len = buf ? len : 0;
+	if (s->len > UINT32_MAX)
+		return lg_error_set(LG_ELIMIT, "buffer of %zu bytes is too large to scan at once",
+				    s->len);
+	if ((rc = find_candidates(s)) != 0)
+		return rc;
+	if (s->found_count > 1)
+		qsort(s->found, s->found_count, sizeof(*s->found), compare_matches);
+	s->found_count = select_reported(s->found, s->found_count);
+	locate(s);
+	for (i = 0; i < s->found_count && !rc; i++)
+		if (cb(&s->found[i].m, payload))
+			rc = LG_ESTOP;
+	if (result) {
+		result->candidates = s->candidates;
+		result->matches = i;
+		result->capped = s->capped;
+		result->binary = memchr(s->buf, '\0', s->len < BINARY_PROBE ?
+					s->len : BINARY_PROBE) != NULL;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Streams: the input fed in chunks
+ *
+ * Each chunk is appended to a window that starts `tail` bytes before the
+ * last report handled, and the window is scanned in block mode. Reports
+ * that end at or before that point were handled by an earlier window; the
+ * rest are handled in order of end offset, as a whole scan handles them,
+ * with the same per-rule state (scanned_upto, in input offsets), so the
+ * confirm stage makes the same decisions:
+ *  - the tail holds every byte a whole scan's decision looks at before a
+ *    report: the longest Hyperscan match (so the same reports exist), the
+ *    confirm window plus PCRE2's lookbehind, the keyword window, and the
+ *    caller's excerpt context;
+ *  - after a report, PCRE2 runs with PCRE2_PARTIAL_HARD: when it reaches
+ *    the window's end before deciding, the reports at that end offset are
+ *    undone and wait for the next window (the last window matches
+ *    normally, as a whole scan does). Hyperscan's own reports are trusted
+ *    only up to one byte before the window's end (\b and $ look one
+ *    byte ahead).
+ * A match is settled (sorted, deduplicated, located) once no later report
+ * can produce one that starts before it, and reported once its line has
+ * ended, since `leakgate:allow` anywhere on the line drops it. Lines are
+ * counted by a cursor that moves through the input once.
+ *
+ * The one assumption: a rule Hyperscan calls unbounded (max_width) never
+ * matches more than STREAM_LONGEST_MATCH bytes at once. Beyond that a
+ * whole scan's confirm window (WINDOW_CAP) cannot confirm the match
+ * anyway, but the report itself could still lead it elsewhere.
+ * ---------------------------------------------------------------------- */
+
+#define ALLOW_MARKER_LEN (sizeof(ALLOW_MARKER) - 1)
+
+struct lg_stream {
+	const lg_matcher *m;
+	lg_scratch *s;
+	lg_stream_match_cb cb;
+	void *payload;
+	size_t context;   /* bytes the callback gets on each side of a secret */
+	size_t tail;
+	char *win;        /* the input's bytes [base, total) */
+	size_t win_len, win_alloc;
+	size_t base, total;
+	/* Matches not yet reported: [0, located) settled and located, in
+	 * order; then those still unsettled. */
+	found_match *pend;
+	size_t pend_count, pend_alloc, located;
+	size_t open;      /* pend[0, open) have line_done */
+	/* The line cursor: everything before `pos` is counted. */
+	size_t pos, line, line_start, points; /* code points in [line_start, pos) */
+	int allowed;      /* the marker starts on this line before `mark` */
+	size_t mark;
+	char last;        /* the byte before pos */
+	size_t reported;
+	int binary;
+	int stopped;      /* the callback asked to stop, or an error */
+};
+
+/* The bytes a stream keeps behind its last handled report for `m`'s
+ * rules (compiling every rule once, for its lookbehind); 0 when memory
+ * ran out. */
+static size_t matcher_stream_tail(const lg_matcher *m)
+{
+	size_t tail = atomic_load(&m->stream_tail), i;
+
+	if (tail)
+		return tail;
+	tail = KEYWORD_WINDOW + 16;
+	for (i = 0; i < m->count; i++) {
+		const compiled_rule *c = ready_rule(m, i);
+		const lg_rule *r = lg_ruleset_get(m->rules, i);
+		uint32_t lookbehind = 0;
+		size_t longest, need;
+
+		if (!c)
+			return 0;
+		pcre2_pattern_info(c->regex, PCRE2_INFO_MAXLOOKBEHIND, &lookbehind);
+		longest = r->max_width > STREAM_LONGEST_MATCH ? STREAM_LONGEST_MATCH
+							      : r->max_width;
+		/* +16: the byte before a match (\b, multiline ^) and spare. */
+		need = longest + 16;
+		if (c->window + lookbehind + KEYWORD_WINDOW + 16 > need)
+			need = c->window + lookbehind + KEYWORD_WINDOW + 16;
+		if (need > tail)
+			tail = need;
+	}
+	atomic_store(&((lg_matcher *)m)->stream_tail, tail);
+	return tail;
+}
+
+int lg_matcher__stream_new(lg_stream **out, const lg_matcher *m, lg_scratch *s,
+			   size_t context, lg_stream_match_cb cb, void *payload)
+{
+	lg_stream *st;
+	size_t tail = matcher_stream_tail(m);
+
+	if (!tail || !(st = calloc(1, sizeof(*st))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	st->m = m;
+	st->s = s;
+	st->cb = cb;
+	st->payload = payload;
+	st->context = context;
+	st->tail = tail > m->widest_window + context + 16 ? tail
+		: m->widest_window + context + 16;
+	st->line = 1;
+	scratch_reset(s);
+	s->streaming = 1;
+	*out = st;
+	return 0;
+}
+
+void lg_matcher__stream_free(lg_stream *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->pend_count; i++)
+		free(st->pend[i].bytes);
+	free(st->pend);
+	free(st->win);
+	st->s->streaming = 0;
+	free(st);
+}
+
+/* The input byte at `offset`, which the window holds. */
+static char window_byte(const lg_stream *st, size_t offset)
+{
+	return st->win[offset - st->base];
+}
+
+/* Completes the located matches on the cursor's line, which ends at
+ * `end` (its \n, or the end of the input). */
+static void finish_line(lg_stream *st, size_t end)
+{
+	char before = end == st->pos ? st->last : window_byte(st, end - 1);
+	size_t content_end = end > st->line_start && before == '\r' ? end - 1 : end, k;
+
+	for (k = st->open; k < st->located && st->pend[k].m.line == st->line; k++) {
+		found_match *f = &st->pend[k];
+
+		f->line_done = 1;
+		f->allowed = st->allowed;
+		f->m.line_end = content_end;
+		f->m.end_column = end_column(&f->m, f->bytes + (f->m.secret_start - f->bytes_from),
+					     content_end);
+	}
+	st->open = k;
+}
+
+/* 1 when the allow marker occurs in [p, p + len), ignoring ASCII case, as
+ * lg__contains_nocase finds it, but at memchr's speed: a stream looks at
+ * every line, not only those with a match. The marker's one ':' anchors
+ * the comparison. */
+static int has_marker(const char *p, size_t len)
+{
+	static const size_t colon = sizeof("leakgate") - 1;
+	const char *end = p + len, *c = p + colon;
+
+	while (c < end && (c = memchr(c, ':', (size_t)(end - c))) != NULL) {
+		/* The letters around the ':' first: most colons are not it. */
+		if ((size_t)(end - c) >= ALLOW_MARKER_LEN - colon &&
+		    (c[-1] | 0x20) == 'e' && (c[1] | 0x20) == 'a' &&
+		    strncasecmp(c - colon, ALLOW_MARKER, ALLOW_MARKER_LEN) == 0)
+			return 1;
+		c++;
+	}
+	return 0;
+}
+
+/* Looks for the allow marker on the cursor's line in [mark, end), `end`
+ * being the line's end or the window's; `mark` then moves to the first
+ * start of a marker not wholly seen. */
+static void look_for_marker(lg_stream *st, size_t end, int line_end)
+{
+	if (end <= st->mark)
+		return;
+	if (!st->allowed)
+		st->allowed = has_marker(st->win + (st->mark - st->base), end - st->mark);
+	if (line_end)
+		st->mark = end;
+	else if (end - st->mark >= ALLOW_MARKER_LEN)
+		st->mark = end - (ALLOW_MARKER_LEN - 1);
+}
+
+/* Moves the line cursor to `to` (within the window), counting lines and
+ * code points and looking for the allow marker. */
+static void cursor_advance(lg_stream *st, size_t to)
+{
+	while (st->pos < to) {
+		const char *p = st->win + (st->pos - st->base);
+		const char *nl = memchr(p, '\n', to - st->pos);
+		size_t seg_end = nl ? st->pos + (size_t)(nl - p) : to;
+
+		look_for_marker(st, nl ? seg_end : to, nl != NULL);
+		st->points += code_points(p, seg_end - st->pos);
+		if (!nl) {
+			st->last = window_byte(st, to - 1);
+			st->pos = to;
+			break;
+		}
+		finish_line(st, seg_end);
+		st->line++;
+		st->line_start = st->pos = st->mark = seg_end + 1;
+		st->last = '\n';
+		st->points = 0;
+		st->allowed = 0;
+	}
+}
+
+/* Copies bytes around match `f` from the window: up to `context` bytes
+ * before its secret, and on to `context` bytes after it as they arrive. */
+static int copy_bytes(lg_stream *st, found_match *f)
+{
+	size_t want_end = f->m.secret_end + st->context, have_end, from;
+	char *p;
+
+	if (!f->bytes) {
+		from = f->m.secret_start > st->context ? f->m.secret_start - st->context : 0;
+		if (from < st->base)
+			from = st->base; /* ALWAYS: the tail covers the context */
+		f->bytes_from = from;
+		f->bytes_len = 0;
+		if (!(f->bytes = malloc(want_end - from)))
+			return LG_ENOMEM;
+	}
+	have_end = f->bytes_from + f->bytes_len;
+	if (have_end >= want_end || have_end >= st->total)
+		return 0;
+	p = f->bytes + f->bytes_len;
+	from = have_end;
+	have_end = want_end < st->total ? want_end : st->total;
+	memcpy(p, st->win + (from - st->base), have_end - from);
+	f->bytes_len = have_end - f->bytes_from;
+	return 0;
+}
+
+/* Settles the unsettled matches that start before `limit`: sorted, the
+ * ones to report kept, each located at its secret's start. */
+static void settle(lg_stream *st, size_t limit)
+{
+	found_match *u;
+	size_t n = st->pend_count - st->located, q, kept, i;
+
+	if (n == 0)
+		return;
+	u = st->pend + st->located;
+	if (n > 1)
+		qsort(u, n, sizeof(*u), compare_matches);
+	for (q = 0; q < n && u[q].m.secret_start < limit; q++)
+		;
+	kept = select_reported(u, q);
+	memmove(u + kept, u + q, (n - q) * sizeof(*u));
+	st->pend_count -= q - kept;
+	for (i = 0; i < kept; i++) {
+		lg_match *f = &u[i].m;
+
+		cursor_advance(st, f->secret_start);
+		f->line = st->line;
+		f->line_start = st->line_start;
+		f->column = st->points + 1;
+		st->located++;
+	}
+}
+
+/* Reports, in order, the located matches whose line has ended and whose
+ * bytes are all copied; drops those on an allowed line. */
+static int report_ready(lg_stream *st, int final)
+{
+	size_t k = 0, i;
+	int rc = 0;
+
+	for (; k < st->located && !rc; k++) {
+		found_match *f = &st->pend[k];
+		size_t on_line, need;
+
+		if (!f->line_done)
+			break;
+		/* What line_excerpt in scan.c reads: the secret, and the line
+		 * up to `context` bytes after it. */
+		on_line = f->m.secret_end < f->m.line_end ? f->m.secret_end : f->m.line_end;
+		need = on_line + st->context < f->m.line_end ? on_line + st->context
+							     : f->m.line_end;
+		if (need < f->m.secret_end)
+			need = f->m.secret_end;
+		if (!final && f->bytes_from + f->bytes_len < need)
+			break;
+		if (!f->allowed) {
+			if (st->cb(&f->m, f->bytes, f->bytes_from, st->payload))
+				rc = LG_ESTOP;
+			st->reported++;
+		}
+	}
+	if (k == 0)
+		return rc;
+	for (i = 0; i < k; i++)
+		free(st->pend[i].bytes);
+	memmove(st->pend, st->pend + k, (st->pend_count - k) * sizeof(*st->pend));
+	st->pend_count -= k;
+	st->located -= k;
+	st->open -= k;
+	return rc;
+}
+
+/* Scans the window (the last one when `final`), then settles, locates,
+ * reports what it can and drops the bytes no later window needs. */
+static int process_window(lg_stream *st, int final)
+{
+	lg_scratch *s = st->s;
+	size_t limit = SIZE_MAX, i, keep_from;
+	int err = 0;
+
+	if (!s->capped) {
+		if (st->win_len > UINT32_MAX)
+			return lg_error_set(LG_ELIMIT, "a match wider than %u bytes cannot be streamed",
+					    UINT32_MAX);
+		s->buf = st->win ? st->win : "";
+		s->len = st->win_len;
+		s->base = st->base;
+		s->partial = !final;
+		s->accept_to = final ? st->total : st->total - 1;
+		if ((err = find_candidates(s)) != 0)
+			return err;
+		s->done = s->accept_to;
+	}
+	for (i = 0; i < s->found_count && !err; i++) {
+		s->found[i].bytes = NULL;
+		if ((err = copy_bytes(st, &s->found[i])) == 0 &&
+		    (err = append_found(&st->pend, &st->pend_count, &st->pend_alloc,
+					 &s->found[i])) != 0)
+			free(s->found[i].bytes);
+	}
+	s->found_count = 0;
+	for (i = 0; i < st->pend_count && !err; i++)
+		err = copy_bytes(st, &st->pend[i]);
+	if (err)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	/* Later reports confirm from at least done + 1 - widest window. */
+	if (!final && !s->capped)
+		limit = s->done + 1 > st->m->widest_window ?
+			s->done + 1 - st->m->widest_window : 0;
+	settle(st, limit);
+	if (final) {
+		cursor_advance(st, st->total);
+		look_for_marker(st, st->total, 1);
+		finish_line(st, st->total);
+	} else {
+		cursor_advance(st, limit < st->total ? limit : st->total);
+	}
+	if ((err = report_ready(st, final)) != 0)
+		return err;
+	keep_from = s->capped ? st->pos : s->done > st->tail ? s->done - st->tail : 0;
+	if (keep_from > st->mark)
+		keep_from = st->mark;
+	if (keep_from > st->base) {
+		memmove(st->win, st->win + (keep_from - st->base), st->total - keep_from);
+		st->win_len = st->total - keep_from;
+		st->base = keep_from;
+	}
+	return 0;
+}
+
+int lg_matcher__stream_feed(lg_stream *st, const char *data, size_t len)
+{
+	int err;
+
+	if (st->stopped)
+		return st->stopped;
+	if (len == 0)
+		return 0;
+	if (st->total < BINARY_PROBE && !st->binary)
+		st->binary = memchr(data, '\0', len < BINARY_PROBE - st->total ?
+				    len : BINARY_PROBE - st->total) != NULL;
+	if (st->win_len + len > st->win_alloc) {
+		size_t alloc = st->win_alloc ? st->win_alloc : 4096;
+		char *p;
+
+		while (alloc < st->win_len + len)
+			alloc *= 2;
+		if (!(p = realloc(st->win, alloc)))
+			return st->stopped = lg_error_set(LG_ENOMEM, "out of memory");
+		st->win = p;
+		st->win_alloc = alloc;
+	}
+	memcpy(st->win + st->win_len, data, len);
+	st->win_len += len;
+	st->total += len;
+	if ((err = process_window(st, 0)) != 0)
+		st->stopped = err;
+	return err;
+}
+
+int lg_matcher__stream_finish(lg_stream *st, lg_scan_result *result)
+{
+	int err = st->stopped ? st->stopped : process_window(st, 1);
+
+	st->stopped = err ? err : LG_ESTOP;
+	if (result) {
+		result->candidates = st->s->candidates;
+		result->matches = st->reported;
+		result->capped = st->s->capped;
+		result->binary = st->binary;
+	}
+	return err;
+}
+/* ------------------------------------------------------------------------
+ * Rule self-tests
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	const lg_rule *rule;
+	int hit;
+} check_state;
+
+static int note_rule_hit(const lg_match *m, void *payload)
+{
+	check_state *st = payload;
+
+	if (m->rule == st->rule)
+		st->hit = 1;
+	return 0;
+}
+
+int lg_rules_check(size_t *failures, const lg_matcher *m, lg_check_cb cb,
+		   void *payload)
+{
+	lg_scratch *s;
+	size_t i, k;
+	int err;
+
+	*failures = 0;
+	if ((err = lg_scratch_new(&s, m)) != 0)
+		return err;
+	for (i = 0; i < m->count && !err; i++) {
+		const lg_rule *r = lg_ruleset_get(m->rules, i);
+
+		for (k = 0; k < r->example_count + r->negative_example_count && !err; k++) {
+			int negative = k >= r->example_count;
+			const char *ex = negative ? r->negative_examples[k - r->example_count]
+						  : r->examples[k];
+			check_state st = { r, 0 };
+
+			err = lg_matcher_scan(m, s, ex, strlen(ex), note_rule_hit, &st, NULL);
+			if (!err && st.hit == negative) {
+				(*failures)++;
+				if (cb)
+					cb(r, ex, negative, payload);
+			}
+		}
+	}
+	lg_scratch_free(s);
+	return err;
+}

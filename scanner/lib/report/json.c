@@ -1,0 +1,254 @@
+/*
+ * json.c - the report for programs: one JSON document (2-space
+ * indented, keys in a fixed order) or JSON Lines (one compact finding a
+ * line). Every string goes through lg_buf__json_string, so paths that are
+ * not UTF-8 still give valid JSON (with U+FFFD in their place).
+ */
+#include "report/report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define JSON_FORMAT_VERSION 1
+
+/* A small streaming JSON emitter. `empty` says whether the innermost open
+ * container has no member yet; the first error sticks and turns every
+ * later call into a no-op, so callers check once at the end. */
+typedef struct {
+	lg_buf *b;
+	int pretty;
+	int depth;
+	int empty;
+	int err;
+} json_writer;
+
+/* Appends raw text. */
+static void jw_raw(json_writer *w, const char *s)
+{
+	if (!w->err)
+		w->err = lg_buf__puts(w->b, s);
+}
+
+/* Starts a new member or element: the comma, then in pretty mode a new
+ * line indented by two spaces a level. */
+static void jw_next(json_writer *w)
+{
+	int i;
+
+	if (!w->empty)
+		jw_raw(w, ",");
+	w->empty = 0;
+	if (!w->pretty)
+		return;
+	jw_raw(w, "\n");
+	for (i = 0; i < w->depth; i++)
+		jw_raw(w, "  ");
+}
+
+/* Opens an object or array ('{' or '['). */
+static void jw_open(json_writer *w, const char *bracket)
+{
+	jw_raw(w, bracket);
+	w->depth++;
+	w->empty = 1;
+}
+
+/* Closes the innermost container; an empty one stays on one line. */
+static void jw_close(json_writer *w, const char *bracket)
+{
+	int i;
+
+	w->depth--;
+	if (w->pretty && !w->empty) {
+		jw_raw(w, "\n");
+		for (i = 0; i < w->depth; i++)
+			jw_raw(w, "  ");
+	}
+	jw_raw(w, bracket);
+	w->empty = 0;
+}
+
+/* Appends a JSON string of len bytes (any bytes). */
+static void jw_string(json_writer *w, const char *s, size_t len)
+{
+	if (!w->err)
+		w->err = lg_buf__json_string(w->b, s, len);
+}
+
+/* Starts the member `key` of the current object. */
+static void jw_key(json_writer *w, const char *key)
+{
+	jw_next(w);
+	jw_string(w, key, strlen(key));
+	jw_raw(w, w->pretty ? ": " : ":");
+}
+
+/* A member whose value is a string, or null for NULL. */
+static void jw_str_member(json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_string(w, s, strlen(s));
+	else
+		jw_raw(w, "null");
+}
+
+/* A member whose value is an unsigned integer. */
+static void jw_uint_member(json_writer *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	if (!w->err)
+		w->err = lg_buf__printf(w->b, "%" PRIu64, v);
+}
+
+/* A member whose value is a fixed-point number. */
+static void jw_fixed_member(json_writer *w, const char *key, double v,
+			    unsigned decimals)
+{
+	jw_key(w, key);
+	if (!w->err)
+		w->err = lg_report__fixed(w->b, v, decimals);
+}
+
+/* A member whose value is true or false. */
+static void jw_bool_member(json_writer *w, const char *key, int v)
+{
+	jw_key(w, key);
+	jw_raw(w, v ? "true" : "false");
+}
+
+/* Writes one finding as an object. Outside git (commit "") the commit,
+ * author and date are null, and so is the blob but for a blob no commit
+ * reaches (--all-objects); so is a date no calendar can hold. */
+static void write_finding(json_writer *w, const lg_finding *f,
+			  const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX], date[LG_REPORT_DATE_MAX];
+	const lg_rule *rule = f->rule;
+	int git = f->commit[0] != '\0';
+	size_t shown_len, i;
+	const char *shown = lg_report__secret(redacted, &shown_len, f, o);
+
+	jw_open(w, "{");
+	jw_str_member(w, "rule_id", rule ? rule->id : NULL);
+	jw_str_member(w, "rule_name", rule ? rule->name : NULL);
+	jw_str_member(w, "severity", rule ? lg_severity_name(rule->severity) : NULL);
+	jw_str_member(w, "confidence",
+		      rule ? lg_confidence_name(rule->confidence) : NULL);
+	jw_key(w, "secret");
+	jw_string(w, shown, shown_len);
+	jw_str_member(w, "path", f->path ? f->path : "");
+	jw_uint_member(w, "line", f->line);
+	jw_uint_member(w, "column", f->column);
+	jw_uint_member(w, "end_column", f->end_column);
+	jw_str_member(w, "blob", f->blob[0] ? f->blob : NULL);
+	jw_str_member(w, "commit", git ? f->commit : NULL);
+	jw_str_member(w, "author_name", git ? f->author_name : NULL);
+	jw_str_member(w, "author_email", git ? f->author_email : NULL);
+	jw_str_member(w, "date",
+		      git && lg_report__date(date, f->author_time,
+					     f->author_offset, 1) == 0 ? date : NULL);
+	jw_str_member(w, "fingerprint", f->fingerprint);
+	jw_bool_member(w, "binary", f->binary);
+	jw_str_member(w, "repository", f->repository);
+	jw_key(w, "also_in");
+	jw_open(w, "[");
+	for (i = 0; i < f->also_in_count; i++) {
+		const lg_location *loc = &f->also_in[i];
+
+		jw_next(w);
+		jw_open(w, "{");
+		jw_str_member(w, "path", loc->path ? loc->path : "");
+		jw_str_member(w, "commit", loc->commit[0] ? loc->commit : NULL);
+		jw_close(w, "}");
+	}
+	jw_close(w, "]");
+	jw_close(w, "}");
+}
+
+/* Writes the summary object. Speeds use MB = 10^6 bytes. */
+static void write_summary(json_writer *w, const lg_report *r)
+{
+	const lg_summary *s = &r->summary;
+	size_t i;
+
+	jw_open(w, "{");
+	jw_uint_member(w, "commits", s->commits);
+	jw_uint_member(w, "blobs_scanned", s->blobs_scanned);
+	jw_uint_member(w, "bytes_scanned", s->bytes_scanned);
+	jw_uint_member(w, "blobs_skipped", s->blobs_skipped);
+	jw_key(w, "skipped_reasons");
+	jw_open(w, "{");
+	for (i = 0; i < s->skipped_count; i++)
+		jw_uint_member(w, s->skipped[i].reason ? s->skipped[i].reason : "",
+			       s->skipped[i].count);
+	jw_close(w, "}");
+	jw_fixed_member(w, "seconds", s->seconds, 3);
+	jw_fixed_member(w, "mb_per_second",
+			lg_report__rate((double)s->bytes_scanned / 1e6, s->seconds), 1);
+	jw_fixed_member(w, "blobs_per_second",
+			lg_report__rate((double)s->blobs_scanned, s->seconds), 1);
+	jw_uint_member(w, "findings", s->findings);
+	jw_uint_member(w, "ignored", s->ignored);
+	jw_uint_member(w, "baselined", s->baselined);
+	jw_bool_member(w, "shallow", s->shallow);
+	jw_bool_member(w, "incremental", s->incremental);
+	jw_uint_member(w, "unreadable", s->unreadable);
+	jw_close(w, "}");
+}
+
+/* Writes the whole report as one JSON document, a finding at a time. */
+int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o)
+{
+	lg_buf b = LG_BUF_INIT;
+	json_writer w = { &b, 1, 0, 1, 0 };
+	size_t i;
+
+	jw_open(&w, "{");
+	jw_uint_member(&w, "version", JSON_FORMAT_VERSION);
+	jw_str_member(&w, "leakgate_version", LG_VERSION);
+	jw_key(&w, "findings");
+	jw_open(&w, "[");
+	for (i = 0; !w.err && i < r->count; i++) {
+		jw_next(&w);
+		write_finding(&w, &r->findings[i], o);
+		if (!w.err)
+			w.err = lg_report__flush(f, &b);
+	}
+	jw_close(&w, "]");
+	jw_key(&w, "summary");
+	write_summary(&w, r);
+	jw_key(&w, "warnings");
+	jw_open(&w, "[");
+	for (i = 0; i < r->warning_count; i++) {
+		jw_next(&w);
+		jw_string(&w, r->warnings[i] ? r->warnings[i] : "",
+			  r->warnings[i] ? strlen(r->warnings[i]) : 0);
+	}
+	jw_close(&w, "]");
+	jw_close(&w, "}");
+	jw_raw(&w, "\n");
+	if (!w.err)
+		w.err = lg_report__flush(f, &b);
+	lg_buf__release(&b);
+	return w.err;
+}
+
+/* Writes one compact finding object a line, in the report's order, and
+ * nothing else: the summary is the caller's to print elsewhere. */
+int lg_report__jsonl(FILE *f, const lg_report *r, const lg_report_options *o)
+{
+	lg_buf b = LG_BUF_INIT;
+	json_writer w = { &b, 0, 0, 1, 0 };
+	size_t i;
+
+	for (i = 0; !w.err && i < r->count; i++) {
+		w.empty = 1;
+		write_finding(&w, &r->findings[i], o);
+		jw_raw(&w, "\n");
+		if (!w.err)
+			w.err = lg_report__flush(f, &b);
+	}
+	lg_buf__release(&b);
+	return w.err;
+}

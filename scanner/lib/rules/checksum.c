@@ -1,0 +1,54 @@
+/*
+ * checksum.c - the CRC32 checksum that GitHub and npm tokens end in.
+ *
+ * A token such as ghp_ + 30 random characters + 6 characters carries the
+ * CRC32 of the random part in base62; checking it tells a real token from
+ * a string that only looks like one.
+ */
+#include "rules/rules.h"
+
+#include <string.h>
+
+#define TOKEN_RANDOM_LEN 30
+#define TOKEN_CHECKSUM_LEN 6
+
+static const char base62_digits[] =
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+uint32_t lg_checksum__crc32(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t crc = 0xFFFFFFFFu;
+	size_t i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return crc ^ 0xFFFFFFFFu;
+}
+
+void lg_checksum__base62(char out[7], uint32_t value)
+{
+	int i;
+
+	for (i = TOKEN_CHECKSUM_LEN - 1; i >= 0; i--) {
+		out[i] = base62_digits[value % 62];
+		value /= 62;
+	}
+	out[TOKEN_CHECKSUM_LEN] = '\0';
+}
+
+int lg_checksum__token_valid(const char *token, size_t len)
+{
+	const char *body;
+	char expected[7];
+
+	if (len < TOKEN_RANDOM_LEN + TOKEN_CHECKSUM_LEN)
+		return 0;
+	body = token + len - TOKEN_RANDOM_LEN - TOKEN_CHECKSUM_LEN;
+	lg_checksum__base62(expected, lg_checksum__crc32(body, TOKEN_RANDOM_LEN));
+	return memcmp(expected, body + TOKEN_RANDOM_LEN, TOKEN_CHECKSUM_LEN) == 0;
+}

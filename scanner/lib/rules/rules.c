@@ -1,0 +1,919 @@
+/*
+ * rules.c - rule files (JSON, read with cJSON) into a validated lg_ruleset.
+ *
+ * The only module that includes cJSON.h for rules. Loading validates every
+ * field of every rule and reports every problem, not just the first, as
+ * "FILE: rule ID: what is wrong", so a rule author fixes a file in one pass.
+ */
+#include "rules/rules.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <hs/hs.h>
+#include <limits.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define RULE_FILE_MAX_BYTES (16u << 20)
+#define RULE_STRING_MAX_BYTES 65536
+
+struct lg_ruleset {
+	lg_rule *rules;
+	size_t count;
+	size_t alloc;
+	char hash[41];
+	/* A ruleset from the cache (rulecache.c): its strings lie in
+	 * `storage` and its lists in `lists`, not in allocations of their own. */
+	lg_rule_storage storage;
+	const char **lists;
+};
+
+/* Collects problems while loading; `failed` decides the outcome. */
+typedef struct {
+	lg_problem_cb cb;
+	void *payload;
+	size_t problems;
+} loader;
+
+/* ------------------------------------------------------------------------
+ * Names of enumerations
+ * ---------------------------------------------------------------------- */
+
+static const char *const severity_names[] = { "low", "medium", "high", "critical" };
+static const char *const confidence_names[] = { "low", "medium", "high" };
+
+const char *lg_severity_name(lg_severity s)
+{
+	return (unsigned)s < 4 ? severity_names[s] : "unknown";
+}
+
+const char *lg_confidence_name(lg_confidence c)
+{
+	return (unsigned)c < 3 ? confidence_names[c] : "unknown";
+}
+
+/* Index of `name` in `names`, or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int lg_severity_parse(lg_severity *out, const char *name)
+{
+	int i = name_index(severity_names, 4, name);
+
+	if (i < 0)
+		return lg_error_set(LG_EINVALID, "unknown severity '%s'", name);
+	*out = (lg_severity)i;
+	return 0;
+}
+
+int lg_confidence_parse(lg_confidence *out, const char *name)
+{
+	int i = name_index(confidence_names, 3, name);
+
+	if (i < 0)
+		return lg_error_set(LG_EINVALID, "unknown confidence '%s'", name);
+	*out = (lg_confidence)i;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Problems
+ * ---------------------------------------------------------------------- */
+
+/* Reports one problem as "FILE: rule ID: message" (or "FILE: message" when
+ * `rule_id` is NULL). */
+static void problem(loader *ld, const char *file, const char *rule_id,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(loader *ld, const char *file, const char *rule_id,
+		    const char *fmt, ...)
+{
+	char msg[1024];
+	lg_buf b = LG_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ld->problems++;
+	if (rule_id)
+		lg_buf__printf(&b, "%s: rule %s: %s", file, rule_id, msg);
+	else
+		lg_buf__printf(&b, "%s: %s", file, msg);
+	if (ld->cb && b.ptr)
+		ld->cb(b.ptr, ld->payload);
+	lg_buf__release(&b);
+}
+
+/* ------------------------------------------------------------------------
+ * Freeing
+ * ---------------------------------------------------------------------- */
+
+static void free_string_list(const char *const *list)
+{
+	const char *const *p;
+
+	if (!list)
+		return;
+	for (p = list; *p; p++)
+		free((char *)*p);
+	free((void *)list);
+}
+
+static void rule_release(lg_rule *r)
+{
+	free((char *)r->id);
+	free((char *)r->name);
+	free((char *)r->description);
+	free((char *)r->remediation);
+	free((char *)r->regex);
+	free((char *)r->source_file);
+	free_string_list(r->keywords);
+	free_string_list(r->allow);
+	free_string_list(r->examples);
+	free_string_list(r->negative_examples);
+}
+
+void lg_ruleset_free(lg_ruleset *rs)
+{
+	size_t i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < rs->count && !rs->storage.data; i++)
+		rule_release(&rs->rules[i]);
+	free(rs->rules);
+	if (rs->storage.mapped)
+		lg__unmap_file((const uint8_t *)rs->storage.data, rs->storage.len);
+	else
+		free((char *)rs->storage.data);
+	free(rs->lists);
+	free(rs);
+}
+
+/* ------------------------------------------------------------------------
+ * Field readers: each reports its own problem and returns -1 on failure
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	loader *ld;
+	const char *file;
+	const char *rule_id; /* for messages: the id, or "#N" */
+	const cJSON *obj;
+} rule_ctx;
+
+/* Reads a string field; `required` decides whether absence is a problem.
+ * *out is NULL when absent. */
+static int read_string(char **out, rule_ctx *c, const char *key, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+
+	*out = NULL;
+	if (!v) {
+		if (required)
+			problem(c->ld, c->file, c->rule_id,
+				"missing field '%s'", key);
+		return required ? -1 : 0;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring) {
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' must be a string", key);
+		return -1;
+	}
+	if (required && !v->valuestring[0]) {
+		problem(c->ld, c->file, c->rule_id, "field '%s' is empty", key);
+		return -1;
+	}
+	if (strlen(v->valuestring) > RULE_STRING_MAX_BYTES) {
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' is longer than %d bytes", key,
+			RULE_STRING_MAX_BYTES);
+		return -1;
+	}
+	*out = lg__strdup(v->valuestring);
+	return *out ? 0 : -1;
+}
+
+/* Reads an array of non-empty strings into a NULL-terminated list. */
+static int read_string_list(const char *const **out, size_t *count,
+			    rule_ctx *c, const char *key, int required,
+			    size_t min_items)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+	const cJSON *item;
+	char **list;
+	size_t n = 0, i = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!v) {
+		if (required)
+			problem(c->ld, c->file, c->rule_id,
+				"missing field '%s'", key);
+		return required ? -1 : 0;
+	}
+	if (!cJSON_IsArray(v)) {
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' must be an array of strings", key);
+		return -1;
+	}
+	cJSON_ArrayForEach(item, v) {
+		if (!cJSON_IsString(item) || !item->valuestring ||
+		    !item->valuestring[0]) {
+			problem(c->ld, c->file, c->rule_id,
+				"field '%s' item %zu must be a non-empty string",
+				key, n);
+			return -1;
+		}
+		n++;
+	}
+	if (n < min_items) {
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' needs at least %zu item%s", key, min_items,
+			min_items == 1 ? "" : "s");
+		return -1;
+	}
+	list = calloc(n + 1, sizeof(*list));
+	if (!list)
+		return lg_error_set(LG_ENOMEM, "out of memory"), -1;
+	cJSON_ArrayForEach(item, v) {
+		if (!(list[i++] = lg__strdup(item->valuestring))) {
+			free_string_list((const char *const *)list);
+			return -1;
+		}
+	}
+	*out = (const char *const *)list;
+	*count = n;
+	return 0;
+}
+
+/* Reads an optional number within [min, max]; *out keeps its default when
+ * absent. */
+static int read_number(double *out, rule_ctx *c, const char *key, double min,
+		       double max)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+
+	if (!v)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max) {
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' must be a number from %g to %g", key, min,
+			max);
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+/* Reads an optional enumeration field given as a string. */
+static int read_enum(int *out, rule_ctx *c, const char *key,
+		     const char *const *names, int n, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+	int i;
+
+	if (!v) {
+		if (required)
+			problem(c->ld, c->file, c->rule_id,
+				"missing field '%s'", key);
+		return required ? -1 : 0;
+	}
+	if (!cJSON_IsString(v) ||
+	    (i = name_index(names, n, v->valuestring)) < 0) {
+		lg_buf allowed = LG_BUF_INIT;
+		int k;
+
+		for (k = 0; k < n; k++)
+			lg_buf__printf(&allowed, "%s%s", k ? ", " : "", names[k]);
+		problem(c->ld, c->file, c->rule_id,
+			"field '%s' must be one of: %s", key,
+			allowed.ptr ? allowed.ptr : "");
+		lg_buf__release(&allowed);
+		return -1;
+	}
+	*out = i;
+	return 0;
+}
+
+static const char *const known_fields[] = {
+	"id", "name", "description", "severity", "confidence", "regex",
+	"secret_group", "keywords", "min_entropy", "allow", "checksum",
+	"remediation", "examples", "negative_examples", NULL
+};
+
+/* Unknown keys are most often typos ("regexp", "example"); silently
+ * ignoring them would drop a check the author meant to have. */
+static int check_unknown_fields(rule_ctx *c)
+{
+	const cJSON *item;
+	const char *const *k;
+	int bad = 0;
+
+	cJSON_ArrayForEach(item, c->obj) {
+		for (k = known_fields; *k; k++)
+			if (item->string && strcmp(*k, item->string) == 0)
+				break;
+		if (!*k) {
+			problem(c->ld, c->file, c->rule_id, "unknown field '%s'",
+				item->string ? item->string : "");
+			bad = -1;
+		}
+	}
+	return bad;
+}
+
+/* ------------------------------------------------------------------------
+ * Regex validation
+ * ---------------------------------------------------------------------- */
+
+/* Compiles `regex` with PCRE2 and reports a refusal with PCRE2's message.
+ * Writes the number of capture groups to *captures when not NULL. */
+static int check_pcre2(rule_ctx *c, const char *what, const char *regex,
+		       uint32_t options, uint32_t *captures)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+
+	code = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, options,
+			     &errcode, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		problem(c->ld, c->file, c->rule_id,
+			"%s: PCRE2 refuses it at offset %zu: %s", what,
+			(size_t)erroff, (const char *)msg);
+		return -1;
+	}
+	if (captures)
+		pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, captures);
+	pcre2_code_free(code);
+	return 0;
+}
+
+/* Asks Hyperscan whether it compiles the regex, and how wide a match can
+ * be. Regexes Hyperscan cannot take exactly (lookarounds, backreferences)
+ * are retried in prefilter mode, where the PCRE2 confirm stage decides. */
+static int check_hyperscan(rule_ctx *c, lg_rule *r)
+{
+	r->max_width = 0;
+	r->prefilter = 0;
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *err = NULL;
+	unsigned flags = HS_FLAG_MULTILINE;
+
+	if (hs_expression_info(r->regex, flags, &info, &err) != HS_SUCCESS) {
+		hs_free_compile_error(err);
+		err = NULL;
+		flags |= HS_FLAG_PREFILTER;
+		if (hs_expression_info(r->regex, flags, &info, &err) !=
+		    HS_SUCCESS) {
+			problem(c->ld, c->file, c->rule_id,
+				"regex: Hyperscan refuses it: %s",
+				err && err->message ? err->message : "unknown error");
+			hs_free_compile_error(err);
+			return -1;
+		}
+		r->prefilter = 1;
+	}
+	if (info->min_width == 0) {
+		problem(c->ld, c->file, c->rule_id,
+			"regex can match the empty string");
+		free(info);
+		return -1;
+	}
+	r->max_width = info->max_width == UINT_MAX ? UINT32_MAX : info->max_width;
+	free(info);
+	return 0;
+}
+
+static int valid_rule_id(const char *id)
+{
+	const char *p;
+
+	for (p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return p != id && p - id <= 128;
+}
+
+/* ------------------------------------------------------------------------
+ * One rule
+ * ---------------------------------------------------------------------- */
+
+static const char *const checksum_names[] = { "none", "github_crc32", "npm_crc32" };
+
+/* Reads and validates the rule object `obj`, the file's rule number
+ * `position` (0-based, named "#N" in messages when it has no id), into *r.
+ * Returns 0 when the rule is valid; otherwise every problem has been
+ * reported and *r holds nothing. */
+static int read_rule(lg_rule *r, loader *ld, const char *file,
+		     const cJSON *obj, size_t position)
+{
+	char fallback_id[32];
+	rule_ctx c = { ld, file, NULL, obj };
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	int bad = 0, sev = -1, conf = LG_CONFIDENCE_MEDIUM, checksum = 0;
+	double group = 0, entropy = 0;
+	uint32_t captures = 0;
+	const char *const *p;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(fallback_id, sizeof(fallback_id), "#%zu", position + 1);
+	c.rule_id = fallback_id;
+	if (!cJSON_IsObject(obj)) {
+		problem(ld, file, fallback_id, "must be a JSON object");
+		return -1;
+	}
+	if (cJSON_IsString(id) && id->valuestring && id->valuestring[0])
+		c.rule_id = id->valuestring;
+
+	bad |= read_string((char **)&r->id, &c, "id", 1);
+	if (r->id && !valid_rule_id(r->id)) {
+		problem(ld, file, c.rule_id,
+			"id must be 1-128 characters of a-z, 0-9, '-', '_', '.'");
+		bad = -1;
+	}
+	bad |= read_string((char **)&r->name, &c, "name", 1);
+	bad |= read_string((char **)&r->description, &c, "description", 1);
+	bad |= read_string((char **)&r->remediation, &c, "remediation", 0);
+	bad |= read_string((char **)&r->regex, &c, "regex", 1);
+	bad |= read_enum(&sev, &c, "severity", severity_names, 4, 1);
+	bad |= read_enum(&conf, &c, "confidence", confidence_names, 3, 0);
+	bad |= read_enum(&checksum, &c, "checksum", checksum_names, 3, 0);
+	bad |= read_number(&group, &c, "secret_group", 0, 99);
+	bad |= read_number(&entropy, &c, "min_entropy", 0, 8);
+	bad |= read_string_list(&r->keywords, &r->keyword_count, &c,
+				"keywords", 0, 1);
+	bad |= read_string_list(&r->allow, &r->allow_count, &c, "allow", 0, 1);
+	bad |= read_string_list(&r->examples, &r->example_count, &c,
+				"examples", 1, 1);
+	bad |= read_string_list(&r->negative_examples,
+				&r->negative_example_count, &c,
+				"negative_examples", 1, 0);
+	bad |= check_unknown_fields(&c);
+
+	if (group != (double)(unsigned)group) {
+		problem(ld, file, c.rule_id, "secret_group must be a whole number");
+		bad = -1;
+	}
+	r->severity = sev < 0 ? LG_SEVERITY_MEDIUM : (lg_severity)sev;
+	r->confidence = (lg_confidence)conf;
+	r->checksum = (lg_checksum)checksum;
+	r->secret_group = (unsigned)group;
+	r->min_entropy = entropy;
+
+	if (r->regex) {
+		if (check_pcre2(&c, "regex", r->regex, PCRE2_MULTILINE,
+				&captures) == 0) {
+			if (r->secret_group > captures) {
+				problem(ld, file, c.rule_id,
+					"secret_group %u but the regex has %u capture group%s",
+					r->secret_group, captures,
+					captures == 1 ? "" : "s");
+				bad = -1;
+			}
+		} else {
+			bad = -1;
+		}
+	}
+	for (p = r->allow; p && *p; p++)
+		bad |= check_pcre2(&c, "allow pattern", *p, PCRE2_CASELESS, NULL);
+	if (!bad && !(r->source_file = lg__strdup(file)))
+		bad = -1;
+	if (bad)
+		rule_release(r);
+	return bad;
+}
+
+/* ------------------------------------------------------------------------
+ * Files
+ * ---------------------------------------------------------------------- */
+
+static int ruleset_push(lg_ruleset *rs, lg_rule *r)
+{
+	if (rs->count == rs->alloc) {
+		size_t alloc = rs->alloc ? rs->alloc * 2 : 64;
+		lg_rule *p = realloc(rs->rules, alloc * sizeof(*p));
+
+		if (!p)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		rs->rules = p;
+		rs->alloc = alloc;
+	}
+	rs->rules[rs->count++] = *r;
+	return 0;
+}
+
+/* Parses one file's JSON text and adds its valid rules to `rs`. */
+static void load_json(lg_ruleset *rs, loader *ld, const char *name,
+		      const char *json, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *list, *item;
+	size_t position = 0;
+
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t offset = at && at >= json && at <= json + len ?
+			(size_t)(at - json) : 0;
+
+		problem(ld, name, NULL, "invalid JSON near byte %zu", offset);
+		return;
+	}
+	list = root;
+	if (cJSON_IsObject(root))
+		list = cJSON_GetObjectItemCaseSensitive(root, "rules");
+	if (!cJSON_IsArray(list)) {
+		problem(ld, name, NULL,
+			"expected a JSON array of rules or an object with a 'rules' array");
+		cJSON_Delete(root);
+		return;
+	}
+	cJSON_ArrayForEach(item, list) {
+		lg_rule r;
+
+		if (read_rule(&r, ld, name, item, position) == 0) {
+			r.index = rs->count;
+			if (ruleset_push(rs, &r) != 0) {
+				rule_release(&r);
+				problem(ld, name, NULL, "out of memory");
+			}
+		}
+		position++;
+	}
+	cJSON_Delete(root);
+}
+
+/* Reads a whole file, refusing anything over RULE_FILE_MAX_BYTES. */
+static int read_file(char **out, size_t *len, loader *ld, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	lg_buf b = LG_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	b.cap = RULE_FILE_MAX_BYTES;
+	if (!f) {
+		problem(ld, path, NULL, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (lg_buf__add(&b, chunk, n) != 0) {
+			problem(ld, path, NULL, "larger than %u bytes",
+				RULE_FILE_MAX_BYTES);
+			fclose(f);
+			lg_buf__release(&b);
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		problem(ld, path, NULL, "read error: %s", strerror(errno));
+		fclose(f);
+		lg_buf__release(&b);
+		return -1;
+	}
+	fclose(f);
+	*len = b.len;
+	*out = lg_buf__detach(&b);
+	return *out ? 0 : -1;
+}
+
+static int has_json_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".json") == 0 && name[0] != '.';
+}
+
+static int select_json(const struct dirent *d)
+{
+	return has_json_suffix(d->d_name);
+}
+
+/* What to do with each rule file's text: parse it, or keep it. */
+typedef void (*file_fn)(void *ctx, loader *ld, const char *name, const char *json,
+			size_t len);
+
+/* Reads a file, or each *.json file of a directory in name order, and
+ * hands each one's text to `fn`. */
+static void walk_path(loader *ld, const char *path, file_fn fn, void *ctx)
+{
+	struct stat st;
+	struct dirent **names;
+	int n, i;
+
+	if (stat(path, &st) != 0) {
+		problem(ld, path, NULL, "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		char *json;
+		size_t len;
+
+		if (read_file(&json, &len, ld, path) == 0) {
+			fn(ctx, ld, path, json, len);
+			free(json);
+		}
+		return;
+	}
+	n = scandir(path, &names, select_json, alphasort);
+	if (n < 0) {
+		problem(ld, path, NULL, "cannot list directory: %s",
+			strerror(errno));
+		return;
+	}
+	if (n == 0)
+		problem(ld, path, NULL, "directory holds no *.json rule files");
+	for (i = 0; i < n; i++) {
+		lg_buf full = LG_BUF_INIT;
+
+		if (lg_buf__printf(&full, "%s/%s", path, names[i]->d_name) == 0)
+			walk_path(ld, full.ptr, fn, ctx);
+		lg_buf__release(&full);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void parse_file(void *ctx, loader *ld, const char *name, const char *json, size_t len)
+{
+	load_json(ctx, ld, name, json, len);
+}
+
+/* Reports each id defined twice, naming both files. */
+static void check_duplicate_ids(const lg_ruleset *rs, loader *ld)
+{
+	size_t i, j;
+
+	/* Quadratic, but over a few hundred rules, once per load. */
+	for (i = 0; i < rs->count; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(rs->rules[i].id, rs->rules[j].id) == 0) {
+				problem(ld, rs->rules[i].source_file,
+					rs->rules[i].id,
+					"duplicate id (first defined in %s)",
+					rs->rules[j].source_file);
+				break;
+			}
+}
+
+/* Hashes every field that changes what the rules match, in order. */
+static int compute_hash(lg_ruleset *rs)
+{
+	lg_buf b = LG_BUF_INIT;
+	size_t i;
+	const char *const *p;
+	int err = 0;
+
+	for (i = 0; i < rs->count && !err; i++) {
+		const lg_rule *r = &rs->rules[i];
+
+		err = lg_buf__printf(&b, "%s\x1f%s\x1f%d\x1f%d\x1f%u\x1f%.6f\x1f%d\x1f",
+				     r->id, r->regex, (int)r->severity,
+				     (int)r->confidence, r->secret_group,
+				     r->min_entropy, (int)r->checksum);
+		for (p = r->keywords; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "k%s\x1f", *p);
+		for (p = r->allow; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "a%s\x1f", *p);
+		if (!err)
+			err = lg_buf__printf(&b, "%s\x1f%s\x1e", r->name,
+					     r->description);
+	}
+	if (err) {
+		lg_buf__release(&b);
+		return err;
+	}
+	lg__hash_hex(rs->hash, b.ptr ? b.ptr : "", b.len);
+	lg_buf__release(&b);
+	return 0;
+}
+
+/* Finishes a load: duplicate ids, the hash, and the verdict. */
+static int finish_load(lg_ruleset **out, lg_ruleset *rs, loader *ld)
+{
+	if (rs->count == 0 && ld->problems == 0)
+		problem(ld, "rules", NULL, "no rules were loaded");
+	check_duplicate_ids(rs, ld);
+	if (ld->problems) {
+		lg_ruleset_free(rs);
+		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files",
+				    ld->problems, ld->problems == 1 ? "" : "s");
+	}
+	if (compute_hash(rs) != 0) {
+		lg_ruleset_free(rs);
+		return LG_ENOMEM;
+	}
+	*out = rs;
+	return 0;
+}
+
+int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
+		    lg_problem_cb on_problem, void *payload)
+{
+	loader ld = { on_problem, payload, 0 };
+	lg_ruleset *rs = calloc(1, sizeof(*rs));
+	size_t i;
+
+	if (!rs)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < npaths; i++)
+		walk_path(&ld, paths[i], parse_file, rs);
+	return finish_load(out, rs, &ld);
+}
+
+int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
+			    size_t n, lg_problem_cb on_problem, void *payload)
+{
+	loader ld = { on_problem, payload, 0 };
+	lg_ruleset *rs = calloc(1, sizeof(*rs));
+	size_t i;
+
+	if (!rs)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		load_json(rs, &ld, sources[i].name, sources[i].json,
+			  sources[i].len);
+	return finish_load(out, rs, &ld);
+}
+
+int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
+			   const char *json, size_t len,
+			   lg_problem_cb on_problem, void *payload)
+{
+	lg_rule_source source = { name, json, len };
+
+	return lg_ruleset_load_sources(out, &source, 1, on_problem, payload);
+}
+
+/* ------------------------------------------------------------------------
+ * For the ruleset cache (rulecache.c)
+ * ---------------------------------------------------------------------- */
+
+/* A growing list of rule files read into memory. */
+typedef struct {
+	lg_rule_source *v;
+	size_t count, alloc;
+	int failed;
+} source_list;
+
+static void keep_file(void *ctx, loader *ld, const char *name, const char *json, size_t len)
+{
+	source_list *sl = ctx;
+	lg_rule_source *src;
+	char *name_copy, *json_copy;
+
+	(void)ld;
+	if (sl->count == sl->alloc) {
+		size_t alloc = sl->alloc ? sl->alloc * 2 : 16;
+		lg_rule_source *p = realloc(sl->v, alloc * sizeof(*p));
+
+		if (!p) {
+			sl->failed = 1;
+			return;
+		}
+		sl->v = p;
+		sl->alloc = alloc;
+	}
+	/* A copy of every byte: a rule file may hold a NUL (which parsing
+	 * reports), so not strndup. */
+	name_copy = lg__strdup(name);
+	json_copy = malloc(len + 1);
+	if (!name_copy || !json_copy) {
+		free(name_copy);
+		free(json_copy);
+		sl->failed = 1;
+		return;
+	}
+	memcpy(json_copy, json, len);
+	json_copy[len] = '\0';
+	src = &sl->v[sl->count++];
+	src->name = name_copy;
+	src->json = json_copy;
+	src->len = len;
+}
+
+int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
+			     size_t npaths)
+{
+	loader ld = { NULL, NULL, 0 };
+	source_list sl = { NULL, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < npaths; i++)
+		walk_path(&ld, paths[i], keep_file, &sl);
+	if (ld.problems || sl.failed) {
+		lg_ruleset__free_sources(sl.v, sl.count);
+		return LG_ERULES;
+	}
+	*out = sl.v;
+	*count = sl.count;
+	return 0;
+}
+
+void lg_ruleset__free_sources(lg_rule_source *sources, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free((char *)sources[i].name);
+		free((char *)sources[i].json);
+	}
+	free(sources);
+}
+
+int lg_ruleset__add_loader_versions(lg_buf *b)
+{
+	char pcre2[64] = "";
+
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre2);
+	return lg_buf__printf(b, "cJSON %s, PCRE2 %s", cJSON_Version(), pcre2);
+}
+
+lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
+			      const lg_rule_storage *storage, const char **lists)
+{
+	lg_ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (!rs)
+		return NULL;
+	rs->rules = rules;
+	rs->count = rs->alloc = count;
+	snprintf(rs->hash, sizeof(rs->hash), "%s", hash);
+	rs->storage = *storage;
+	rs->lists = lists;
+	return rs;
+}
+
+/*
+ * Hyperscan's analysis of every rule is the slowest part of loading (most
+ * of a hook's start-up with a few hundred rules), and a matcher whose
+ * compiled database comes from the cache does not need it. So loading
+ * checks fields and PCRE2, and the matcher asks for this only when it
+ * compiles: each refusal is reported as "FILE: rule ID: message".
+ */
+int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload)
+{
+	loader ld = { on_problem, payload, 0 };
+	size_t i;
+
+	for (i = 0; i < rs->count; i++) {
+		rule_ctx c = { &ld, rs->rules[i].source_file, rs->rules[i].id, NULL };
+
+		check_hyperscan(&c, &rs->rules[i]);
+	}
+	if (ld.problems)
+		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files", ld.problems,
+				    ld.problems == 1 ? "" : "s");
+	return 0;
+}
+
+void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter)
+{
+	rs->rules[i].max_width = max_width;
+	rs->rules[i].prefilter = prefilter;
+}
+
+/* ------------------------------------------------------------------------
+ * Accessors
+ * ---------------------------------------------------------------------- */
+
+size_t lg_ruleset_count(const lg_ruleset *rs)
+{
+	return rs ? rs->count : 0;
+}
+
+const lg_rule *lg_ruleset_get(const lg_ruleset *rs, size_t i)
+{
+	return rs && i < rs->count ? &rs->rules[i] : NULL;
+}
+
+const lg_rule *lg_ruleset_find(const lg_ruleset *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; rs && i < rs->count; i++)
+		if (strcmp(rs->rules[i].id, id) == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+const char *lg_ruleset_hash(const lg_ruleset *rs)
+{
+	return rs->hash;
+}

@@ -1,0 +1,762 @@
+/*
+ * scan.c - walk -> matcher -> findings, on worker threads.
+ *
+ * A scan has three phases: collect the items to read (each distinct blob of
+ * the history with its provenance, or the files of a directory), read and
+ * match them on N threads (each with its own repository handle and
+ * Hyperscan scratch; the database is shared read-only), then turn the raw
+ * matches into findings, applying the ignore file, and sort them so the
+ * report is identical whatever the thread count.
+ */
+#include "scan/scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+
+double lg_scan__now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* LG_ELIMIT, with its message, once a scan begun at `start` has run past
+ * its time budget (--timeout). */
+int lg_scan__check_time_budget(const lg_scan_options *opts, double start)
+{
+	if (opts->time_budget > 0 && lg_scan__now_seconds() - start > opts->time_budget)
+		return lg_error_set(LG_ELIMIT, TIME_BUDGET_EXCEEDED, opts->time_budget);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Raw matches, as the workers find them
+ * ---------------------------------------------------------------------- */
+
+int lg_scan__match_vec_push(match_vec *mv, const raw_match *m)
+{
+	if (mv->count == mv->alloc) {
+		size_t alloc = mv->alloc ? mv->alloc * 2 : 16;
+		raw_match *p = realloc(mv->v, alloc * sizeof(*p));
+
+		if (!p)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		mv->v = p;
+		mv->alloc = alloc;
+	}
+	mv->v[mv->count++] = *m;
+	return 0;
+}
+
+void lg_scan__match_vec_release(match_vec *mv)
+{
+	size_t i;
+
+	for (i = 0; i < mv->count; i++) {
+		free(mv->v[i].secret);
+		free(mv->v[i].line_text);
+	}
+	free(mv->v);
+	mv->v = NULL;
+	mv->count = mv->alloc = 0;
+}
+
+int lg_scan__string_vec_push(string_vec *sv, char *s)
+{
+	if (!s)
+		return LG_ENOMEM;
+	if (sv->count == sv->alloc) {
+		size_t alloc = sv->alloc ? sv->alloc * 2 : 8;
+		char **p = realloc(sv->v, alloc * sizeof(*p));
+
+		if (!p) {
+			free(s);
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		}
+		sv->v = p;
+		sv->alloc = alloc;
+	}
+	sv->v[sv->count++] = s;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The job shared by the workers
+ * ---------------------------------------------------------------------- */
+
+/* Records a warning for the report and tells the caller's callback at
+ * once, so a long scan shows problems as they happen. */
+void lg_scan__job_warn(scan_job *job, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&job->warn_lock);
+	lg_scan__string_vec_push(&job->warnings, lg__strdup(msg));
+	if (job->opts->on_warning)
+		job->opts->on_warning(msg, job->opts->payload);
+	pthread_mutex_unlock(&job->warn_lock);
+}
+
+/* The id of item `i`. */
+const uint8_t *lg_scan__item_id(const scan_job *job, size_t i)
+{
+	return job->pack ? job->pack->blobs[i].id : job->history->blobs[i].id;
+}
+
+/* The path to name an item by in a warning (its first provenance), made
+ * printable in `buf`. */
+const char *lg_scan__item_path(char *buf, size_t cap, const scan_job *job, size_t i)
+{
+	const lg_blob_entry *b = &job->history->blobs[i];
+
+	return lg__printable(buf, cap, b->prov_count ?
+			     job->history->provs[b->first_prov].path : "");
+}
+
+void lg_scan__hex_id(char out[41], const uint8_t id[20])
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[40] = '\0';
+}
+
+/* ------------------------------------------------------------------------
+ * Matching one item
+ * ---------------------------------------------------------------------- */
+
+/* Builds the excerpt of the secret's line: up to EXCERPT_CONTEXT bytes on
+ * each side, with the secret itself replaced by its redacted form, so no
+ * writer can leak it by accident (the full secret travels only in the
+ * finding's `secret` field). */
+static char *line_excerpt(const char *bytes, size_t bytes_from, const lg_match *m)
+{
+	const char *data = bytes - bytes_from; /* indexed by input offsets only
+						  from bytes_from on */
+	lg_buf b = LG_BUF_INIT;
+	char redacted[64];
+	size_t secret_end_on_line = m->secret_end < m->line_end ?
+		m->secret_end : m->line_end;
+	size_t from = m->secret_start - m->line_start > EXCERPT_CONTEXT ?
+		m->secret_start - EXCERPT_CONTEXT : m->line_start;
+	size_t to = m->line_end - secret_end_on_line > EXCERPT_CONTEXT ?
+		secret_end_on_line + EXCERPT_CONTEXT : m->line_end;
+
+	lg_redact(redacted, sizeof(redacted), data + m->secret_start,
+		  m->secret_end - m->secret_start);
+	if (lg_buf__add(&b, data + from, m->secret_start - from) ||
+	    lg_buf__puts(&b, redacted) ||
+	    lg_buf__add(&b, data + secret_end_on_line, to - secret_end_on_line)) {
+		lg_buf__release(&b);
+		return NULL;
+	}
+	return lg_buf__detach(&b);
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Outside a full-history scan only the lines a change adds count. */
+static int line_is_added(const lg_blob_entry *b, size_t line)
+{
+	uint32_t key = (uint32_t)line;
+
+	return !b->added_lines ||
+		bsearch(&key, b->added_lines, b->added_count, sizeof(key),
+			compare_lines) != NULL;
+}
+
+/* Keeps match `m` of the current item; `bytes` holds the input from
+ * offset `bytes_from` on, at least the secret and the excerpt's context. */
+static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t bytes_from)
+{
+	raw_match rm;
+
+	if (m->rule->confidence < w->job->opts->min_confidence ||
+	    (!w->job->pack && !line_is_added(&w->job->history->blobs[w->item], m->line)))
+		return 0;
+	memset(&rm, 0, sizeof(rm));
+	rm.item = w->item;
+	rm.rule = m->rule;
+	rm.secret_len = m->secret_end - m->secret_start;
+	rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
+	rm.line_text = line_excerpt(bytes, bytes_from, m);
+	rm.line = m->line;
+	rm.column = m->column;
+	rm.end_column = m->end_column;
+	rm.binary = w->binary;
+	if (!rm.secret || !rm.line_text || lg_scan__match_vec_push(&w->matches, &rm)) {
+		free(rm.secret);
+		free(rm.line_text);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_match(const lg_match *m, void *payload)
+{
+	worker *w = payload;
+
+	return keep_match(w, m, w->data, 0);
+}
+
+static int on_stream_match(const lg_match *m, const char *bytes, size_t bytes_from,
+			   void *payload)
+{
+	return keep_match(payload, m, bytes, bytes_from);
+}
+
+/* Drops the matches kept from position `from` of the worker's list on
+ * (an item that could not be read to its end). */
+static void drop_matches(worker *w, size_t from)
+{
+	while (w->matches.count > from) {
+		raw_match *rm = &w->matches.v[--w->matches.count];
+
+		free(rm->secret);
+		free(rm->line_text);
+	}
+}
+
+/*
+ * Matches item `i`, streamed from `d`, chunk by chunk. Returns non-zero
+ * only for errors that must stop the whole scan, as lg_scan__item; a source
+ * that fails, or grows past the size limit, leaves its error in *read_err
+ * (LG_ELIMIT with the size so far in d->len) and none of its matches.
+ */
+static int scan_stream(worker *w, size_t i, item_data *d, lg_scan_result *result,
+		       int *read_err)
+{
+	scan_job *job = w->job;
+	size_t first = w->matches.count, got = 0, k;
+	uint64_t total = 0;
+	lg_stream *st = NULL;
+	int err;
+
+	*read_err = 0;
+	w->item = i;
+	if (!w->chunk && !(w->chunk = malloc(job->chunk_size)))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if ((err = lg_matcher__stream_new(&st, job->matcher, w->scratch, EXCERPT_CONTEXT,
+					  on_stream_match, w)) != 0)
+		return err;
+	if (d->len && d->data) {
+		total = d->len;
+		err = lg_matcher__stream_feed(st, d->data, d->len);
+	}
+	while (!err && !(*read_err = d->next(&got, w, w->chunk, job->chunk_size)) && got) {
+		total += got;
+		if (total > job->max_blob_size) {
+			*read_err = LG_ELIMIT;
+			break;
+		}
+		err = lg_matcher__stream_feed(st, w->chunk, got);
+	}
+	if (!err && !*read_err)
+		err = lg_matcher__stream_finish(st, result);
+	lg_matcher__stream_free(st);
+	d->len = total > SIZE_MAX ? SIZE_MAX : (size_t)total;
+	if (*read_err)
+		drop_matches(w, first);
+	if (err == LG_ESTOP)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (err)
+		return err;
+	/* Known only once 8000 bytes went by; the matches came before. */
+	for (k = first; k < w->matches.count; k++)
+		w->matches.v[k].binary = result->binary;
+	return 0;
+}
+
+/* Reads and matches item `i`. Returns non-zero only for errors that must
+ * stop the whole scan (out of memory); unreadable items are warnings. */
+int lg_scan__item(worker *w, size_t i)
+{
+	scan_job *job = w->job;
+	item_data d = { NULL, 0, NULL, NULL };
+	size_t len;
+	lg_scan_result result;
+	int err;
+	char id[41], path[512];
+
+	if (job->pack && lg_state__knows_blob(job->known, lg_scan__item_id(job, i)))
+		return 0;
+	err = job->read(&d, w, i);
+	if (!err && d.next) {
+		int fatal = scan_stream(w, i, &d, &result, &err);
+
+		job->release(d.handle);
+		if (w->fd > 0)
+			close(w->fd);
+		w->fd = -1;
+		if (fatal)
+			return fatal;
+	}
+	len = d.len;
+	/* The pack phase reads blobs the walk may never reach, so it says
+	 * nothing of them: what fails there is read again by id once the walk
+	 * has named it, and warned about then. */
+	if (err && job->pack)
+		return 0;
+	if (err == LG_ELIMIT) {
+		lg_scan__hex_id(id, job->history->blobs[i].id);
+		lg_scan__job_warn(job, "skipped blob %.12s at '%s': %zu bytes is over the %llu byte limit",
+			 id, lg_scan__item_path(path, sizeof(path), job, i), len,
+			 (unsigned long long)job->max_blob_size);
+		w->skipped_large++;
+		w->skipped_large_bytes += len;
+		return 0;
+	}
+	if (err) {
+		lg_scan__job_warn(job, "skipped unreadable %s", lg_error_last());
+		w->skipped_unreadable++;
+		return 0;
+	}
+	if (!d.next) {
+		w->item = i;
+		w->data = d.data;
+		/* git's own heuristic, as lg_scan_result.binary; the match
+		 * callback needs it before the scan returns. */
+		w->binary = memchr(d.data, '\0', len < 8000 ? len : 8000) != NULL;
+		err = lg_matcher_scan(job->matcher, w->scratch, d.data, len, on_match, w,
+				      &result);
+		job->release(d.handle);
+		if (err && err != LG_ESTOP)
+			return err;
+		if (err == LG_ESTOP)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	if (result.capped && !job->pack) {
+		w->capped_blobs++;
+		lg_scan__hex_id(id, job->history->blobs[i].id);
+		lg_scan__job_warn(job, "blob %.12s at '%s': too many candidates; the rest of this blob was not matched",
+			 id, lg_scan__item_path(path, sizeof(path), job, i));
+	}
+	w->blobs_scanned++;
+	w->bytes_scanned += len;
+	atomic_fetch_add(&job->done_blobs, 1);
+	atomic_fetch_add(&job->done_bytes, len);
+	job->scanned_ok[i] = !result.capped;
+	if (job->lengths)
+		job->lengths[i] = len;
+	return 0;
+}
+
+
+
+
+
+
+/* ------------------------------------------------------------------------
+ * Entry points
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	uint64_t key;
+	size_t index;
+} order_entry;
+
+static int compare_order_entries(const void *pa, const void *pb)
+{
+	const order_entry *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The order to read the history's blobs in: pack order, so that libgit2's
+ * delta-base cache stays warm. Returns a malloc'd array of indices. */
+static size_t *reading_order(const lg_history *h)
+{
+	size_t n = h->blob_count, i;
+	order_entry *entries = malloc((n ? n : 1) * sizeof(*entries));
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+
+	if (!entries || !order) {
+		free(entries);
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		entries[i].key = h->blobs[i].pack_order;
+		entries[i].index = i;
+	}
+	qsort(entries, n, sizeof(*entries), compare_order_entries);
+	for (i = 0; i < n; i++)
+		order[i] = entries[i].index;
+	free(entries);
+	return order;
+}
+
+/* The size above which blobs stream: STREAM_THRESHOLD, unless a test set
+ * LEAKGATE_STREAM_THRESHOLD. */
+static uint64_t stream_threshold(void)
+{
+	const char *v = getenv("LEAKGATE_STREAM_THRESHOLD");
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return STREAM_THRESHOLD;
+	n = strtoull(v, &end, 10);
+	return *end || n == 0 ? STREAM_THRESHOLD : n;
+}
+
+/* Sets up a job over the history `h` (NULL in the pack phase) that reads
+ * from git with `repo`, or else (NULL) from plain files. */
+static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *opts,
+		    const lg_history *h, lg_repo *repo, const char *repo_path, double start)
+{
+	memset(job, 0, sizeof(*job));
+	job->matcher = m;
+	job->opts = opts;
+	job->history = h;
+	job->max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
+	job->stream_threshold = stream_threshold();
+	job->chunk_size = job->stream_threshold / 2 < STREAM_CHUNK ?
+		(size_t)job->stream_threshold / 2 + 1 : STREAM_CHUNK;
+	job->repo = repo;
+	job->repo_path = repo_path;
+	job->deadline = opts->time_budget > 0 ? start + opts->time_budget : 0;
+	job->start = start;
+	atomic_init(&job->done_blobs, 0);
+	atomic_init(&job->done_bytes, 0);
+	atomic_init(&job->next, 0);
+	job->read = repo ? lg_scan__read_git_blob : lg_scan__read_plain_file;
+	job->release = repo ? lg_scan__release_git_blob : lg_scan__release_plain_file;
+	pthread_mutex_init(&job->warn_lock, NULL);
+	if (h) {
+		job->count = h->blob_count;
+		if (!(job->scanned_ok = calloc(job->count ? job->count : 1, 1)))
+			return lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Adds the job's warnings to the report's and frees the rest. */
+static void job_finish(scan_job *job, lg_report *out)
+{
+	size_t n = out->warning_count + job->warnings.count, i;
+	char **all = job->warnings.count ?
+		realloc(out->warnings, (n ? n : 1) * sizeof(*all)) : NULL;
+
+	if (all) {
+		memcpy(all + out->warning_count, job->warnings.v,
+		       job->warnings.count * sizeof(*all));
+		out->warnings = all;
+		out->warning_count = n;
+	} else {
+		for (i = 0; i < job->warnings.count; i++)
+			free(job->warnings.v[i]);
+	}
+	free(job->warnings.v);
+	pthread_mutex_destroy(&job->warn_lock);
+	free(job->scanned_ok);
+	free(job->lengths);
+}
+
+/* Builds the report's findings from `all` with the ignore file and the
+ * caller's ignore list. */
+static int finish_findings(lg_report *out, match_vec *all, const lg_history *h,
+			   const lg_scan_options *opts, const lg_ignore *file_ignore,
+			   size_t ignore_strip, const char *repo_path)
+{
+	const lg_ignore *ignores[2];
+	size_t nignores = 0;
+
+	if (file_ignore)
+		ignores[nignores++] = file_ignore;
+	if (opts->ignore)
+		ignores[nignores++] = opts->ignore;
+	return lg_scan__build_findings(out, all, h, ignores, nignores, ignore_strip, repo_path);
+}
+
+/* Reads and matches, in pack order, the blobs of `h` that `done` does not
+ * mark, adding their matches to `all`; marks in `done` what it scanned in
+ * full. */
+static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
+			  const lg_matcher *m, const lg_history *h,
+			  const lg_scan_options *opts, lg_repo *repo, const char *repo_path,
+			  double start)
+{
+	scan_job job;
+	size_t *order = reading_order(h), i, n = 0;
+	int err;
+
+	if (!order)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < h->blob_count; i++)
+		if (!done[order[i]])
+			order[n++] = order[i];
+	if ((err = job_init(&job, m, opts, h, repo, repo_path, start)) == 0) {
+		job.order = order;
+		job.count = n;
+		err = lg_scan__run_workers(all, &out->summary, &job, NULL);
+		for (i = 0; i < h->blob_count; i++)
+			done[i] |= job.scanned_ok[i];
+	}
+	job_finish(&job, out);
+	free(order);
+	return err;
+}
+
+/* Runs the matching phase over `h` and fills `out`. */
+int lg_scan__history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
+			const lg_history *h, const lg_scan_options *opts,
+			lg_repo *repo, const char *repo_path, lg_ignore *file_ignore,
+			size_t ignore_strip, double start)
+{
+	match_vec all = { 0 };
+	uint8_t *done = calloc(h->blob_count ? h->blob_count : 1, 1);
+	int err;
+
+	if (!done)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
+	if (!err)
+		err = finish_findings(out, &all, h, opts, file_ignore, ignore_strip,
+				      repo_path);
+	lg_scan__match_vec_release(&all);
+	if (scanned_ok)
+		*scanned_ok = done;
+	else
+		free(done);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole history, walked and read at once
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	lg_history *h;
+	lg_repo *repo;
+	const lg_scan_options *opts;
+	const lg_state *known;
+	double start;
+} walk_task;
+
+static int run_walk(void *arg)
+{
+	walk_task *t = arg;
+	lg_history_options hopts = { t->opts->all_objects, t->known, t->opts->on_warning,
+				     t->opts->payload };
+	int err = lg_history__collect(t->h, t->repo, &hopts);
+
+	return err ? err : lg_scan__check_time_budget(t->opts, t->start);
+}
+
+/*
+ * Keeps the pack phase's results for the blobs the walk found: their
+ * matches move to `all` (renumbered as history blobs) and `done` marks them,
+ * with their counts in the summary. Matches in blobs no ref reaches are
+ * dropped.
+ */
+static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
+			      match_vec *packed, const scan_job *pack_job,
+			      const lg_history *h)
+{
+	size_t *history_index = malloc((pack_job->count ? pack_job->count : 1) *
+				       sizeof(*history_index));
+	size_t i;
+	int err = 0;
+
+	if (!history_index)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < pack_job->count; i++)
+		history_index[i] = SIZE_MAX;
+	for (i = 0; i < h->blob_count; i++) {
+		size_t p = lg_pack__find(pack_job->pack, h->blobs[i].id);
+
+		if (p == SIZE_MAX || !pack_job->scanned_ok[p])
+			continue;
+		history_index[p] = i;
+		done[i] = 1;
+		sum->blobs_scanned++;
+		sum->bytes_scanned += pack_job->lengths[p];
+	}
+	for (i = 0; i < packed->count; i++) {
+		raw_match *rm = &packed->v[i];
+
+		if (err || history_index[rm->item] == SIZE_MAX)
+			continue;
+		rm->item = history_index[rm->item];
+		if ((err = lg_scan__match_vec_push(all, rm)) == 0)
+			rm->secret = rm->line_text = NULL; /* moved */
+	}
+	free(history_index);
+	return err;
+}
+
+/*
+ * Scans the whole history as fast as its objects can be read: while the
+ * calling thread walks the commits and trees (which blobs the history holds,
+ * and where), the other threads already read the packed blobs in pack
+ * order, so that on two cores the walk costs little time of its own. What the
+ * walk found that this did not read (loose objects, alternates, blobs whose
+ * reading failed or was cut short) is read by id afterwards, with the
+ * warnings a failure deserves.
+ */
+static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
+			      const lg_matcher *m, lg_history *h, lg_repo *repo,
+			      const char *repo_path, const lg_scan_options *opts,
+			      const lg_state *known, const lg_ignore *file_ignore,
+			      double start)
+{
+	walk_task walk = { h, repo, opts, known, start };
+	first_task first = { run_walk, &walk };
+	lg_pack_blobs pack;
+	scan_job job;
+	match_vec packed = { 0 }, all = { 0 };
+	uint8_t *done = NULL;
+	int err;
+
+	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0)
+		return err;
+	if ((err = job_init(&job, m, opts, NULL, repo, repo_path, start)) == 0) {
+		job.pack = &pack;
+		job.read = lg_scan__read_packed_blob;
+		job.known = known;
+		job.count = pack.count;
+		job.scanned_ok = calloc(pack.count ? pack.count : 1, 1);
+		job.lengths = calloc(pack.count ? pack.count : 1, sizeof(*job.lengths));
+		if (!job.scanned_ok || !job.lengths)
+			err = lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	if (!err)
+		err = lg_scan__run_workers(&packed, &out->summary, &job, &first);
+	if (!err && !(done = calloc(h->blob_count ? h->blob_count : 1, 1)))
+		err = lg_error_set(LG_ENOMEM, "out of memory");
+	if (!err)
+		err = keep_history_blobs(&all, done, &out->summary, &packed, &job, h);
+	job_finish(&job, out);
+	lg_scan__match_vec_release(&packed);
+	lg_pack__release(&pack);
+	out->summary.commits = h->commit_count;
+	out->summary.unreadable = h->unreadable;
+	if (!err)
+		err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
+	if (!err)
+		err = finish_findings(out, &all, h, opts, file_ignore, 0, repo_path);
+	lg_scan__match_vec_release(&all);
+	*scanned_ok = done;
+	return err;
+}
+
+/* What a repository scan collects: the full history, the lines a range of
+ * commits adds, or the lines the index adds. */
+typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
+
+/* Collects the lines a range of commits or the index adds. */
+static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
+			 const lg_commit_range *range, const lg_scan_options *opts)
+{
+	lg_history_options hopts = { 0, NULL, opts->on_warning, opts->payload };
+
+	if (kind == COLLECT_ADDED)
+		return lg_history__collect_added(h, repo, range, &hopts);
+	return lg_history__collect_staged(h, repo, &hopts);
+}
+
+/* Scans what a range of commits or the index adds. */
+static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
+			  lg_repo *repo, collect_kind kind, const lg_commit_range *range,
+			  const char *path, const lg_scan_options *opts,
+			  lg_ignore *file_ignore, double start)
+{
+	int err = collect_items(h, repo, kind, range, opts);
+
+	if (!err)
+		err = lg_scan__check_time_budget(opts, start);
+	if (err)
+		return err;
+	out->summary.commits = h->commit_count;
+	out->summary.unreadable = h->unreadable;
+	return lg_scan__history(out, NULL, m, h, opts, repo, path, file_ignore, 0, start);
+}
+
+static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
+		     collect_kind kind, const lg_commit_range *range,
+		     const lg_scan_options *opts)
+{
+	lg_scan_options defaults = LG_SCAN_OPTIONS_INIT;
+	lg_history h;
+	lg_repo *repo = NULL;
+	lg_ignore *file_ignore = NULL;
+	const lg_state *known = NULL;
+	uint8_t *scanned_ok = NULL;
+	const char *rules_hash = lg_ruleset_hash(lg_matcher__rules(m));
+	char repo_id[41];
+	double start = lg_scan__now_seconds();
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memset(&h, 0, sizeof(h));
+	if (!opts)
+		opts = &defaults;
+	if ((err = lg_repo__open(&repo, path)) != 0)
+		return err;
+	lg_repo__id(repo_id, repo);
+	if (kind == COLLECT_HISTORY)
+		known = lg_scan__usable_state(opts, repo_id, rules_hash);
+	if (!opts->no_ignore_file)
+		err = lg_scan__load_repo_ignore(&file_ignore, repo, range);
+	out->summary.shallow = lg_repo__is_shallow(repo);
+	out->summary.incremental = known != NULL;
+	if (!err && kind == COLLECT_HISTORY)
+		err = scan_whole_history(out, &scanned_ok, m, &h, repo, path, opts, known,
+					 file_ignore, start);
+	else if (!err)
+		err = scan_selection(out, m, &h, repo, kind, range, path, opts,
+				     file_ignore, start);
+	if (!err && kind == COLLECT_HISTORY && opts->state)
+		err = lg_scan__record_state(opts->state, known, &h, scanned_ok, rules_hash, repo_id);
+	free(scanned_ok);
+	lg_history__release(&h);
+	lg_ignore_free(file_ignore);
+	lg_repo__free(repo);
+	out->summary.seconds = lg_scan__now_seconds() - start;
+	return err;
+}
+
+int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
+		       const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_HISTORY, NULL, opts);
+}
+
+int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
+		  const lg_commit_range *range, const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_ADDED, range, opts);
+}
+
+int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
+		   const lg_scan_options *opts)
+{
+	return scan_repo(out, m, path, COLLECT_STAGED, NULL, opts);
+}
+
