@@ -50,7 +50,7 @@ check_dev_null() {
 build() {
 	local dir=$1
 	shift
-	cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+	cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DLEAKGATE_WERROR=ON "$@" >/dev/null
 	cmake --build "$dir" -j "$JOBS" >/dev/null
 }
 
