@@ -191,10 +191,15 @@ typedef struct {
 	 * here, and only when the database is not in the cache.) */
 	lg_problem_cb on_problem;
 	void *payload;
+	/* PCRE2's match and depth limits for the confirm stage (0: the
+	 * defaults, 100000 and 10000). A candidate whose confirmation hits
+	 * one is reported unconfirmed; tests lower them to make that happen. */
+	uint32_t pcre2_match_limit;
+	uint32_t pcre2_depth_limit;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0 }
 
 /* Compiles (or loads from cache) the database for `rules`, and fills the
  * rules' max_width and prefilter. The ruleset must outlive the matcher;
@@ -216,11 +221,17 @@ typedef struct {
 	size_t end_column; /* 1-based column one past the secret's last char,
 			      on the secret's first line */
 	size_t line_start, line_end; /* byte range of that line, no newline */
+	/* NULL for a confirmed secret. Otherwise the confirm stage could not
+	 * decide this candidate (PCRE2 hit a limit); it is reported all the
+	 * same, never dropped, and this says why (a static string). The
+	 * "secret" is then the candidate's text on its last line up to
+	 * Hyperscan's reported end, at most 64 bytes; match_* equals secret_*. */
+	const char *unconfirmed;
 } lg_match;
 
-/* Called for each confirmed match, in order of secret_start (ties: rule
- * index). Return non-zero to stop the scan (lg_matcher_scan then returns
- * LG_ESTOP). */
+/* Called for each confirmed match (and each undecided one, marked
+ * `unconfirmed`), in order of secret_start (ties: rule index). Return
+ * non-zero to stop the scan (lg_matcher_scan then returns LG_ESTOP). */
 typedef int (*lg_match_cb)(const lg_match *m, void *payload);
 
 typedef struct {
@@ -328,6 +339,9 @@ typedef struct {
 	lg_location *also_in;
 	size_t also_in_count;
 	const char *repository; /* borrowed: the scanned repository's path */
+	char *unconfirmed;       /* why the confirm step could not decide (the
+				    rule's regex hit a PCRE2 limit); NULL for a
+				    confirmed finding. Reported all the same. */
 } lg_finding;
 
 typedef struct {

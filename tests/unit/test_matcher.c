@@ -555,6 +555,79 @@ static int seen_stream(const lg_match *m, const char *bytes, size_t from, void *
 	return 0;
 }
 
+/* A candidate that PCRE2 cannot decide (a limit) is reported unconfirmed,
+ * with the reason, never dropped: here a backtracking regex that exceeds
+ * PCRE2's default match limit on a line Hyperscan reports. */
+TEST(test_matcher__undecided_candidate_is_reported)
+{
+	fixture f;
+	char buf[128];
+	size_t len;
+
+	memset(buf, 'x', 40);
+	len = 40 + (size_t)snprintf(buf + 40, sizeof(buf) - 40, " xxy1234\n");
+	fixture_init(&f, "[" RULE("slow", "(?:x+x+)+y[0-9]{4}", "") "]", NULL);
+	scan(&f, buf, len);
+	CHECK_EQ_INT(f.count, 1);
+	CHECK(f.found[0].unconfirmed != NULL &&
+	      strstr(f.found[0].unconfirmed, "match limit") != NULL);
+	CHECK_EQ_STR(f.found[0].rule->id, "slow");
+	/* The candidate's text up to Hyperscan's end, on its line. */
+	CHECK_EQ_INT(f.found[0].secret_end, len - 1);
+	CHECK_EQ_INT(f.found[0].line, 1);
+	fixture_free(&f);
+}
+
+/* The limits come through the options: with a match limit of 1 even a
+ * plain token cannot be confirmed, and is reported unconfirmed (whole and
+ * streamed alike); with the default limits it is confirmed. */
+TEST(test_matcher__match_limit_from_options)
+{
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
+	const char *text = "a = tok_abcdefghij\nb = tok_klmnopqrst\n";
+	fixture f;
+	seen_list whole = { 0 }, streamed = { 0 };
+	lg_stream *st = NULL;
+	size_t i;
+
+	fixture_init(&f, "[" RULE("tok", "tok_[a-z]{10}", "") "]", NULL);
+	scan_str(&f, text);
+	CHECK_EQ_INT(f.count, 2);
+	CHECK(f.count == 2 && !f.found[0].unconfirmed && !f.found[1].unconfirmed);
+	fixture_free(&f);
+
+	/* (PCRE2's JIT counts its limit in its own units; the interpreter
+	 * counts every backtracking point.) */
+	opts.pcre2_match_limit = 1;
+	setenv("LEAKGATE_NO_JIT", "1", 1);
+	fixture_init(&f, "[" RULE("tok", "tok_[a-z]{10}", "") "]", &opts);
+	scan_str(&f, text);
+	CHECK_EQ_INT(f.count, 2);
+	for (i = 0; i < f.count && i < 2; i++) {
+		CHECK(f.found[i].unconfirmed != NULL);
+		CHECK_EQ_INT(f.found[i].line, i + 1);
+	}
+	whole.whole = streamed.whole = text;
+	CHECK_EQ_INT(lg_matcher_scan(f.m, f.s, text, strlen(text), seen_whole, &whole, NULL), 0);
+	CHECK_EQ_INT(lg_matcher__stream_new(&st, f.m, f.s, STREAM_CONTEXT, seen_stream,
+					    &streamed), 0);
+	for (i = 0; text[i]; i += 5)
+		CHECK_EQ_INT(lg_matcher__stream_feed(st, text + i, strlen(text + i) < 5 ?
+						     strlen(text + i) : 5), 0);
+	CHECK_EQ_INT(lg_matcher__stream_finish(st, NULL), 0);
+	lg_matcher__stream_free(st);
+	CHECK_EQ_INT(streamed.count, whole.count);
+	for (i = 0; i < whole.count && i < streamed.count; i++) {
+		CHECK(streamed.v[i].m.unconfirmed != NULL);
+		CHECK_EQ_INT(streamed.v[i].m.secret_start, whole.v[i].m.secret_start);
+		CHECK_EQ_INT(streamed.v[i].m.secret_end, whole.v[i].m.secret_end);
+	}
+	free(whole.v);
+	free(streamed.v);
+	fixture_free(&f);
+	unsetenv("LEAKGATE_NO_JIT");
+}
+
 /* Streams `buf` in chunks of `chunk` bytes (after a first one of `first`,
  * to put boundaries anywhere) and checks it finds what `whole` holds. */
 static void check_stream(fixture *f, const char *buf, size_t len, size_t first,
@@ -758,6 +831,8 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__empty_buffer),
 	TEST_ENTRY(test_matcher__entropy),
 	TEST_ENTRY(test_matcher__catastrophic_regex_is_bounded),
+	TEST_ENTRY(test_matcher__undecided_candidate_is_reported),
+	TEST_ENTRY(test_matcher__match_limit_from_options),
 	TEST_ENTRY(test_matcher__rules_check_counts_failures),
 	TEST_ENTRY(test_matcher__database_cache),
 	TEST_ENTRY(test_matcher__stream_matches_whole_scan),

@@ -23,6 +23,7 @@ void lg_finding__release(lg_finding *f)
 	free(f->line_text);
 	free(f->author_name);
 	free(f->author_email);
+	free(f->unconfirmed);
 	for (j = 0; j < f->also_in_count; j++)
 		free(f->also_in[j].path);
 	free(f->also_in);

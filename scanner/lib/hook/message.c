@@ -48,6 +48,9 @@ static int append_block(lg_buf *b, const lg_finding *f, const lg_report_options 
 		err = lg_buf__printf(b, ":%zu\n    %s (%s): ", f->line, f->rule->name, f->rule->id);
 	if (!err)
 		err = lg_report__escape(b, secret, len);
+	if (!err && f->unconfirmed)
+		err = lg_buf__printf(b, "\n    UNCONFIRMED: %s; refused because it could not be "
+				     "checked", f->unconfirmed);
 	if (!err)
 		err = lg_buf__printf(b, "\n    fingerprint %s\n", f->fingerprint);
 	return err;

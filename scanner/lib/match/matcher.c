@@ -253,8 +253,10 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 		lg_matcher_free(m);
 		return lg_error_set(LG_ENOMEM, "out of memory");
 	}
-	pcre2_set_match_limit(m->mctx, PCRE2_MATCH_LIMIT);
-	pcre2_set_depth_limit(m->mctx, PCRE2_DEPTH_LIMIT);
+	pcre2_set_match_limit(m->mctx, opts && opts->pcre2_match_limit ?
+			      opts->pcre2_match_limit : PCRE2_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, opts && opts->pcre2_depth_limit ?
+			      opts->pcre2_depth_limit : PCRE2_DEPTH_LIMIT);
 	pthread_mutex_init(&m->compile_lock, NULL);
 	for (i = 0; i < m->count; i++)
 		atomic_init(&m->compiled[i].ready, 0);
@@ -456,6 +458,50 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 		s->oom = 1;
 }
 
+/* Why PCRE2 could not decide, for the finding's `unconfirmed` field. */
+static const char *undecided_reason(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		return "the rule's regex hit PCRE2's match limit";
+	case PCRE2_ERROR_DEPTHLIMIT:
+		return "the rule's regex hit PCRE2's depth limit";
+	case PCRE2_ERROR_HEAPLIMIT:
+		return "the rule's regex hit PCRE2's heap limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		return "the rule's regex ran out of PCRE2's JIT stack";
+	case PCRE2_ERROR_NOMEMORY:
+		return "PCRE2 ran out of memory";
+	default:
+		return "PCRE2 failed while confirming the candidate";
+	}
+}
+
+/* Keeps a candidate of rule `rule` that PCRE2 could not decide (error
+ * `rc`), as an unconfirmed match: no filter can judge it either, so it is
+ * reported rather than dropped. It spans the candidate's text before
+ * Hyperscan's reported `end` on that line, back to the confirm window's
+ * start `from`, at most UNDECIDED_SPAN bytes. */
+#define UNDECIDED_SPAN 64
+static void keep_undecided(lg_scratch *s, size_t rule, size_t from, size_t end, int rc)
+{
+	size_t start = end;
+	found_match found;
+
+	while (start > from && end - start < UNDECIDED_SPAN &&
+	       s->buf[start - 1 - s->base] != '\n')
+		start--;
+	if (start == end)
+		start = end - 1 >= s->base ? end - 1 : end; /* ALWAYS: end > base */
+	memset(&found, 0, sizeof(found));
+	found.m.rule = lg_ruleset_get(s->m->rules, rule);
+	found.m.match_start = found.m.secret_start = start;
+	found.m.match_end = found.m.secret_end = end;
+	found.m.unconfirmed = undecided_reason(rc);
+	if (push_found(s, &found) != 0)
+		s->oom = 1;
+}
+
 /* The compiled regexes of rule `i`, compiled now if this is the rule's
  * first candidate; NULL when memory ran out. */
 static const compiled_rule *ready_rule(const lg_matcher *m, size_t i)
@@ -517,10 +563,15 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 	ov = pcre2_get_ovector_pointer(s->md);
 	if (rc == PCRE2_ERROR_PARTIAL && ov[0] + s->base < end)
 		return 1;
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL) {
+		/* PCRE2 gave up (a limit): the candidate stands, undecided. */
+		keep_undecided(s, rule, from, end, rc);
+		s->scanned_upto[rule] = end;
+		return 0;
+	}
 	if (rc < 0) {
-		/* No match (or a PCRE2 limit hit, or a partial match that
-		 * starts at `end` or later): nothing more to find for this
-		 * rule before `end`. */
+		/* No match (or a partial match that starts at `end` or
+		 * later): nothing more to find for this rule before `end`. */
 		s->scanned_upto[rule] = end;
 		return 0;
 	}
@@ -613,12 +664,19 @@ static int find_candidates(lg_scratch *s)
 {
 	size_t i;
 
+	hs_error_t hs_err;
+
 	s->cand_count = 0;
 	s->group_end = 0;
 	s->undo_count = 0;
-	hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
+	hs_err = hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
 	if (s->oom)
 		return lg_error_set(LG_ENOMEM, "out of memory");
+	/* HS_SCAN_TERMINATED: on_candidate stopped it at the candidate cap.
+	 * Anything else means Hyperscan did not look at every byte, and
+	 * what it missed may hold a secret. */
+	if (hs_err != HS_SUCCESS && hs_err != HS_SCAN_TERMINATED)
+		return lg_error_set(LG_ERROR, "Hyperscan failed to scan (error %d)", (int)hs_err);
 	if (s->cand_count > 1)
 		qsort(s->cands, s->cand_count, sizeof(*s->cands), compare_candidates);
 	for (i = 0; i < s->cand_count && !s->oom; i++) {

@@ -151,6 +151,8 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	jw_str_member(w, "fingerprint", f->fingerprint);
 	jw_bool_member(w, "binary", f->binary);
 	jw_str_member(w, "repository", f->repository);
+	if (f->unconfirmed)
+		jw_str_member(w, "unconfirmed", f->unconfirmed);
 	jw_key(w, "also_in");
 	jw_open(w, "[");
 	for (i = 0; i < f->also_in_count; i++) {

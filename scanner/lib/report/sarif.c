@@ -106,7 +106,10 @@ static int append_message(lg_buf *b, const lg_finding *f)
 	int err;
 
 	lg_redact(redacted, sizeof(redacted), f->secret, f->secret_len);
-	err = lg_buf__printf(&text, "%s (%s)", f->rule->name, redacted);
+	err = lg_buf__printf(&text, "%s%s (%s)", f->unconfirmed ? "Unconfirmed candidate: " : "",
+			     f->rule->name, redacted);
+	if (!err && f->unconfirmed)
+		err = lg_buf__printf(&text, " (%s; check it by hand)", f->unconfirmed);
 	if (!err && f->commit[0])
 		err = lg_buf__printf(&text, " committed in %.12s", f->commit);
 	if (!err && f->also_in_count)
@@ -136,6 +139,11 @@ static int append_properties(lg_buf *b, const lg_finding *f)
 			json_str(b, date) : lg_buf__puts(b, "null");
 	if (!err) err = lg_buf__puts(b, ",\n            \"repository\": ");
 	if (!err) err = f->repository ? json_str(b, f->repository) : lg_buf__puts(b, "null");
+	if (!err && f->unconfirmed) {
+		err = lg_buf__puts(b, ",\n            \"unconfirmed\": ");
+		if (!err)
+			err = json_str(b, f->unconfirmed);
+	}
 	if (!err)
 		err = lg_buf__printf(b, ",\n            \"binary\": %s,\n            \"also_in\": %zu\n          }",
 				     f->binary ? "true" : "false", f->also_in_count);

@@ -300,6 +300,13 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 		err = lg_report__escape(b, shown, shown_len);
 	if (!err)
 		err = lg_buf__puts(b, "\n");
+	if (!err && f->unconfirmed) {
+		err = lg_buf__puts(b, "  UNCONFIRMED: ");
+		if (!err)
+			err = text_escape_str(b, f->unconfirmed);
+		if (!err)
+			err = lg_buf__puts(b, "; the candidate could not be checked: review it by hand\n");
+	}
 	if (!err && f->commit[0])
 		err = append_commit(b, f);
 	if (!err && f->line_text) {

@@ -65,6 +65,8 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 	f->end_column = rm->end_column;
 	f->binary = rm->binary;
 	f->repository = repository;
+	if (rm->unconfirmed && !(f->unconfirmed = lg__strdup(rm->unconfirmed)))
+		return LG_ENOMEM;
 	lg_fingerprint(f->fingerprint, f->rule->id, f->secret, f->secret_len);
 	for (k = 0; k < nignores; k++)
 		if (lg_ignore_fingerprint(ignores[k], f->fingerprint))

@@ -207,9 +207,11 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	rm.column = m->column;
 	rm.end_column = m->end_column;
 	rm.binary = w->binary;
+	rm.unconfirmed = m->unconfirmed;
 	if (!rm.secret || !rm.line_text || lg_scan__match_vec_push(&w->matches, &rm)) {
 		free(rm.secret);
 		free(rm.line_text);
+		w->callback_error = lg_error_set(LG_ENOMEM, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -238,6 +240,32 @@ static void drop_matches(worker *w, size_t from)
 		free(rm->secret);
 		free(rm->line_text);
 	}
+}
+
+/* The error that stops the scan when matching item `i` failed with `err`:
+ * the match callback's own error when it stopped the matcher (LG_ESTOP),
+ * else the matcher's; either way the message names the blob, so the
+ * failure is never mistaken for a clean blob or for another error. */
+static int matcher_failed(worker *w, size_t i, int err)
+{
+	scan_job *job = w->job;
+	char id[41] = "", path[512], why[512];
+
+	if (err == LG_ESTOP) {
+		err = w->callback_error ? w->callback_error : LG_ERROR;
+		if (!w->callback_error)
+			lg_error_set(err, "the match callback stopped the scan");
+	}
+	w->callback_error = 0;
+	snprintf(why, sizeof(why), "%s", lg_error_last());
+	if (job->pack)
+		lg_scan__hex_id(id, lg_scan__item_id(job, i));
+	else if (job->history->commits)
+		lg_scan__hex_id(id, job->history->blobs[i].id);
+	if (job->pack)
+		return lg_error_set(err, "blob %.12s: %s", id, why);
+	return lg_error_set(err, "%s%.12s%s'%s': %s", id[0] ? "blob " : "", id,
+			    id[0] ? " at " : "", lg_scan__item_path(path, sizeof(path), job, i), why);
 }
 
 /*
@@ -280,10 +308,8 @@ static int scan_stream(worker *w, size_t i, item_data *d, lg_scan_result *result
 	d->len = total > SIZE_MAX ? SIZE_MAX : (size_t)total;
 	if (*read_err)
 		drop_matches(w, first);
-	if (err == LG_ESTOP)
-		return lg_error_set(LG_ENOMEM, "out of memory");
 	if (err)
-		return err;
+		return matcher_failed(w, i, err);
 	/* Known only once 8000 bytes went by; the matches came before. */
 	for (k = first; k < w->matches.count; k++)
 		w->matches.v[k].binary = result->binary;
@@ -343,10 +369,8 @@ int lg_scan__item(worker *w, size_t i)
 		err = lg_matcher_scan(job->matcher, w->scratch, d.data, len, on_match, w,
 				      &result);
 		job->release(d.handle);
-		if (err && err != LG_ESTOP)
-			return err;
-		if (err == LG_ESTOP)
-			return lg_error_set(LG_ENOMEM, "out of memory");
+		if (err)
+			return matcher_failed(w, i, err);
 	}
 	if (result.capped && !job->pack) {
 		w->capped_blobs++;

@@ -49,6 +49,7 @@ typedef struct {
 	size_t line, column, end_column;
 	char *line_text; /* excerpt with the secret already redacted */
 	int binary;
+	const char *unconfirmed; /* the matcher's reason (static), or NULL */
 } raw_match;
 
 typedef struct {
@@ -141,6 +142,7 @@ struct worker {
 	uint64_t capped_blobs;
 	int error;
 	char error_message[512];
+	int callback_error; /* why the match callback stopped the matcher */
 	/* the item being matched, for the match callback */
 	size_t item;
 	const char *data;
