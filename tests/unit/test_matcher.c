@@ -611,9 +611,9 @@ TEST(test_matcher__match_limit_from_options)
 	CHECK_EQ_INT(lg_matcher_scan(f.m, f.s, text, strlen(text), seen_whole, &whole, NULL), 0);
 	CHECK_EQ_INT(lg_matcher__stream_new(&st, f.m, f.s, STREAM_CONTEXT, seen_stream,
 					    &streamed), 0);
-	for (i = 0; text[i]; i += 5)
-		CHECK_EQ_INT(lg_matcher__stream_feed(st, text + i, strlen(text + i) < 5 ?
-						     strlen(text + i) : 5), 0);
+	for (i = 0; i < strlen(text); i += 5)
+		CHECK_EQ_INT(lg_matcher__stream_feed(st, text + i, strlen(text) - i < 5 ?
+						     strlen(text) - i : 5), 0);
 	CHECK_EQ_INT(lg_matcher__stream_finish(st, NULL), 0);
 	lg_matcher__stream_free(st);
 	CHECK_EQ_INT(streamed.count, whole.count);
