@@ -100,6 +100,11 @@ typedef struct lg_rule {
 	const char *const *allow; /* regexes of placeholders; NULL-terminated */
 	size_t allow_count;
 	lg_checksum checksum;
+	/* Ids of more general rules this one is more specific than: when both
+	 * find a secret starting at the same byte, only this one reports it
+	 * (an id no loaded rule has is ignored). NULL-terminated; may be NULL. */
+	const char *const *supersedes;
+	size_t supersedes_count;
 	const char *const *examples; /* NULL-terminated */
 	size_t example_count;
 	const char *const *negative_examples; /* NULL-terminated */

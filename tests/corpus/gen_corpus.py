@@ -119,7 +119,9 @@ def main():
     for name in sorted(os.listdir(patterns_dir)):
         if name.endswith(".json"):
             with open(os.path.join(patterns_dir, name)) as f:
-                rules.extend(json.load(f))
+                data = json.load(f)
+            # an array of rules, or an object with a "rules" array (or none)
+            rules.extend(data if isinstance(data, list) else data.get("rules", []))
     files = {k[0]: list(k[1]) for k in KINDS}
     crlf, minified = [], []
     expected = []

@@ -141,6 +141,76 @@ TEST(test_matcher__overlapping_rules_both_reported_in_order)
 	fixture_free(&f);
 }
 
+/* Two rules find a secret starting at the same byte, the general one
+ * stopping earlier: the rule that declares it supersedes the other
+ * reports it alone, whichever is listed first, and a rule that declares
+ * nothing still reports beside them. */
+TEST(test_matcher__supersedes_reports_the_specific_rule_once)
+{
+	fixture f;
+	const char *buf = "key=sk-proj-0123456789abcdefghijT3BlbkFJ0123456789abcdefghij\n";
+	const char *general = RULE("legacy", "(sk-[a-z-]{0,8}[0-9a-j]{20}T3BlbkFJ[0-9a-j]{10})",
+				   "\"secret_group\": 1,");
+	const char *specific = RULE("project", "(sk-proj-[0-9a-j]{20}T3BlbkFJ[0-9a-j]{20})",
+				    "\"secret_group\": 1, \"supersedes\": [\"legacy\", \"absent\"],");
+	lg_buf json = LG_BUF_INIT;
+
+	lg_buf__printf(&json, "[%s,%s]", general, specific);
+	fixture_init(&f, json.ptr, NULL);
+	scan_str(&f, buf);
+	CHECK_EQ_INT(f.count, 1);
+	CHECK_EQ_STR(f.found[0].rule->id, "project");
+	CHECK_EQ_STR(secret_of(&f, buf, 0), "sk-proj-0123456789abcdefghijT3BlbkFJ0123456789abcdefghij");
+	fixture_free(&f);
+	json.len = 0;
+	lg_buf__printf(&json, "[%s,%s,%s]", specific, general,
+		       RULE("other", "(sk-proj-[0-9a-j]{10})", "\"secret_group\": 1,"));
+	fixture_init(&f, json.ptr, NULL);
+	scan_str(&f, buf);
+	CHECK_EQ_INT(f.count, 2);
+	CHECK_EQ_STR(f.found[0].rule->id, "project");
+	CHECK_EQ_STR(f.found[1].rule->id, "other");
+	fixture_free(&f);
+	lg_buf__release(&json);
+}
+
+/* A free-form secret stops at a quote or a string escape: the rest of the
+ * quoted string that holds it is not part of it. */
+TEST(test_matcher__secret_stops_at_escapes_and_quotes)
+{
+	fixture f;
+	const char *buf = "\"password Zq8mW3xR7tLp\\n\" and password Ny4kV9sQ2hJb\"x\n"
+			  "password Bk7\\\\dR5tW2 password \\\"Ab9kLm2Qx\n";
+
+	fixture_init(&f, "[" RULE("pw", "password ([^\\\\s]{6,64})", "\"secret_group\": 1,") "]",
+		     NULL);
+	scan_str(&f, buf);
+	CHECK_EQ_INT(f.count, 3);
+	CHECK_EQ_STR(secret_of(&f, buf, 0), "Zq8mW3xR7tLp");
+	CHECK_EQ_INT(f.found[0].end_column - f.found[0].column, 12);
+	CHECK_EQ_STR(secret_of(&f, buf, 1), "Ny4kV9sQ2hJb");
+	CHECK_EQ_STR(secret_of(&f, buf, 2), "Bk7");
+	fixture_free(&f);
+}
+
+/* A documented public value in the rule files' known non-secrets is never
+ * reported, alone or inside a longer secret; a value that merely shares a
+ * part of it is. */
+TEST(test_matcher__known_non_secrets_are_not_findings)
+{
+	fixture f;
+	const char *json = "{\"rules\": [" RULE("key", "key=([A-Za-z0-9]{16,40})", "\"secret_group\": 1,")
+			   "], \"known_non_secrets\": [{\"secret\": \"Pub1icEmu1atorKey0\","
+			   " \"name\": \"an emulator's key\", \"source\": \"https://emulator.test/docs\"}]}";
+	const char *buf = "key=Pub1icEmu1atorKey0\nkey=xxPub1icEmu1atorKey0yy\nkey=Pub1icEmu1atorKeyZ\n";
+
+	fixture_init(&f, json, NULL);
+	scan_str(&f, buf);
+	CHECK_EQ_INT(f.count, 1);
+	CHECK_EQ_STR(secret_of(&f, buf, 0), "Pub1icEmu1atorKeyZ");
+	fixture_free(&f);
+}
+
 TEST(test_matcher__columns_count_code_points)
 {
 	fixture f;
@@ -817,6 +887,9 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__secret_at_end_without_newline),
 	TEST_ENTRY(test_matcher__crlf_is_not_part_of_the_secret),
 	TEST_ENTRY(test_matcher__overlapping_rules_both_reported_in_order),
+	TEST_ENTRY(test_matcher__supersedes_reports_the_specific_rule_once),
+	TEST_ENTRY(test_matcher__secret_stops_at_escapes_and_quotes),
+	TEST_ENTRY(test_matcher__known_non_secrets_are_not_findings),
 	TEST_ENTRY(test_matcher__columns_count_code_points),
 	TEST_ENTRY(test_matcher__min_entropy),
 	TEST_ENTRY(test_matcher__keywords_within_256_bytes_before),

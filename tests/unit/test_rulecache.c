@@ -118,6 +118,7 @@ static void check_rule_equal(const lg_rule *a, const lg_rule *b)
 	CHECK(memcmp(&a->min_entropy, &b->min_entropy, sizeof(double)) == 0);
 	CHECK(same_list(a->keywords, a->keyword_count, b->keywords, b->keyword_count));
 	CHECK(same_list(a->allow, a->allow_count, b->allow, b->allow_count));
+	CHECK(same_list(a->supersedes, a->supersedes_count, b->supersedes, b->supersedes_count));
 	CHECK(same_list(a->examples, a->example_count, b->examples, b->example_count));
 	CHECK(same_list(a->negative_examples, a->negative_example_count,
 			b->negative_examples, b->negative_example_count));
@@ -130,7 +131,8 @@ TEST(test_rulecache__round_trip_keeps_every_field)
 	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
 	lg_ruleset *rs = NULL, *back = NULL;
 	lg_buf b = LG_BUF_INIT;
-	size_t i;
+	const char *const *known_a, *const *known_b;
+	size_t i, na = 0, nb = 0;
 
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, NULL, NULL), 0);
 	CHECK_EQ_INT(lg_rulecache__encode(&b, rs), 0);
@@ -140,6 +142,10 @@ TEST(test_rulecache__round_trip_keeps_every_field)
 		CHECK_EQ_STR(lg_ruleset_hash(back), lg_ruleset_hash(rs));
 		for (i = 0; i < lg_ruleset_count(rs); i++)
 			check_rule_equal(lg_ruleset_get(back, i), lg_ruleset_get(rs, i));
+		known_a = lg_ruleset__known_non_secrets(rs, &na);
+		known_b = lg_ruleset__known_non_secrets(back, &nb);
+		CHECK(na > 0);
+		CHECK(same_list(known_a, na, known_b, nb));
 	}
 	lg_buf__release(&b);
 	lg_ruleset_free(rs);
@@ -154,6 +160,7 @@ TEST(test_rulecache__round_trip_optional_fields)
 		RULE("full", "\"confidence\": \"low\", \"secret_group\": 1,"
 		     " \"min_entropy\": 3.3219, \"keywords\": [\"AC\", \"twilio\"],"
 		     " \"allow\": [\"^AC0+$\"], \"checksum\": \"github_crc32\","
+		     " \"supersedes\": [\"bare\"],"
 		     " \"remediation\": \"rotate it\",") "]";
 	lg_ruleset *rs = NULL, *back = NULL;
 	lg_buf b = LG_BUF_INIT;

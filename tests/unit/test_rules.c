@@ -405,8 +405,59 @@ TEST(test_rules__min_entropy_keeps_random_secrets_of_the_rule_shape)
 	lg_buf__release(&problems);
 }
 
+/* A rule whose secret is free-form, which is every rule without a
+ * checksum, needs an entropy floor: without one a run of one letter in the
+ * token's alphabet (AAAA...A%0d%0a) is a finding. */
+TEST(test_rules__every_rule_without_a_checksum_has_an_entropy_floor)
+{
+	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
+	lg_ruleset *rs = NULL;
+	size_t i;
+
+	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, NULL, NULL), 0);
+	for (i = 0; rs && i < lg_ruleset_count(rs); i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+
+		if (r->checksum == LG_CHECKSUM_NONE && r->min_entropy <= 0) {
+			fprintf(stderr, "rule %s (%s) has no min_entropy\n", r->id, r->source_file);
+			CHECK(r->min_entropy > 0);
+		}
+	}
+	lg_ruleset_free(rs);
+}
+
+TEST(test_rules__known_non_secrets_and_supersedes_are_validated)
+{
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs;
+	size_t n;
+
+	expect_problem("{\"known_non_secrets\": [{\"secret\": \"short\", \"name\": \"n\","
+		       " \"source\": \"s\", \"why\": \"w\"}, 3, {\"secret\": \"0123456789abcdef\"}]}",
+		       "f.json: known non-secret #1: unknown field 'why'\n"
+		       "f.json: known non-secret #1: 'secret' must be at least 16 characters\n"
+		       "f.json: known non-secret #2: must be a JSON object\n"
+		       "f.json: known non-secret #3: field 'name' must be a non-empty string\n"
+		       "f.json: known non-secret #3: field 'source' must be a non-empty string\n");
+	expect_problem("[{\"id\": \"a\", \"name\": \"n\", \"description\": \"d\", \"severity\": \"low\","
+		       " \"regex\": \"abc\", \"examples\": [\"abc\"], \"negative_examples\": [],"
+		       " \"supersedes\": [\"a\", \"Not An Id\"]}]",
+		       "f.json: rule a: field 'supersedes' names 'a', not another rule's id\n"
+		       "f.json: rule a: field 'supersedes' names 'Not An Id', not another rule's id\n");
+	CHECK_EQ_INT(load(&rs, &problems, "{\"rules\": [" VALID_RULE("x") "], \"known_non_secrets\":"
+			  " [{\"secret\": \"0123456789abcdefg\", \"name\": \"n\", \"source\": \"s\"}]}"), 0);
+	CHECK(problems.ptr == NULL);
+	if (rs) {
+		CHECK_EQ_STR(lg_ruleset__known_non_secrets(rs, &n)[0], "0123456789abcdefg");
+		CHECK_EQ_INT(n, 1);
+	}
+	lg_ruleset_free(rs);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_rules__valid_rule_loads_with_defaults),
+	TEST_ENTRY(test_rules__every_rule_without_a_checksum_has_an_entropy_floor),
+	TEST_ENTRY(test_rules__known_non_secrets_and_supersedes_are_validated),
 	TEST_ENTRY(test_rules__object_with_rules_array),
 	TEST_ENTRY(test_rules__invalid_json),
 	TEST_ENTRY(test_rules__not_a_list),

@@ -397,6 +397,42 @@ static int checksum_ok(const lg_rule *r, const char *secret, size_t len)
 	}
 }
 
+/* The secret's length up to its first quote or string escape (`\n`,
+ * `\"`, ...): a free-form secret taken from source code (a password
+ * after `password `) runs on to the end of the quoted string that holds
+ * it, and neither the escape nor the quote is part of it. */
+static size_t cut_at_quote(const char *secret, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = secret[i];
+
+		if (c == '"' || c == '\'' || c == '`')
+			return i;
+		if (c == '\\' && i + 1 < len && secret[i + 1] && strchr("nrtbfv0xu\"'\\", secret[i + 1]))
+			return i;
+	}
+	return len;
+}
+
+/* 1 when the secret is, or holds, a documented public value from the
+ * rule files' known non-secrets (an emulator's published key). */
+static int known_non_secret(const lg_matcher *m, const char *secret, size_t len)
+{
+	size_t n, i;
+	const char *const *known = lg_ruleset__known_non_secrets(m->rules, &n);
+
+	for (i = 0; i < n; i++) {
+		size_t klen = strlen(known[i]), at;
+
+		for (at = 0; klen <= len && at <= len - klen; at++)
+			if (secret[at] == known[i][0] && memcmp(secret + at, known[i], klen) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Scanning
  * ---------------------------------------------------------------------- */
@@ -433,9 +469,10 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 	const lg_matcher *m = s->m;
 	const lg_rule *r = lg_ruleset_get(m->rules, rule);
 	const char *secret = s->buf + (sstart - s->base);
-	size_t slen = send - sstart;
+	size_t slen = cut_at_quote(secret, send - sstart);
 	found_match found;
 
+	send = sstart + slen;
 	if (slen == 0)
 		return;
 	if (r->min_entropy > 0 && lg_entropy(secret, slen) < r->min_entropy)
@@ -447,6 +484,8 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 	if (allowed_by_rule(m, s, rule, secret, slen))
 		return;
 	if (lg_is_placeholder(secret, slen))
+		return;
+	if (known_non_secret(m, secret, slen))
 		return;
 	memset(&found, 0, sizeof(found));
 	found.m.rule = r;
@@ -713,13 +752,38 @@ static int compare_matches(const void *pa, const void *pb)
 	return a->secret_end < b->secret_end ? -1 : a->secret_end > b->secret_end;
 }
 
+/* 1 when rule `a` declares itself more specific than rule `b`. */
+static int supersedes(const lg_rule *a, const lg_rule *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->supersedes_count; i++)
+		if (strcmp(a->supersedes[i], b->id) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when match `k` speaks for the secret of match `j`, both starting at
+ * the same byte: `k`'s rule supersedes `j`'s (whatever their ends: the
+ * general rule often stops earlier or later in the same token), or `k`
+ * found the very same secret with more confidence. */
+static int speaks_for(const lg_match *k, const lg_match *j)
+{
+	if (supersedes(k->rule, j->rule) && !supersedes(j->rule, k->rule))
+		return 1;
+	return k->secret_end == j->secret_end && k->rule->confidence > j->rule->confidence;
+}
+
 /*
  * Keeps, of the sorted matches f[0, n), those to report, and returns how
  * many (the dropped ones' byte copies are freed). A rule reports a secret
  * once, even if Hyperscan led the confirm stage to it twice. And when
- * rules of different confidence find the very same secret (a provider's
- * rule and a generic assignment rule), the more confident ones speak for
- * it: one secret, not one finding per rule that saw it. Both look only
+ * several rules find a secret starting at the same byte, the most
+ * specific speak for it: a rule that declares it `supersedes` another
+ * (a GCP service-account key over any PEM key, an OpenAI project key over
+ * the legacy shape), and among rules finding the very same secret, the
+ * more confident (a provider's rule over a generic assignment rule): one
+ * secret, not one finding per rule that saw it. All of this looks only
  * within a run of equal secret_start, so a stream can settle its matches
  * a run at a time.
  */
@@ -736,8 +800,7 @@ static size_t select_reported(found_match *f, size_t n)
 				      f[j - 1].m.secret_end == m->secret_end;
 
 			for (k = i; k < run && !dropped; k++)
-				dropped = f[k].m.secret_end == m->secret_end &&
-					  f[k].m.rule->confidence > m->rule->confidence;
+				dropped = k != j && speaks_for(&f[k].m, m);
 			if (dropped) {
 				free(f[j].bytes);
 				f[j].bytes = NULL;

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define CACHE_FILE_MAX_BYTES (64u << 20)
-#define CACHE_MAGIC "LGRULES1"
+#define CACHE_MAGIC "LGRULES2"
 #define NO_STRING 0xFFFFFFFFu /* a NULL string or list */
 #define BUILD_ID_MAX 64
 
@@ -212,6 +212,7 @@ static int put_rule(lg_buf *b, const lg_rule *r)
 	    (err = put_u32(b, (uint32_t)(entropy_bits >> 32))) ||
 	    (err = put_list(b, r->keywords, r->keyword_count)) ||
 	    (err = put_list(b, r->allow, r->allow_count)) ||
+	    (err = put_list(b, r->supersedes, r->supersedes_count)) ||
 	    (err = put_list(b, r->examples, r->example_count)))
 		return err;
 	return put_list(b, r->negative_examples, r->negative_example_count);
@@ -220,15 +221,16 @@ static int put_rule(lg_buf *b, const lg_rule *r)
 /* How many list items the rules hold, with one NULL ending each list. */
 static size_t list_slots(const lg_ruleset *rs)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, known;
 
 	for (i = 0; i < lg_ruleset_count(rs); i++) {
 		const lg_rule *r = lg_ruleset_get(rs, i);
 
-		n += r->keyword_count + r->allow_count + r->example_count +
-		     r->negative_example_count + 4;
+		n += r->keyword_count + r->allow_count + r->supersedes_count +
+		     r->example_count + r->negative_example_count + 5;
 	}
-	return n;
+	lg_ruleset__known_non_secrets(rs, &known);
+	return n + known + 1;
 }
 
 int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs)
@@ -246,6 +248,12 @@ int lg_rulecache__encode(lg_buf *b, const lg_ruleset *rs)
 		err = put_u32(b, (uint32_t)slots);
 	for (i = 0; i < n && !err; i++)
 		err = put_rule(b, lg_ruleset_get(rs, i));
+	if (!err) {
+		size_t known_count;
+		const char *const *known = lg_ruleset__known_non_secrets(rs, &known_count);
+
+		err = put_list(b, known, known_count);
+	}
 	return err;
 }
 
@@ -334,6 +342,7 @@ static int get_rule(reader *rd, lg_rule *r)
 	memcpy(&r->min_entropy, &entropy_bits, sizeof(r->min_entropy));
 	r->keywords = get_list(rd, &r->keyword_count);
 	r->allow = get_list(rd, &r->allow_count);
+	r->supersedes = get_list(rd, &r->supersedes_count);
 	r->examples = get_list(rd, &r->example_count);
 	r->negative_examples = get_list(rd, &r->negative_example_count);
 	r->severity = (lg_severity)severity;
@@ -352,6 +361,8 @@ int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage)
 	reader rd = { data, data + len, NULL, NULL, 0 };
 	lg_rule *rules = NULL;
 	const char **slots = NULL;
+	const char *const *known = NULL;
+	size_t known_count = 0;
 	char hash[41];
 	uint32_t n, nslots, i;
 
@@ -374,8 +385,10 @@ int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage)
 		get_rule(&rd, &rules[i]);
 		rules[i].index = i;
 	}
+	if (rules && slots)
+		known = get_list(&rd, &known_count);
 	if (!rules || !slots || rd.bad || rd.p != rd.end ||
-	    !(*out = lg_ruleset__adopt(rules, n, hash, storage, slots))) {
+	    !(*out = lg_ruleset__adopt(rules, n, hash, storage, slots, known, known_count))) {
 		free(rules);
 		free(slots);
 		return rules && slots ? LG_ENOTFOUND : lg_error_set(LG_ENOMEM, "out of memory");

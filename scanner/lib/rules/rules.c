@@ -30,6 +30,11 @@ struct lg_ruleset {
 	 * `storage` and its lists in `lists`, not in allocations of their own. */
 	lg_rule_storage storage;
 	const char **lists;
+	/* Documented public values that are never findings (rule files'
+	 * "known_non_secrets"): malloc'd strings, or in `storage` and `lists`
+	 * for a ruleset from the cache. NULL-terminated once loaded. */
+	const char **known;
+	size_t known_count, known_alloc;
 };
 
 /* Collects problems while loading; `failed` decides the outcome. */
@@ -141,6 +146,7 @@ static void rule_release(lg_rule *r)
 	free((char *)r->source_file);
 	free_string_list(r->keywords);
 	free_string_list(r->allow);
+	free_string_list(r->supersedes);
 	free_string_list(r->examples);
 	free_string_list(r->negative_examples);
 }
@@ -153,6 +159,10 @@ void lg_ruleset_free(lg_ruleset *rs)
 		return;
 	for (i = 0; i < rs->count && !rs->storage.data; i++)
 		rule_release(&rs->rules[i]);
+	for (i = 0; i < rs->known_count && !rs->storage.data; i++)
+		free((char *)rs->known[i]);
+	if (!rs->storage.data)
+		free(rs->known);
 	free(rs->rules);
 	if (rs->storage.mapped)
 		lg__unmap_file((const uint8_t *)rs->storage.data, rs->storage.len);
@@ -310,7 +320,7 @@ static int read_enum(int *out, rule_ctx *c, const char *key,
 static const char *const known_fields[] = {
 	"id", "name", "description", "severity", "confidence", "regex",
 	"secret_group", "keywords", "min_entropy", "allow", "checksum",
-	"remediation", "examples", "negative_examples", NULL
+	"remediation", "examples", "negative_examples", "supersedes", NULL
 };
 
 /* Unknown keys are most often typos ("regexp", "example"); silently
@@ -460,6 +470,8 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 	bad |= read_string_list(&r->keywords, &r->keyword_count, &c,
 				"keywords", 0, 1);
 	bad |= read_string_list(&r->allow, &r->allow_count, &c, "allow", 0, 1);
+	bad |= read_string_list(&r->supersedes, &r->supersedes_count, &c,
+				"supersedes", 0, 1);
 	bad |= read_string_list(&r->examples, &r->example_count, &c,
 				"examples", 1, 1);
 	bad |= read_string_list(&r->negative_examples,
@@ -493,6 +505,13 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 	}
 	for (p = r->allow; p && *p; p++)
 		bad |= check_pcre2(&c, "allow pattern", *p, PCRE2_CASELESS, NULL);
+	for (p = r->supersedes; p && *p; p++) {
+		if (!valid_rule_id(*p) || (r->id && strcmp(*p, r->id) == 0)) {
+			problem(ld, file, c.rule_id,
+				"field 'supersedes' names '%s', not another rule's id", *p);
+			bad = -1;
+		}
+	}
 	if (!bad && !(r->source_file = lg__strdup(file)))
 		bad = -1;
 	if (bad)
@@ -519,12 +538,112 @@ static int ruleset_push(lg_ruleset *rs, lg_rule *r)
 	return 0;
 }
 
-/* Parses one file's JSON text and adds its valid rules to `rs`. */
+/* ------------------------------------------------------------------------
+ * Known non-secrets: documented public values (an emulator's published
+ * account key, a provider's documentation key) that match a rule's shape
+ * but grant nothing. A file lists them as
+ *   {"known_non_secrets": [{"secret": ..., "name": ..., "source": URL}]}
+ * ---------------------------------------------------------------------- */
+
+#define KNOWN_SECRET_MIN 16 /* shorter values could hide real secrets holding them */
+
+static const char *const known_entry_fields[] = { "secret", "name", "source", NULL };
+
+static int known_push(lg_ruleset *rs, char *secret)
+{
+	if (rs->known_count + 1 >= rs->known_alloc) {
+		size_t alloc = rs->known_alloc ? rs->known_alloc * 2 : 16;
+		const char **p = realloc(rs->known, alloc * sizeof(*p));
+
+		if (!p)
+			return lg_error_set(LG_ENOMEM, "out of memory");
+		rs->known = p;
+		rs->known_alloc = alloc;
+	}
+	rs->known[rs->known_count++] = secret;
+	rs->known[rs->known_count] = NULL;
+	return 0;
+}
+
+/* The non-empty string field `key` of a known non-secret, borrowed; NULL
+ * (and the problem reported) when it is missing or not one. */
+static const char *known_string(loader *ld, const char *file, const char *label,
+				const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsString(v) && v->valuestring && v->valuestring[0])
+		return v->valuestring;
+	problem(ld, file, NULL, "%s: field '%s' must be a non-empty string", label, key);
+	return NULL;
+}
+
+/* Reads one entry of a "known_non_secrets" array into `rs`; every problem
+ * is reported, as "FILE: known non-secret #N: ...". */
+static void read_known_entry(lg_ruleset *rs, loader *ld, const char *file,
+			     const cJSON *obj, size_t position)
+{
+	char label[48];
+	const char *secret, *name, *source;
+	char *copy;
+	const cJSON *item;
+	const char *const *k;
+	int bad = 0;
+
+	snprintf(label, sizeof(label), "known non-secret #%zu", position + 1);
+	if (!cJSON_IsObject(obj)) {
+		problem(ld, file, NULL, "%s: must be a JSON object", label);
+		return;
+	}
+	secret = known_string(ld, file, label, obj, "secret");
+	name = known_string(ld, file, label, obj, "name");
+	source = known_string(ld, file, label, obj, "source");
+	bad = !secret || !name || !source ? -1 : 0;
+	cJSON_ArrayForEach(item, obj) {
+		for (k = known_entry_fields; *k; k++)
+			if (item->string && strcmp(*k, item->string) == 0)
+				break;
+		if (!*k) {
+			problem(ld, file, NULL, "%s: unknown field '%s'", label,
+				item->string ? item->string : "");
+			bad = -1;
+		}
+	}
+	if (secret && strlen(secret) < KNOWN_SECRET_MIN) {
+		problem(ld, file, NULL, "%s: 'secret' must be at least %d characters", label,
+			KNOWN_SECRET_MIN);
+		bad = -1;
+	}
+	if (bad)
+		return;
+	copy = lg__strdup(secret);
+	if (!copy || known_push(rs, copy) != 0) {
+		free(copy);
+		problem(ld, file, NULL, "out of memory");
+	}
+}
+
+static void read_known_non_secrets(lg_ruleset *rs, loader *ld, const char *file,
+				   const cJSON *list)
+{
+	const cJSON *item;
+	size_t position = 0;
+
+	if (!cJSON_IsArray(list)) {
+		problem(ld, file, NULL, "'known_non_secrets' must be an array of objects");
+		return;
+	}
+	cJSON_ArrayForEach(item, list)
+		read_known_entry(rs, ld, file, item, position++);
+}
+
+/* Parses one file's JSON text and adds its valid rules (and known
+ * non-secrets) to `rs`. */
 static void load_json(lg_ruleset *rs, loader *ld, const char *name,
 		      const char *json, size_t len)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
-	const cJSON *list, *item;
+	const cJSON *list, *item, *known = NULL;
 	size_t position = 0;
 
 	if (!root) {
@@ -536,8 +655,16 @@ static void load_json(lg_ruleset *rs, loader *ld, const char *name,
 		return;
 	}
 	list = root;
-	if (cJSON_IsObject(root))
+	if (cJSON_IsObject(root)) {
 		list = cJSON_GetObjectItemCaseSensitive(root, "rules");
+		known = cJSON_GetObjectItemCaseSensitive(root, "known_non_secrets");
+		if (known)
+			read_known_non_secrets(rs, ld, name, known);
+		if (known && !list) {
+			cJSON_Delete(root);
+			return;
+		}
+	}
 	if (!cJSON_IsArray(list)) {
 		problem(ld, name, NULL,
 			"expected a JSON array of rules or an object with a 'rules' array");
@@ -691,10 +818,14 @@ static int compute_hash(lg_ruleset *rs)
 			err = lg_buf__printf(&b, "k%s\x1f", *p);
 		for (p = r->allow; !err && p && *p; p++)
 			err = lg_buf__printf(&b, "a%s\x1f", *p);
+		for (p = r->supersedes; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "s%s\x1f", *p);
 		if (!err)
 			err = lg_buf__printf(&b, "%s\x1f%s\x1e", r->name,
 					     r->description);
 	}
+	for (i = 0; i < rs->known_count && !err; i++)
+		err = lg_buf__printf(&b, "n%s\x1e", rs->known[i]);
 	if (err) {
 		lg_buf__release(&b);
 		return err;
@@ -846,7 +977,8 @@ int lg_ruleset__add_loader_versions(lg_buf *b)
 }
 
 lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
-			      const lg_rule_storage *storage, const char **lists)
+			      const lg_rule_storage *storage, const char **lists,
+			      const char *const *known, size_t known_count)
 {
 	lg_ruleset *rs = calloc(1, sizeof(*rs));
 
@@ -857,6 +989,8 @@ lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
 	snprintf(rs->hash, sizeof(rs->hash), "%s", hash);
 	rs->storage = *storage;
 	rs->lists = lists;
+	rs->known = (const char **)known;
+	rs->known_count = known_count;
 	return rs;
 }
 
@@ -881,6 +1015,12 @@ int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *
 		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files", ld.problems,
 				    ld.problems == 1 ? "" : "s");
 	return 0;
+}
+
+const char *const *lg_ruleset__known_non_secrets(const lg_ruleset *rs, size_t *count)
+{
+	*count = rs->known_count;
+	return rs->known;
 }
 
 void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter)

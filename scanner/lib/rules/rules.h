@@ -37,7 +37,11 @@ typedef struct {
  * lists lie in `lists` (malloc'd); it owns all three from then on. NULL
  * when out of memory (then it owns nothing). */
 lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
-			      const lg_rule_storage *storage, const char **lists);
+			      const lg_rule_storage *storage, const char **lists,
+			      const char *const *known, size_t known_count);
+/* The rule files' known non-secrets (documented public values that are
+ * never findings), NULL-terminated; NULL when there are none. */
+const char *const *lg_ruleset__known_non_secrets(const lg_ruleset *rs, size_t *count);
 /* Appends the versions of the libraries whose verdict loading depends on
  * (cJSON parses, PCRE2 validates). */
 int lg_ruleset__add_loader_versions(lg_buf *b);

@@ -1,0 +1,5 @@
+  puts(
+"    A .netrc file can hold your user name and password:\n"
+"    machine host.domain.com login myself password mysecret\n"
+"\n"
+);
