@@ -35,6 +35,10 @@ void rule_paths_release(rule_paths *rp);
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp);
 
+/* LEAKGATE_STREAM_THRESHOLD (bytes; tests lower it), for
+ * lg_scan_options.stream_threshold; 0 (the default) when unset or invalid. */
+uint64_t cli_stream_threshold(void);
+
 /* Prints "leakgate: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

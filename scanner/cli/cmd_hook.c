@@ -344,6 +344,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m)
 	const char *remote_globs[1] = { remote_glob };
 
 	opts.time_budget = a->timeout;
+	opts.stream_threshold = cli_stream_threshold();
 	opts.no_ignore_file = a->no_ignore;
 	opts.threads = 1; /* a push is small; start-up matters more */
 	if (a->kind == HOOK_PRE_COMMIT)

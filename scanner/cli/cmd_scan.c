@@ -597,6 +597,7 @@ int cmd_scan(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.scan = sdefaults;
+	a.scan.stream_threshold = cli_stream_threshold();
 	a.report = rdefaults;
 	if ((code = parse_scan_args(&a, argc, argv)) == 0)
 		code = run_scan_command(&a);
@@ -619,6 +620,7 @@ int cmd_baseline(int argc, char **argv)
 	}
 	memset(&a, 0, sizeof(a));
 	a.scan = sdefaults;
+	a.scan.stream_threshold = cli_stream_threshold();
 	a.report = rdefaults;
 	a.write_baseline = 1;
 	if ((code = parse_scan_args(&a, argc - 1, argv + 1)) == 0) {

@@ -54,6 +54,35 @@ int lg_error_set(int code, const char *fmt, ...)
 void lg_error_clear(void);
 
 /* ------------------------------------------------------------------------
+ * Process-wide set-up (git/gitinit.c)
+ *
+ * Settings of the libraries leakgate uses that apply to the whole process,
+ * so the library never changes them itself. Calling lg_global_init is
+ * optional: without it libgit2 is initialised on first use with its own
+ * defaults. A program that owns its process (the leakgate CLI) calls it once,
+ * from main, before any scan.
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	unsigned version;
+	int object_cache;          /* libgit2's object cache (its default: on) */
+	int verify_object_hashes;  /* libgit2 recomputes each object's SHA-1 as
+				      it reads it (its default: on) */
+	size_t pack_window_bytes;       /* 0 = libgit2's default */
+	size_t pack_mapped_limit_bytes; /* 0 = libgit2's default */
+} lg_global_options;
+
+#define LG_GLOBAL_OPTIONS_VERSION 1
+#define LG_GLOBAL_OPTIONS_INIT { LG_GLOBAL_OPTIONS_VERSION, 1, 1, 0, 0 }
+
+/* Fills `opts` with the defaults of `version` (LG_GLOBAL_OPTIONS_VERSION);
+ * LG_EINVALID for a version this library does not know. The same holds
+ * for every lg_*_options_init below. */
+int lg_global_options_init(lg_global_options *opts, unsigned version);
+/* Initialises libgit2 and applies `opts` (NULL: libgit2's defaults). */
+int lg_global_init(const lg_global_options *opts);
+
+/* ------------------------------------------------------------------------
  * Rules (rules.c)
  * ---------------------------------------------------------------------- */
 
@@ -201,10 +230,15 @@ typedef struct {
 	 * one is reported unconfirmed; tests lower them to make that happen. */
 	uint32_t pcre2_match_limit;
 	uint32_t pcre2_depth_limit;
+	/* Do not JIT-compile the PCRE2 regexes (slower; for memory checkers:
+	 * JIT's SIMD loads may read a few bytes past a subject's end, never
+	 * across a page, which valgrind cannot tell from a bug). */
+	int no_jit;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0 }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0 }
+int lg_matcher_options_init(lg_matcher_options *opts, unsigned version);
 
 /* Compiles (or loads from cache) the database for `rules`, and fills the
  * rules' max_width and prefilter. The ruleset must outlive the matcher;
@@ -434,12 +468,16 @@ typedef struct {
 	 * set is ignored with a warning (a full scan). NULL: no state. */
 	lg_state *state;
 	int state_rescan_all; /* scan and report everything, then record */
+	/* Blobs larger than this many bytes are read and matched in chunks,
+	 * never held whole (0 = default, 8 MiB). */
+	uint64_t stream_threshold;
 } lg_scan_options;
 
 #define LG_SCAN_OPTIONS_VERSION 1
 #define LG_SCAN_OPTIONS_INIT                                                   \
 	{ LG_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, LG_CONFIDENCE_MEDIUM,     \
-	  NULL, NULL, 0, NULL, NULL, 0 }
+	  NULL, NULL, 0, NULL, NULL, 0, 0 }
+int lg_scan_options_init(lg_scan_options *opts, unsigned version);
 
 /* Commits to scan the added lines of: reachable from any include, and from
  * no exclude. Includes and excludes are revisions (ids, ref names, or
@@ -524,6 +562,7 @@ typedef struct {
 
 #define LG_REPORT_OPTIONS_VERSION 1
 #define LG_REPORT_OPTIONS_INIT { LG_REPORT_OPTIONS_VERSION, LG_FORMAT_TEXT, 0, 0 }
+int lg_report_options_init(lg_report_options *opts, unsigned version);
 
 /* Writes `r` to `f`. Returns LG_EIO on a write error. */
 int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o);

@@ -1,13 +1,14 @@
 /*
- * test_gitinit.c - libgit2's initialisation without the calls it does not need.
+ * test_gitinit.c - libgit2's initialisation: the library leaves libgit2's
+ * process-wide settings alone, lg_global_init applies what its caller asks
+ * for, and no symbol of another library is intercepted.
  */
-#define _GNU_SOURCE /* RTLD_NOLOAD */
+#define _GNU_SOURCE /* RTLD_DEFAULT, RTLD_NOLOAD, dladdr */
 #include "git/git.h"
 #include "test.h"
 
 #include <dlfcn.h>
 #include <git2.h>
-#include <unistd.h>
 
 /* 1 when the library `soname` is loaded in this process. */
 static int loaded(const char *soname)
@@ -19,54 +20,83 @@ static int loaded(const char *soname)
 	return h != NULL;
 }
 
-/* 1 when libgit2 in this process loads certificates through mbedTLS
- * (Debian's build), the case the initialisation works around. */
-static int libgit2_uses_mbedtls(void)
+static size_t mwindow_size(void)
 {
-	return loaded("libmbedx509.so.1");
+	size_t n = 0;
+
+	CHECK_EQ_INT(git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &n), 0);
+	return n;
 }
 
-/* The calls the initialisation skips: the CA bundle's load and
- * libssh2_init, where libgit2 makes them. */
-TEST(test_gitinit__skips_once)
+/* Runs first: opening libgit2 through the library changes none of its
+ * settings (here: the pack window size stays libgit2's default). */
+TEST(test_gitinit__library_keeps_libgit2_defaults)
 {
-	int expected = libgit2_uses_mbedtls() + loaded("libssh2.so.1");
+	size_t before;
 
-	lg__libgit2_init();
-	lg__libgit2_init();
-	CHECK_EQ_INT(lg__libgit2_skipped_calls(), expected);
+	git_libgit2_init();
+	before = mwindow_size();
+	ASSERT_EQ_INT(lg__libgit2_init(), 0);
+	CHECK_EQ_INT(mwindow_size(), before);
+	git_libgit2_shutdown();
 }
 
-/* Outside the initialisation, certificate locations set explicitly reach
- * mbedTLS: a missing file is an error, the system bundle loads. */
-TEST(test_gitinit__explicit_locations_still_load)
+TEST(test_gitinit__global_init_applies_options)
 {
-	const char *bundle = "/etc/ssl/certs/ca-certificates.crt";
+	lg_global_options o;
 
-	lg__libgit2_init();
-	if (!libgit2_uses_mbedtls())
-		return;
-	CHECK(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, "/nonexistent/ca.pem", NULL) < 0);
-	if (access(bundle, R_OK) == 0)
-		CHECK_EQ_INT(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle, NULL), 0);
-	CHECK_EQ_INT(lg__libgit2_skipped_calls(), libgit2_uses_mbedtls() + loaded("libssh2.so.1"));
+	ASSERT_EQ_INT(lg_global_options_init(&o, LG_GLOBAL_OPTIONS_VERSION), 0);
+	CHECK_EQ_INT(o.object_cache, 1);
+	CHECK_EQ_INT(o.verify_object_hashes, 1);
+	o.pack_window_bytes = (size_t)3 << 20;
+	ASSERT_EQ_INT(lg_global_init(&o), 0);
+	CHECK_EQ_INT(mwindow_size(), (size_t)3 << 20);
 }
 
-int libssh2_init(int flags);
-
-/* libssh2's initialisation, skipped during libgit2's, still runs when
- * called afterwards (libssh2 calls it itself before its first session). */
-TEST(test_gitinit__libssh2_still_initialises_later)
+TEST(test_gitinit__global_options_version_checked)
 {
-	lg__libgit2_init();
-	if (loaded("libssh2.so.1"))
-		CHECK_EQ_INT(libssh2_init(0), 0);
+	lg_global_options o = LG_GLOBAL_OPTIONS_INIT;
+
+	CHECK_EQ_INT(lg_global_options_init(&o, LG_GLOBAL_OPTIONS_VERSION + 1), LG_EINVALID);
+	o.version = LG_GLOBAL_OPTIONS_VERSION + 1;
+	CHECK_EQ_INT(lg_global_init(&o), LG_EINVALID);
+	CHECK(strstr(lg_error_last(), "lg_global_options") != NULL);
+}
+
+/* The certificate loader libgit2 calls is mbedTLS's own, not one the
+ * program defines: the library intercepts no other library's symbols. */
+TEST(test_gitinit__no_interception_of_mbedtls)
+{
+	void *sym;
+	Dl_info info;
+
+	if (!loaded("libmbedx509.so.1"))
+		SKIP("libgit2 is not built on mbedTLS here");
+	sym = dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_parse_file");
+	ASSERT(sym != NULL);
+	ASSERT(dladdr(sym, &info) != 0 && info.dli_fname != NULL);
+	CHECK(strstr(info.dli_fname, "libmbedx509") != NULL);
+}
+
+TEST(test_gitinit__no_interception_of_libssh2)
+{
+	void *sym;
+	Dl_info info;
+
+	if (!loaded("libssh2.so.1"))
+		SKIP("libgit2 is not built with libssh2 here");
+	sym = dlsym(RTLD_DEFAULT, "libssh2_init");
+	ASSERT(sym != NULL);
+	ASSERT(dladdr(sym, &info) != 0 && info.dli_fname != NULL);
+	CHECK(strstr(info.dli_fname, "libssh2") != NULL);
 }
 
 static const struct test_case tests[] = {
-	TEST_ENTRY(test_gitinit__skips_once),
-	TEST_ENTRY(test_gitinit__explicit_locations_still_load),
-	TEST_ENTRY(test_gitinit__libssh2_still_initialises_later),
+	TEST_ENTRY(test_gitinit__library_keeps_libgit2_defaults),
+	TEST_ENTRY(test_gitinit__global_init_applies_options),
+	TEST_ENTRY(test_gitinit__global_options_version_checked),
+	TEST_ENTRY(test_gitinit__no_interception_of_mbedtls),
+	TEST_ENTRY(test_gitinit__no_interception_of_libssh2),
 };
 
 TEST_MAIN(tests)

@@ -19,20 +19,6 @@ static void collect(const char *message, void *payload)
 	lg_buf__printf(payload, "%s\n", message);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 /* How many rules-*.bin files `dir` holds. */
 static int count_cache_files(const char *dir)
 {
@@ -221,8 +207,8 @@ TEST(test_rulecache__warm_load_equals_a_fresh_one)
 	lg_ruleset *fresh = NULL, *cold = NULL, *warm = NULL, *changed = NULL;
 
 	CHECK(mkdtemp(rules) && mkdtemp(cache));
-	write_file(rules, "a.json", "[" RULE("a", "\"keywords\": [\"AC\"],") "]");
-	write_file(rules, "b.json", "[" RULE("b", "") "]");
+	test_write_file(rules, "a.json", "[" RULE("a", "\"keywords\": [\"AC\"],") "]");
+	test_write_file(rules, "b.json", "[" RULE("b", "") "]");
 	CHECK_EQ_INT(lg_ruleset_load(&fresh, paths, 1, NULL, NULL), 0);
 	CHECK_EQ_INT(lg_ruleset_load_cached(&cold, paths, 1, cache, NULL, NULL), 0);
 	CHECK_EQ_INT(count_cache_files(cache), 1);
@@ -231,7 +217,7 @@ TEST(test_rulecache__warm_load_equals_a_fresh_one)
 	CHECK(same_rules(fresh, warm));
 
 	/* One changed byte is another key, and the change shows. */
-	write_file(rules, "b.json", "[" RULE("c", "") "]");
+	test_write_file(rules, "b.json", "[" RULE("c", "") "]");
 	CHECK_EQ_INT(lg_ruleset_load_cached(&changed, paths, 1, cache, NULL, NULL), 0);
 	CHECK_EQ_INT(count_cache_files(cache), 2);
 	if (changed)
@@ -256,7 +242,7 @@ TEST(test_rulecache__problems_reported_alike_and_not_cached)
 
 	CHECK(mkdtemp(rules) && mkdtemp(cache));
 	snprintf(missing, sizeof(missing), "%s/none.json", rules);
-	write_file(rules, "a.json", "[" RULE("a", "\"regexp\": \"x\",") "]");
+	test_write_file(rules, "a.json", "[" RULE("a", "\"regexp\": \"x\",") "]");
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &direct), LG_ERULES);
 	CHECK_EQ_INT(lg_ruleset_load_cached(&rs, paths, 1, cache, collect, &cached), LG_ERULES);
 	CHECK_EQ_STR(cached.ptr, direct.ptr);

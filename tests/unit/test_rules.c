@@ -200,21 +200,6 @@ TEST(test_rules__examples_required)
 		       "f.json: rule x: field 'examples' needs at least 1 item\n");
 }
 
-/* Writes `text` to dir/name. */
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 TEST(test_rules__directory_in_name_order_and_duplicate_ids)
 {
 	char dir[] = "/tmp/lg-rules-XXXXXX";
@@ -224,15 +209,15 @@ TEST(test_rules__directory_in_name_order_and_duplicate_ids)
 	lg_ruleset *rs = NULL;
 
 	CHECK(mkdtemp(dir) != NULL);
-	write_file(dir, "b.json", "[" VALID_RULE("dup") "]");
-	write_file(dir, "a.json", "[" VALID_RULE("first") "," VALID_RULE("dup") "]");
-	write_file(dir, "notes.txt", "not a rule file");
+	test_write_file(dir, "b.json", "[" VALID_RULE("dup") "]");
+	test_write_file(dir, "a.json", "[" VALID_RULE("first") "," VALID_RULE("dup") "]");
+	test_write_file(dir, "notes.txt", "not a rule file");
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), LG_ERULES);
 	snprintf(cmd, sizeof(cmd), "%s/b.json: rule dup: duplicate id (first defined in %s/a.json)\n", dir, dir);
 	CHECK_EQ_STR(problems.ptr, cmd);
 	lg_buf__release(&problems);
 
-	write_file(dir, "b.json", "[" VALID_RULE("second") "]");
+	test_write_file(dir, "b.json", "[" VALID_RULE("second") "]");
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), 0);
 	CHECK_EQ_INT(lg_ruleset_count(rs), 3);
 	if (rs) {

@@ -256,14 +256,10 @@ int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, struct git_com
  * gitinit.c: libgit2, initialised once
  * ---------------------------------------------------------------------- */
 
-/* Initialises libgit2 once per process, safe from any thread, without
- * loading the system's CA bundle or initialising libssh2 (leakgate opens
- * no connection). */
-void lg__libgit2_init(void);
-/* How many calls that initialisation skipped: one CA bundle load with a
- * libgit2 that loads it through mbedTLS, one libssh2_init with one that
- * uses libssh2. */
-int lg__libgit2_skipped_calls(void);
+/* Initialises libgit2 once per process with its defaults, safe from any
+ * thread; what lg_global_init asked for is applied there, not here. 0, or
+ * LG_ERROR when libgit2 cannot initialise. */
+int lg__libgit2_init(void);
 
 /* ------------------------------------------------------------------------
  * loose.c: a large loose blob read in chunks

@@ -38,7 +38,7 @@ int lg_loose__open(lg_loose **out, const char *objects_dir)
 		free(l);
 		return lg_error_set(LG_ENOMEM, "out of memory");
 	}
-	lg__libgit2_init();
+	(void)lg__libgit2_init(); /* a failure fails git_odb_new below */
 	if (git_odb_new(&l->odb) != 0 ||
 	    git_odb_backend_loose(&backend, objects_dir, -1, 0, 0, 0) != 0 ||
 	    git_odb_add_backend(l->odb, backend, 1) != 0) {

@@ -204,7 +204,8 @@ int lg_repo__open(lg_repo **out, const char *path)
 	const char *wd;
 	lg_repo *r;
 
-	lg__libgit2_init();
+	if ((err = lg__libgit2_init()) != 0)
+		return err;
 	if (git_dir)
 		flags |= GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT;
 	if (across && git_config_parse_bool(&cross, across) == 0 && cross)

@@ -56,6 +56,7 @@ struct lg_matcher {
 	compiled_rule *compiled;
 	size_t count;
 	size_t max_matches;
+	int no_jit; /* lg_matcher_options.no_jit */
 	pcre2_match_context *mctx;
 	pthread_mutex_t compile_lock;
 	/* Streams: the bytes kept before the last handled report (0 until
@@ -118,21 +119,17 @@ struct lg_scratch {
  * Building the matcher
  * ---------------------------------------------------------------------- */
 
-/* Compiles `pattern` with PCRE2 and JIT-compiles it where the platform
- * allows (without JIT it still works, only slower). LEAKGATE_NO_JIT turns
- * JIT off for memory checkers: its SIMD loads may read a few bytes past
- * the subject's end, never across a page, which valgrind cannot tell from
- * a bug. */
-static pcre2_code *compile_pcre2(const char *pattern, uint32_t options)
+/* Compiles `pattern` with PCRE2 and, unless `no_jit`, JIT-compiles it
+ * where the platform allows (without JIT it still works, only slower). */
+static pcre2_code *compile_pcre2(const char *pattern, uint32_t options, int no_jit)
 {
 	int errcode;
 	PCRE2_SIZE erroff;
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern,
 					 PCRE2_ZERO_TERMINATED, options,
 					 &errcode, &erroff, NULL);
-	const char *no_jit = getenv("LEAKGATE_NO_JIT");
 
-	if (code && !(no_jit && *no_jit && strcmp(no_jit, "0") != 0))
+	if (code && !no_jit)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
 }
@@ -149,17 +146,17 @@ static void compiled_rule_release(compiled_rule *c)
 
 /* Compiles rule `r`'s regexes into `c`. The loader checked that PCRE2
  * takes them, so a failure here means memory ran out. */
-static int compile_rule(compiled_rule *c, const lg_rule *r)
+static int compile_rule(compiled_rule *c, const lg_rule *r, int no_jit)
 {
 	size_t i;
 
-	if (!(c->regex = compile_pcre2(r->regex, PCRE2_MULTILINE)))
+	if (!(c->regex = compile_pcre2(r->regex, PCRE2_MULTILINE, no_jit)))
 		return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses its regex", r->id);
 	if (r->allow_count &&
 	    !(c->allow = calloc(r->allow_count, sizeof(*c->allow))))
 		return lg_error_set(LG_ENOMEM, "out of memory");
 	for (i = 0; i < r->allow_count; i++, c->allow_count++)
-		if (!(c->allow[i] = compile_pcre2(r->allow[i], PCRE2_CASELESS)))
+		if (!(c->allow[i] = compile_pcre2(r->allow[i], PCRE2_CASELESS, no_jit)))
 			return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses allow pattern %zu",
 					    r->id, i + 1);
 	return 0;
@@ -237,13 +234,15 @@ static int load_database(lg_matcher *m, const lg_matcher_options *opts)
 int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 		   const lg_matcher_options *opts)
 {
-	lg_matcher *m = calloc(1, sizeof(*m));
+	lg_matcher *m;
 	size_t i;
 	int err = 0;
 
-	if (!m)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+	LG_CHECK_VERSION(opts, LG_MATCHER_OPTIONS_VERSION, "lg_matcher_options");
+	if (!(m = calloc(1, sizeof(*m))))
+		return lg_error_set_oom();
 	m->rules = rules;
+	m->no_jit = opts && opts->no_jit;
 	m->count = lg_ruleset_count(rules);
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
@@ -276,6 +275,14 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	}
 	*out = m;
 	return 0;
+}
+
+int lg_matcher_options_init(lg_matcher_options *opts, unsigned version)
+{
+	lg_matcher_options tmpl = LG_MATCHER_OPTIONS_INIT;
+
+	return lg__options_init(opts, sizeof(*opts), &tmpl, version, LG_MATCHER_OPTIONS_VERSION,
+				"lg_matcher_options");
 }
 
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m)
@@ -552,7 +559,7 @@ static const compiled_rule *ready_rule(const lg_matcher *m, size_t i)
 		return c;
 	pthread_mutex_lock((pthread_mutex_t *)&m->compile_lock);
 	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
-		ok = compile_rule(c, lg_ruleset_get(m->rules, i)) == 0;
+		ok = compile_rule(c, lg_ruleset_get(m->rules, i), m->no_jit) == 0;
 		if (ok) {
 			atomic_store_explicit(&c->ready, 1, memory_order_release);
 		} else {

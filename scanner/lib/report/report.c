@@ -23,14 +23,11 @@ static int check_args(const lg_report_options **out, const lg_report *r,
 {
 	static const lg_report_options defaults = LG_REPORT_OPTIONS_INIT;
 
+	LG_CHECK_VERSION(o, LG_REPORT_OPTIONS_VERSION, "lg_report_options");
 	if (!o)
 		o = &defaults;
 	if (!r)
 		return lg_error_set(LG_EINVALID, "no report to write");
-	if (o->version != LG_REPORT_OPTIONS_VERSION)
-		return lg_error_set(LG_EINVALID,
-				    "report options version %u is not supported",
-				    o->version);
 	if ((unsigned)o->format > LG_FORMAT_COMMIT_REJECTION)
 		return lg_error_set(LG_EINVALID, "unknown report format %d",
 				    (int)o->format);
@@ -40,6 +37,14 @@ static int check_args(const lg_report_options **out, const lg_report *r,
 
 /* Writes `r` to `f` in the chosen format and flushes `f`, so that a full
  * disk shows up here rather than at fclose. `o` may be NULL (text). */
+int lg_report_options_init(lg_report_options *opts, unsigned version)
+{
+	lg_report_options tmpl = LG_REPORT_OPTIONS_INIT;
+
+	return lg__options_init(opts, sizeof(*opts), &tmpl, version, LG_REPORT_OPTIONS_VERSION,
+				"lg_report_options");
+}
+
 int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o)
 {
 	int err;

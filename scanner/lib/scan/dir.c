@@ -105,6 +105,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	memset(&fl, 0, sizeof(fl));
+	LG_CHECK_VERSION(opts, LG_SCAN_OPTIONS_VERSION, "lg_scan_options");
 	if (!opts)
 		opts = &defaults;
 	if (strcmp(path, "-") == 0)

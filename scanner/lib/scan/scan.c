@@ -435,20 +435,6 @@ static size_t *reading_order(const lg_history *h)
 	return order;
 }
 
-/* The size above which blobs stream: STREAM_THRESHOLD, unless a test set
- * LEAKGATE_STREAM_THRESHOLD. */
-static uint64_t stream_threshold(void)
-{
-	const char *v = getenv("LEAKGATE_STREAM_THRESHOLD");
-	char *end;
-	unsigned long long n;
-
-	if (!v || !*v)
-		return STREAM_THRESHOLD;
-	n = strtoull(v, &end, 10);
-	return *end || n == 0 ? STREAM_THRESHOLD : n;
-}
-
 /* Sets up a job over the history `h` (NULL in the pack phase) that reads
  * from git with `repo`, or else (NULL) from plain files. */
 static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *opts,
@@ -459,7 +445,7 @@ static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *o
 	job->opts = opts;
 	job->history = h;
 	job->max_blob_size = opts->max_blob_size ? opts->max_blob_size : DEFAULT_MAX_BLOB_SIZE;
-	job->stream_threshold = stream_threshold();
+	job->stream_threshold = opts->stream_threshold ? opts->stream_threshold : STREAM_THRESHOLD;
 	job->chunk_size = job->stream_threshold / 2 < STREAM_CHUNK ?
 		(size_t)job->stream_threshold / 2 + 1 : STREAM_CHUNK;
 	job->repo = repo;
@@ -739,6 +725,7 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	memset(&h, 0, sizeof(h));
+	LG_CHECK_VERSION(opts, LG_SCAN_OPTIONS_VERSION, "lg_scan_options");
 	if (!opts)
 		opts = &defaults;
 	if ((err = lg_repo__open(&repo, path)) != 0)
@@ -764,6 +751,14 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	lg_repo__free(repo);
 	out->summary.seconds = lg_scan__now_seconds() - start;
 	return err;
+}
+
+int lg_scan_options_init(lg_scan_options *opts, unsigned version)
+{
+	lg_scan_options tmpl = LG_SCAN_OPTIONS_INIT;
+
+	return lg__options_init(opts, sizeof(*opts), &tmpl, version, LG_SCAN_OPTIONS_VERSION,
+				"lg_scan_options");
 }
 
 int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,

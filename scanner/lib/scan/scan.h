@@ -20,8 +20,8 @@
 /* Blobs larger than this are read and matched in chunks of at most
  * STREAM_CHUNK bytes, never held whole: an undeltified packed blob, a
  * loose object, a plain file or standard input (what cannot stream, a
- * large delta, is read whole, within --max-blob-size). The environment
- * variable LEAKGATE_STREAM_THRESHOLD (bytes) lowers it for tests, the
+ * large delta, is read whole, within --max-blob-size).
+ * lg_scan_options.stream_threshold changes it (tests lower it), the
  * chunks then being half as large. */
 #define STREAM_THRESHOLD (8u << 20)
 #define STREAM_CHUNK (4u << 20)

@@ -33,6 +33,26 @@ int lg_buf__printf(lg_buf *b, const char *fmt, ...)
 char *lg_buf__detach(lg_buf *b);
 void lg_buf__release(lg_buf *b);
 
+/* The one out-of-memory path: sets LG_ENOMEM's message, returns LG_ENOMEM. */
+int lg_error_set_oom(void);
+
+/* Fills an options struct from its INIT template `tmpl` (`size` bytes)
+ * when `version` is the one this library knows; LG_EINVALID naming the
+ * struct otherwise (libgit2's git_*_options_init). */
+int lg__options_init(void *opts, size_t size, const void *tmpl, unsigned version,
+		     unsigned expected, const char *name);
+/* Returns LG_EINVALID from the calling function when the options struct
+ * `opts` (may be NULL: the defaults) is of another version than
+ * `expected`, as a caller built against another leakgate would pass
+ * (libgit2's GIT_ERROR_CHECK_VERSION). */
+#define LG_CHECK_VERSION(opts, expected, name)                                 \
+	do {                                                                   \
+		if ((opts) && (opts)->version != (expected))                   \
+			return lg_error_set(LG_EINVALID,                       \
+					    "invalid version %u of %s (expected %u)", \
+					    (opts)->version, (name), (unsigned)(expected)); \
+	} while (0)
+
 /* strdup/strndup that set LG_ENOMEM's message on failure. */
 char *lg__strdup(const char *s);
 char *lg__strndup(const char *s, size_t n);
