@@ -669,7 +669,7 @@ TEST(test_matcher__match_limit_from_options)
 	/* (PCRE2's JIT counts its limit in its own units; the interpreter
 	 * counts every backtracking point.) */
 	opts.pcre2_match_limit = 1;
-	setenv("LEAKGATE_NO_JIT", "1", 1);
+	opts.no_jit = 1;
 	fixture_init(&f, "[" RULE("tok", "tok_[a-z]{10}", "") "]", &opts);
 	scan_str(&f, text);
 	CHECK_EQ_INT(f.count, 2);
@@ -695,7 +695,6 @@ TEST(test_matcher__match_limit_from_options)
 	free(whole.v);
 	free(streamed.v);
 	fixture_free(&f);
-	unsetenv("LEAKGATE_NO_JIT");
 }
 
 /* Streams `buf` in chunks of `chunk` bytes (after a first one of `first`,
