@@ -46,6 +46,30 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Maps a library error code to an exit code. */
 int exit_code_for(int err);
 
+/* The hook settings an administrator keeps in git config, which `leakgate
+ * install` writes and `leakgate hook` reads; a command-line option wins
+ * over its setting (cmd_hook.c). */
+typedef enum {
+	HOOK_SETTING_RULES,
+	HOOK_SETTING_TIMEOUT,
+	HOOK_SETTING_ON_ERROR,
+	HOOK_SETTING_LOG,
+	HOOK_SETTING_ALLOW_PUSH_OPTION,
+	HOOK_SETTING_IGNORE_FILE,
+	HOOK_SETTING_COUNT
+} hook_setting_id;
+
+typedef struct {
+	const char *option;  /* the command-line option, without "--" */
+	const char *config;  /* the git config key */
+	int takes_value;     /* 0: a flag, whose setting is a boolean */
+} hook_setting;
+
+extern const hook_setting hook_settings[HOOK_SETTING_COUNT];
+
+/* 0 when `value` suits setting `id`; else -1 with a message. */
+int hook_setting_check(hook_setting_id id, const char *value);
+
 int cmd_scan(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

@@ -10,9 +10,11 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define DEFAULT_SERVER_TIMEOUT 4.5 /* GitHub Enterprise kills hooks at 5 s */
@@ -25,14 +27,19 @@ static const char *const hook_names[] = { "pre-receive", "pre-push", "pre-commit
 
 typedef struct {
 	hook_kind kind;
+	double started; /* monotonic seconds when the hook began */
 	rule_paths rules;
 	double timeout;
-	int timeout_given;
 	int allow_on_error;
 	int allow_push_option;
 	int no_ignore;
 	const char *log_path;
+	const char *ignore_file; /* the server's own ignore file; may be NULL */
 	const char *remote; /* pre-push: the remote's name */
+	/* Settings from the command line (each wins over its git config
+	 * setting), then from git config: the strings they point at. */
+	const char *given[HOOK_SETTING_COUNT];
+	char *config[HOOK_SETTING_COUNT];
 	/* What git passed on stdin: refs and the revisions to scan from/hide. */
 	char **refs;
 	size_t ref_count;
@@ -41,6 +48,19 @@ typedef struct {
 	const char **exclude;
 	size_t exclude_count;
 } hook_args;
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double elapsed(const hook_args *a)
+{
+	return monotonic_seconds() - a->started;
+}
 
 /* ------------------------------------------------------------------------
  * The event log
@@ -83,6 +103,8 @@ static void log_event(const hook_args *a, const char *event, const lg_finding *f
 	cJSON_AddStringToObject(o, "hook", hook_names[a->kind]);
 	cJSON_AddStringToObject(o, "event", event);
 	cJSON_AddStringToObject(o, "user", pushing_user());
+	/* Seconds since the hook began, to the millisecond. */
+	cJSON_AddNumberToObject(o, "duration", (double)(long long)(elapsed(a) * 1000 + 0.5) / 1000);
 	refs = cJSON_AddArrayToObject(o, "refs");
 	for (i = 0; refs && i < a->ref_count; i++)
 		cJSON_AddItemToArray(refs, cJSON_CreateString(a->refs[i]));
@@ -201,54 +223,181 @@ static void hook_usage(FILE *f)
 		"  --log FILE            append each event as a JSON line\n"
 		"  --allow-push-option   honour 'git push -o leakgate.allow=FINGERPRINT'\n"
 		"                        (pre-receive; off by default; every use is logged)\n"
-		"  --no-ignore           do not read .leakgateignore\n");
+		"  --ignore-file FILE    also honour this ignore file (the server's own)\n"
+		"  --no-ignore           do not read .leakgateignore\n"
+		"\n"
+		"Each option but --no-ignore may instead be set in git config, where the\n"
+		"option wins: leakgate.rules, leakgate.timeout, leakgate.onError,\n"
+		"leakgate.log, leakgate.allowPushOption, leakgate.ignoreFile.\n"
+		"\n"
+		"pre-receive honours .leakgateignore as it stands on the default branch\n"
+		"before the push, never one the push itself brings.\n");
 }
 
-enum { OPT_RULES = 256, OPT_TIMEOUT, OPT_ON_ERROR, OPT_LOG, OPT_ALLOW_PUSH_OPTION,
-       OPT_NO_IGNORE, OPT_HELP };
+const hook_setting hook_settings[HOOK_SETTING_COUNT] = {
+	[HOOK_SETTING_RULES] = { "rules", "leakgate.rules", 1 },
+	[HOOK_SETTING_TIMEOUT] = { "timeout", "leakgate.timeout", 1 },
+	[HOOK_SETTING_ON_ERROR] = { "on-error", "leakgate.onError", 1 },
+	[HOOK_SETTING_LOG] = { "log", "leakgate.log", 1 },
+	[HOOK_SETTING_ALLOW_PUSH_OPTION] = { "allow-push-option", "leakgate.allowPushOption", 0 },
+	[HOOK_SETTING_IGNORE_FILE] = { "ignore-file", "leakgate.ignoreFile", 1 },
+};
+
+/* git's spellings of a boolean; -1 for anything else. */
+static int parse_bool(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0", "" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(no) / sizeof(*no); i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* Where a setting's value came from, for messages: the option or the
+ * git config key. */
+static void setting_source(char *out, size_t cap, hook_setting_id id, int from_config)
+{
+	if (from_config)
+		snprintf(out, cap, "git config %s", hook_settings[id].config);
+	else
+		snprintf(out, cap, "--%s", hook_settings[id].option);
+}
+
+/* Checks `value` for setting `id` and, when `a` is not NULL, applies it.
+ * Returns -1 with a message naming `source` on a bad value. */
+static int apply_setting(hook_args *a, hook_setting_id id, const char *value, const char *source)
+{
+	char *end;
+	double t;
+	int b;
+
+	switch (id) {
+	case HOOK_SETTING_TIMEOUT:
+		t = strtod(value, &end);
+		if (end == value || *end || !(t >= 0) || t > 86400) {
+			cli_error("%s takes seconds, not '%s'", source, value);
+			return -1;
+		}
+		if (a)
+			a->timeout = t;
+		return 0;
+	case HOOK_SETTING_ON_ERROR:
+		if (strcmp(value, "allow") != 0 && strcmp(value, "reject") != 0) {
+			cli_error("%s takes 'reject' or 'allow', not '%s'", source, value);
+			return -1;
+		}
+		if (a)
+			a->allow_on_error = strcmp(value, "allow") == 0;
+		return 0;
+	case HOOK_SETTING_ALLOW_PUSH_OPTION:
+		if ((b = parse_bool(value)) < 0) {
+			cli_error("%s takes true or false, not '%s'", source, value);
+			return -1;
+		}
+		if (a)
+			a->allow_push_option = b;
+		return 0;
+	case HOOK_SETTING_RULES:
+		if (!*value) {
+			cli_error("%s names no rule file", source);
+			return -1;
+		}
+		return a && rule_paths_add(&a->rules, value) != 0 ? -1 : 0;
+	case HOOK_SETTING_LOG:
+	case HOOK_SETTING_IGNORE_FILE:
+		if (!*value) {
+			cli_error("%s names no file", source);
+			return -1;
+		}
+		if (a && id == HOOK_SETTING_LOG)
+			a->log_path = value;
+		else if (a)
+			a->ignore_file = value;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int hook_setting_check(hook_setting_id id, const char *value)
+{
+	char source[64];
+
+	setting_source(source, sizeof(source), id, 0);
+	return apply_setting(NULL, id, value, source);
+}
+
+/* Applies each setting: the command line's, else git config's, else the
+ * default. Returns -1 on a bad value (named with its source). */
+static int apply_settings(hook_args *a)
+{
+	static const char *names[HOOK_SETTING_COUNT];
+	char source[64];
+	int i, err = 0;
+
+	for (i = 0; i < HOOK_SETTING_COUNT; i++)
+		names[i] = hook_settings[i].config;
+	if (lg_repository_config_read(a->config, NULL, names, HOOK_SETTING_COUNT) != 0) {
+		cli_error("%s: cannot read the hook's settings: %s", hook_names[a->kind],
+			  lg_error_last());
+		return -1;
+	}
+	if (a->kind == HOOK_PRE_RECEIVE)
+		a->timeout = DEFAULT_SERVER_TIMEOUT;
+	/* Every bad value is named, not only the first. */
+	for (i = 0; i < HOOK_SETTING_COUNT; i++) {
+		int from_config = !a->given[i];
+		const char *value = from_config ? a->config[i] : a->given[i];
+
+		/* --rules gathers its (repeated) values as it parses. */
+		if (!value || (i == HOOK_SETTING_RULES && !from_config))
+			continue;
+		setting_source(source, sizeof(source), (hook_setting_id)i, from_config);
+		err |= apply_setting(a, (hook_setting_id)i, value, source);
+	}
+	return err;
+}
+
+enum { OPT_NO_IGNORE = 256, OPT_HELP };
 
 static const struct option hook_options[] = {
-	{ "rules", required_argument, NULL, OPT_RULES },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "on-error", required_argument, NULL, OPT_ON_ERROR },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "allow-push-option", no_argument, NULL, OPT_ALLOW_PUSH_OPTION },
+	{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
+	{ "timeout", required_argument, NULL, HOOK_SETTING_TIMEOUT },
+	{ "on-error", required_argument, NULL, HOOK_SETTING_ON_ERROR },
+	{ "log", required_argument, NULL, HOOK_SETTING_LOG },
+	{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
+	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Returns -1 on a usage error, 1 after --help, 0 to go on. */
+/* Returns -1 on a usage error, 1 after --help, 0 to go on. The settings
+ * are checked here and applied, over git config's, by apply_settings. */
 static int parse_hook_args(hook_args *a, int argc, char **argv)
 {
-	char *end;
 	int c;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", hook_options, NULL)) != -1) {
+		if (c >= 0 && c < HOOK_SETTING_COUNT) {
+			const char *value = hook_settings[c].takes_value ? optarg : "true";
+
+			if (hook_setting_check((hook_setting_id)c, value) != 0)
+				return -1;
+			a->given[c] = value;
+			if (c == HOOK_SETTING_RULES && rule_paths_add(&a->rules, value) != 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case OPT_RULES:
-			if (rule_paths_add(&a->rules, optarg) != 0)
-				return -1;
-			break;
-		case OPT_TIMEOUT:
-			a->timeout = strtod(optarg, &end);
-			if (*end || !(a->timeout >= 0) || a->timeout > 86400) {
-				cli_error("--timeout takes seconds, not '%s'", optarg);
-				return -1;
-			}
-			a->timeout_given = 1;
-			break;
-		case OPT_ON_ERROR:
-			if (strcmp(optarg, "allow") != 0 && strcmp(optarg, "reject") != 0) {
-				cli_error("--on-error takes 'reject' or 'allow', not '%s'", optarg);
-				return -1;
-			}
-			a->allow_on_error = strcmp(optarg, "allow") == 0;
-			break;
-		case OPT_LOG: a->log_path = optarg; break;
-		case OPT_ALLOW_PUSH_OPTION: a->allow_push_option = 1; break;
 		case OPT_NO_IGNORE: a->no_ignore = 1; break;
 		case OPT_HELP:
 			hook_usage(stdout);
@@ -272,8 +421,6 @@ static int parse_hook_args(hook_args *a, int argc, char **argv)
 		cli_error("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (!a->timeout_given && a->kind == HOOK_PRE_RECEIVE)
-		a->timeout = DEFAULT_SERVER_TIMEOUT;
 	return 0;
 }
 
@@ -335,7 +482,42 @@ static int hook_failed(hook_args *a, const char *what)
 	return EXIT_REPO;
 }
 
-static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m)
+#define SERVER_IGNORE_MAX_BYTES (4 << 20)
+
+/* Reads and parses the ignore file at `path` into *out. Returns -1 with
+ * a message when it cannot be read: the administrator named it, so a
+ * missing one is a mistake to report, not a file to do without. */
+static int load_server_ignore(lg_ignore **out, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	int err = -1;
+
+	*out = NULL;
+	if (!f) {
+		lg_error_set(LG_EIO, "cannot open the ignore file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!(text = malloc(SERVER_IGNORE_MAX_BYTES + 1))) {
+		lg_error_set(LG_ENOMEM, "out of memory");
+	} else {
+		len = fread(text, 1, SERVER_IGNORE_MAX_BYTES + 1, f);
+		if (ferror(f))
+			lg_error_set(LG_EIO, "cannot read the ignore file '%s'", path);
+		else if (len > SERVER_IGNORE_MAX_BYTES)
+			lg_error_set(LG_ELIMIT, "the ignore file '%s' is larger than %d bytes", path,
+				     SERVER_IGNORE_MAX_BYTES);
+		else
+			err = lg_ignore_parse(out, text, len) == 0 ? 0 : -1;
+	}
+	free(text);
+	fclose(f);
+	return err;
+}
+
+static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
+			 const lg_ignore *server_ignore)
 {
 	lg_scan_options opts = LG_SCAN_OPTIONS_INIT;
 	lg_commit_range range;
@@ -346,6 +528,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m)
 	opts.time_budget = a->timeout;
 	opts.stream_threshold = cli_stream_threshold();
 	opts.no_ignore_file = a->no_ignore;
+	opts.ignore = server_ignore;
 	opts.threads = 1; /* a push is small; start-up matters more */
 	if (a->kind == HOOK_PRE_COMMIT)
 		return lg_scan_staged(r, m, NULL, &opts);
@@ -360,16 +543,40 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m)
 		 * (or accepted); only commits none of them reach are new. */
 		range.exclude_globs = all_refs;
 		range.exclude_glob_count = 1;
+		/* Exemptions come from reviewed state: the default branch as
+		 * it stands before this push (git moves no ref until the
+		 * hook accepts), never from what the push brings. */
+		range.ignore_rev = "HEAD";
 	} else {
 		snprintf(remote_glob, sizeof(remote_glob), "refs/remotes/%s/*", a->remote);
 		range.exclude_globs = remote_globs;
 		range.exclude_glob_count = 1;
+		range.ignore_rev = a->include_count ? a->include[0] : NULL;
 	}
-	range.ignore_rev = a->include_count ? a->include[0] : NULL;
 	memset(r, 0, sizeof(*r));
 	if (a->include_count == 0)
 		return 0; /* only deletions */
 	return lg_scan_added(r, m, NULL, &range, &opts);
+}
+
+/* The reason a scan failed, for the pusher: a spent time budget says how
+ * long the hook ran and how to give it more. */
+static void failure_reason(char *out, size_t cap, const hook_args *a, int err)
+{
+	double ran = elapsed(a);
+
+	if (err == LG_ELIMIT && a->timeout > 0 && ran >= a->timeout)
+		snprintf(out, cap, "the check ran %.3f s, past its time budget of %g s; "
+			 "raise the budget with 'git config leakgate.timeout SECONDS' "
+			 "(or --timeout)", ran, a->timeout);
+	else
+		snprintf(out, cap, "%s", lg_error_last());
+}
+
+static lg_format rejection_format(hook_kind kind)
+{
+	return kind == HOOK_PRE_COMMIT ? LG_FORMAT_COMMIT_REJECTION :
+	       kind == HOOK_PRE_PUSH ? LG_FORMAT_PRE_PUSH_REJECTION : LG_FORMAT_PUSH_REJECTION;
 }
 
 static int run_hook(hook_args *a)
@@ -377,23 +584,34 @@ static int run_hook(hook_args *a)
 	lg_report_options ro = LG_REPORT_OPTIONS_INIT;
 	lg_ruleset *rules = NULL;
 	lg_matcher *matcher = NULL;
+	lg_ignore *server_ignore = NULL;
 	lg_report report;
+	char reason[1024];
 	int code, err;
 
 	memset(&report, 0, sizeof(report));
+	/* Settings first, for the log; standard input read either way, so the
+	 * log names the refs. */
+	err = apply_settings(a);
 	if (a->kind != HOOK_PRE_COMMIT && read_hook_stdin(a) != 0)
 		return hook_failed(a, "cannot read what git passed on standard input");
-	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN)
+	if (err)
+		return hook_failed(a, "a hook setting is wrong (see above)");
+	if (a->ignore_file && load_server_ignore(&server_ignore, a->ignore_file) != 0)
+		return hook_failed(a, lg_error_last());
+	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN) {
+		lg_ignore_free(server_ignore);
 		return hook_failed(a, "cannot load the rules");
-	err = scan_for_hook(&report, a, matcher);
+	}
+	err = scan_for_hook(&report, a, matcher, server_ignore);
 	if (err) {
-		code = hook_failed(a, lg_error_last());
+		failure_reason(reason, sizeof(reason), a, err);
+		code = hook_failed(a, reason);
 	} else {
 		if (a->allow_push_option && a->kind == HOOK_PRE_RECEIVE)
 			lg_report_filter(&report, not_bypassed, a);
 		if (report.count) {
-			ro.format = a->kind == HOOK_PRE_COMMIT ? LG_FORMAT_COMMIT_REJECTION
-							       : LG_FORMAT_PUSH_REJECTION;
+			ro.format = rejection_format(a->kind);
 			lg_report_write(stderr, &report, &ro);
 			log_event(a, "rejected", report.findings, report.count, NULL);
 			code = EXIT_FINDINGS;
@@ -405,6 +623,7 @@ static int run_hook(hook_args *a)
 	lg_report_free(&report);
 	lg_matcher_free(matcher);
 	lg_ruleset_free(rules);
+	lg_ignore_free(server_ignore);
 	return code;
 }
 
@@ -421,6 +640,8 @@ static void hook_args_release(hook_args *a)
 	for (i = 0; i < a->exclude_count; i++)
 		free((char *)a->exclude[i]);
 	free(a->exclude);
+	for (i = 0; i < HOOK_SETTING_COUNT; i++)
+		free(a->config[i]);
 	rule_paths_release(&a->rules);
 }
 
@@ -430,6 +651,7 @@ int cmd_hook(int argc, char **argv)
 	int i, code;
 
 	memset(&a, 0, sizeof(a));
+	a.started = monotonic_seconds();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		hook_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;

@@ -27,13 +27,26 @@ static const int hook_reads_stdin[HOOK_COUNT] = { 0, 1, 1 };
 static void install_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: leakgate install [--pre-commit] [--pre-push] [--pre-receive] [--chain] [PATH]\n"
+		"usage: leakgate install [--pre-commit] [--pre-push] [--pre-receive] [--chain]\n"
+		"                        [hook settings] [PATH]\n"
 		"       leakgate uninstall [PATH]\n"
 		"\n"
 		"Writes hook scripts into the repository's hooks directory (core.hooksPath\n"
 		"honoured). Default: pre-receive in a bare repository, pre-commit and\n"
 		"pre-push otherwise. An existing hook is kept: install refuses, or with\n"
-		"--chain runs it before leakgate. uninstall removes only leakgate's hooks.\n");
+		"--chain runs it before leakgate. uninstall removes only leakgate's hooks.\n"
+		"\n"
+		"Hook settings, written to the repository's git config (change them there\n"
+		"later with git config, without installing again):\n"
+		"  --rules PATH          leakgate.rules\n"
+		"  --timeout SECONDS     leakgate.timeout\n"
+		"  --on-error=reject|allow  leakgate.onError\n"
+		"  --log FILE            leakgate.log\n"
+		"  --allow-push-option   leakgate.allowPushOption\n"
+		"  --ignore-file FILE    leakgate.ignoreFile\n"
+		"\n"
+		"The script runs the leakgate that installed it; if that file is moved or\n"
+		"deleted, the 'leakgate' on PATH.\n");
 }
 
 /* 1 when the file at `path` carries our marker. */
@@ -82,6 +95,31 @@ static void shell_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/*
+ * The script's first lines: which leakgate to run. The one that installed
+ * it, by absolute path; if that file was moved or deleted (an upgrade, a
+ * reinstall elsewhere), the one on PATH; if neither exists, one line
+ * saying so and how to fix it, and exit 1: git then refuses the push or
+ * the commit, since a check that cannot run must not let anything through.
+ */
+static void write_locator(FILE *f, const char *exe, int i)
+{
+	fputs("installed=", f);
+	shell_quote(f, exe);
+	fputs("\n"
+	      "leakgate=$installed\n"
+	      "if [ ! -x \"$leakgate\" ]; then\n"
+	      "\tleakgate=$(command -v leakgate) || {\n"
+	      "\t\techo \"leakgate: ", f);
+	fprintf(f, "%s refused: cannot run the secret check: ",
+		i == 0 ? "commit" : "push");
+	fputs("$installed is gone and no leakgate is on PATH;"
+	      " install leakgate (cmake --install build) or run 'leakgate install' again\" >&2\n"
+	      "\t\texit 1\n"
+	      "\t}\n"
+	      "fi\n", f);
+}
+
 /* Writes the script for hook `i` to `path` (via a temporary file). */
 static int write_script(const char *path, int i, const char *exe, int chained)
 {
@@ -97,6 +135,7 @@ static int write_script(const char *path, int i, const char *exe, int chained)
 		return -1;
 	}
 	fprintf(f, "#!/bin/sh\n" MARKER ": %s; 'leakgate uninstall' removes it\n", hook_names[i]);
+	write_locator(f, exe, i);
 	if (chained && hook_reads_stdin[i]) {
 		fprintf(f, "input=$(cat)\n"
 			   "printf '%%s\\n' \"$input\" | \"$(dirname \"$0\")/%s" CHAINED_SUFFIX "\" \"$@\" || exit $?\n"
@@ -105,9 +144,7 @@ static int write_script(const char *path, int i, const char *exe, int chained)
 		fprintf(f, "\"$(dirname \"$0\")/%s" CHAINED_SUFFIX "\" \"$@\" || exit $?\n",
 			hook_names[i]);
 	}
-	fputs("exec ", f);
-	shell_quote(f, exe);
-	fprintf(f, " hook %s \"$@\"\n", hook_names[i]);
+	fprintf(f, "exec \"$leakgate\" hook %s \"$@\"\n", hook_names[i]);
 	if (fchmod(fd, 0755) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
 		cli_error("cannot write '%s': %s", path, strerror(errno));
 		unlink(tmp);
@@ -188,17 +225,50 @@ static int make_dir(const char *dir)
 	return 0;
 }
 
+/* Writes the settings given to install into the repository's git config. */
+static int write_settings(const char *path, const char *const *given)
+{
+	const char *names[HOOK_SETTING_COUNT], *values[HOOK_SETTING_COUNT];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < HOOK_SETTING_COUNT; i++) {
+		if (!given[i])
+			continue;
+		names[n] = hook_settings[i].config;
+		values[n++] = given[i];
+	}
+	if (n == 0)
+		return 0;
+	if (lg_repository_config_write(path, names, values, n) != 0) {
+		cli_error("%s", lg_error_last());
+		return -1;
+	}
+	for (i = 0; i < (int)n; i++)
+		printf("set %s = %s\n", names[i], values[i]);
+	return 0;
+}
+
+enum { OPT_PRE_COMMIT = HOOK_SETTING_COUNT, OPT_PRE_PUSH, OPT_PRE_RECEIVE, OPT_CHAIN, OPT_HELP };
+
 static int run_install(int argc, char **argv, int uninstall)
 {
 	static const struct option options[] = {
-		{ "pre-commit", no_argument, NULL, 0 },
-		{ "pre-push", no_argument, NULL, 1 },
-		{ "pre-receive", no_argument, NULL, 2 },
-		{ "chain", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "pre-commit", no_argument, NULL, OPT_PRE_COMMIT },
+		{ "pre-push", no_argument, NULL, OPT_PRE_PUSH },
+		{ "pre-receive", no_argument, NULL, OPT_PRE_RECEIVE },
+		{ "chain", no_argument, NULL, OPT_CHAIN },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
+		{ "timeout", required_argument, NULL, HOOK_SETTING_TIMEOUT },
+		{ "on-error", required_argument, NULL, HOOK_SETTING_ON_ERROR },
+		{ "log", required_argument, NULL, HOOK_SETTING_LOG },
+		{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
+		{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0;
+	const char *given[HOOK_SETTING_COUNT] = { NULL };
 	const char *path = ".";
 	char exe[4096];
 	char *dir = NULL;
@@ -206,11 +276,15 @@ static int run_install(int argc, char **argv, int uninstall)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c >= 0 && c < HOOK_COUNT && !uninstall)
-			wanted[c] = any = 1;
-		else if (c == 'c' && !uninstall)
+		if (c >= OPT_PRE_COMMIT && c <= OPT_PRE_RECEIVE && !uninstall) {
+			wanted[c - OPT_PRE_COMMIT] = any = 1;
+		} else if (c >= 0 && c < HOOK_SETTING_COUNT && !uninstall) {
+			given[c] = hook_settings[c].takes_value ? optarg : "true";
+			if (hook_setting_check((hook_setting_id)c, given[c]) != 0)
+				return EXIT_USAGE;
+		} else if (c == OPT_CHAIN && !uninstall) {
 			chain = 1;
-		else if (c == 'h') {
+		} else if (c == OPT_HELP) {
 			install_usage(stdout);
 			return EXIT_CLEAN;
 		} else {
@@ -240,6 +314,8 @@ static int run_install(int argc, char **argv, int uninstall)
 	/* Refuse before writing anything, so a refusal leaves no half-install. */
 	for (i = 0; i < HOOK_COUNT && !uninstall && !chain; i++)
 		failed |= wanted[i] && foreign_hook(dir, i);
+	if (!failed && !uninstall)
+		failed |= write_settings(path, given) != 0;
 	for (i = 0; i < HOOK_COUNT && !failed; i++) {
 		if (uninstall)
 			failed |= uninstall_one(dir, i) != 0;

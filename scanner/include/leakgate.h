@@ -533,6 +533,18 @@ int lg_hook_is_zero_id(const char *id);
  * honoured); *out is malloc'd. *bare tells a bare repository. */
 int lg_repository_hooks_dir(char **out, int *bare, const char *path);
 
+/* Reads git config settings of the repository at `path` (NULL: the one git
+ * runs a hook in, GIT_DIR honoured), every level (system, global, the
+ * repository's own) as git reads them: values[i] gets a malloc'd copy of
+ * names[i]'s value, NULL when it is unset; a key written without a value
+ * reads "true". On failure every values[i] is NULL. */
+int lg_repository_config_read(char **values, const char *path, const char *const *names,
+			      size_t count);
+/* Writes names[i] = values[i] into the repository's own config file
+ * (.git/config, or config in a bare repository). */
+int lg_repository_config_write(const char *path, const char *const *names,
+			       const char *const *values, size_t count);
+
 /* Scans a plain file, a directory (recursively; `.git` skipped) or "-" for
  * standard input, without git. */
 int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
@@ -550,7 +562,10 @@ typedef enum {
 	/* What a hook prints on stderr when it refuses a push or a commit:
 	 * one short block a finding, then what to do. */
 	LG_FORMAT_PUSH_REJECTION,
-	LG_FORMAT_COMMIT_REJECTION
+	LG_FORMAT_COMMIT_REJECTION,
+	/* pre-push's: the secret has not left the machine yet, so the advice
+	 * is to rewrite the commits, not (only) to rotate. */
+	LG_FORMAT_PRE_PUSH_REJECTION
 } lg_format;
 
 typedef struct {

@@ -58,6 +58,11 @@ bad=$(git rev-parse HEAD)
 run git push -q origin main
 [ "$rc" -ne 0 ] || fail "pre-push let a secret through"
 grep -q "commit ${bad:0:12}  second.env:1" <<<"$out" || fail "pre-push message: $out"
+# pre-push runs before anything is sent: rewrite, the secret has not left
+grep -q "leakgate: push rejected: 1 secret in the pushed commits" <<<"$out" || fail "pre-push headline: $out"
+grep -q "The secret has not left this machine yet: rewrite the commits before" <<<"$out" ||
+	fail "pre-push does not say the secret is still local: $out"
+grep -q "it has left your machine" <<<"$out" && fail "pre-push says the secret has left the machine: $out"
 [ "$(git -C "$work/remote.git" rev-parse main)" != "$bad" ] || fail "remote moved"
 
 # --- scan --range shows the same commits
@@ -87,5 +92,53 @@ run "$LEAKGATE" install --pre-commit
 token_line > third.env && git add third.env
 run git commit -qm third
 [ "$rc" -ne 0 ] || fail "hook in core.hooksPath did not run"
+
+# --- the installed script finds leakgate: the binary it was installed from,
+# else the one on PATH, else it refuses with one line saying how to fix it
+git init -q "$work/moved"
+cd "$work/moved"
+mkdir -p "$work/opt" "$work/pathbin"
+cp "$LEAKGATE" "$work/opt/leakgate"
+# A leakgate on PATH that says it ran, so the test knows which one did.
+printf '#!/bin/sh\necho path-leakgate-ran >&2\nexec %q "$@"\n' "$LEAKGATE" > "$work/pathbin/leakgate"
+chmod +x "$work/pathbin/leakgate"
+run "$work/opt/leakgate" install --pre-commit
+[ "$rc" -eq 0 ] || fail "install from a copy failed: $out"
+grep -qF "$work/opt/leakgate" .git/hooks/pre-commit || fail "script does not name the installing binary"
+token_line > fourth.env && git add fourth.env
+PATH=$work/pathbin:$PATH run git commit -qm fourth
+[ "$rc" -ne 0 ] || fail "installed binary: secret committed"
+grep -q "path-leakgate-ran" <<<"$out" && fail "the leakgate on PATH ran while the installed one exists"
+grep -q "commit rejected: 1 secret" <<<"$out" || fail "installed binary: no rejection: $out"
+# moved away: the one on PATH takes over
+mv "$work/opt/leakgate" "$work/opt/leakgate.moved"
+PATH=$work/pathbin:$PATH run git commit -qm fourth
+[ "$rc" -ne 0 ] || fail "binary moved: secret committed"
+grep -q "path-leakgate-ran" <<<"$out" || fail "binary moved: the leakgate on PATH did not run: $out"
+grep -q "commit rejected: 1 secret" <<<"$out" || fail "binary moved: no rejection: $out"
+# neither: refused, one line naming the missing file and the fix (a PATH
+# holding git alone, in case a leakgate is installed on this machine)
+mkdir -p "$work/gitonly" && ln -s "$(command -v git)" "$work/gitonly/git"
+PATH=$work/gitonly run git commit -qm fourth
+[ "$rc" -ne 0 ] || fail "no leakgate anywhere: the commit went through"
+[ "$out" = "leakgate: commit refused: cannot run the secret check: $work/opt/leakgate is gone and no leakgate is on PATH; install leakgate (cmake --install build) or run 'leakgate install' again" ] ||
+	fail "no leakgate anywhere: message: $out"
+git reset -q fourth.env
+# a clean commit with no leakgate anywhere is refused as well (fails closed)
+echo clean > clean.txt && git add clean.txt
+PATH=$work/gitonly run git commit -qm clean
+[ "$rc" -ne 0 ] || fail "no leakgate anywhere: a clean commit went through"
+git reset -q clean.txt
+
+# --- cmake --install puts leakgate in <prefix>/bin, from where it installs hooks
+cmake --install "$(dirname "$LEAKGATE")" --prefix "$work/prefix" >/dev/null || fail "cmake --install failed"
+[ -x "$work/prefix/bin/leakgate" ] || fail "cmake --install did not install bin/leakgate"
+git init -q "$work/installed" && cd "$work/installed"
+run "$work/prefix/bin/leakgate" install --pre-commit
+[ "$rc" -eq 0 ] || fail "the installed leakgate cannot install hooks: $out"
+grep -qF "installed='$work/prefix/bin/leakgate'" .git/hooks/pre-commit || fail "hook does not run the installed binary"
+token_line > s.env && git add s.env
+run git commit -qm s
+[ "$rc" -ne 0 ] || fail "the installed leakgate's hook let a secret through"
 
 finish "developer hooks"

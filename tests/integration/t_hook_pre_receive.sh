@@ -6,6 +6,21 @@ TEST_USER_NAME="Pat Pusher" TEST_USER_EMAIL=pat@example.org
 hex32() { hex 16; }
 # A Twilio auth token line, made up at test time.
 token_line() { printf 'TWILIO_AUTH_TOKEN=%s\n' "$(hex32)"; }
+# An AWS access key id and a GitHub token (its CRC32 checksum made here too),
+# both made up at test time.
+aws_key_line() {
+	printf 'AWS_ACCESS_KEY_ID=AKIA%s\n' "$(head -c 2048 /dev/urandom | tr -dc 'A-Z2-7' | head -c 16)"
+}
+github_token_line() {
+	python3 -c '
+import random, string, zlib
+a = string.digits + string.ascii_uppercase + string.ascii_lowercase
+body = "".join(random.SystemRandom().choice(string.ascii_letters + string.digits) for _ in range(30))
+n, sum6 = zlib.crc32(body.encode()), ""
+for _ in range(6):
+    sum6, n = a[n % 62] + sum6, n // 62
+print("GITHUB_TOKEN=gh" + "p_" + body + sum6)'
+}
 
 git init -q --bare "$work/server.git"
 "$LEAKGATE" install --pre-receive "$work/server.git" >/dev/null
@@ -106,16 +121,56 @@ push origin ok-branch bad-branch
 [ "$rc" -ne 0 ] || fail "multi-ref push with one secret was accepted"
 git checkout -q main
 
-# --- .leakgateignore and leakgate:allow from the pushed content
-git checkout -qb allowed
-printf '%s # leakgate:allow test value\n' "$(token_line)" > allowed.env
-git add allowed.env && git commit -qm "allowed inline"
-push origin allowed
-[ "$rc" -eq 0 ] || fail "inline leakgate:allow was not honoured: $out"
-token_line > fixtures.env && printf 'fixtures.env\n' > .leakgateignore
-git add fixtures.env .leakgateignore && git commit -qm "ignored fixture"
-push origin allowed
-[ "$rc" -eq 0 ] || fail "pushed .leakgateignore was not honoured: $out"
+# --- a push cannot exempt itself: the exact bypass of issue 13, an ignore
+# file holding '**' pushed together with an AWS key and a GitHub token
+git checkout -qb exempt-self
+{ aws_key_line; github_token_line; } > prod.env
+printf '**\n' > .leakgateignore
+git add prod.env .leakgateignore && git commit -qm "prod config, ignored by itself"
+exempt_commit=$(git rev-parse HEAD)
+push origin exempt-self
+[ "$rc" -ne 0 ] || fail "a push exempting itself with .leakgateignore '**' was accepted"
+grep -q "push rejected: 2 secrets" <<<"$out" || fail "self-exempting push: not both secrets named: $out"
+grep -q "commit ${exempt_commit:0:12}  prod.env:1" <<<"$out" || fail "self-exempting push: AWS key not named: $out"
+grep -q "commit ${exempt_commit:0:12}  prod.env:2" <<<"$out" || fail "self-exempting push: GitHub token not named: $out"
+grep -q "only reviewed exemptions" <<<"$out" || fail "refusal does not say how to get an exemption: $out"
+[ "$(server_rev exempt-self)" = none ] || fail "self-exempting branch exists on the server"
+git checkout -q main
+git branch -D -q exempt-self
+
+# --- an ignore-file change landed in one push counts from the next push on
+printf 'fixtures/\n' > .leakgateignore && git add .leakgateignore && git commit -qm "ignore fixtures"
+push origin main
+[ "$rc" -eq 0 ] || fail "a clean push changing .leakgateignore was refused: $out"
+mkdir -p fixtures && token_line > fixtures/test.env && git add fixtures && git commit -qm "fixture"
+push origin main
+[ "$rc" -eq 0 ] || fail "the default branch's .leakgateignore was not honoured by the next push: $out"
+# ...and only the default branch's: an exemption on another branch is not reviewed
+git checkout -qb side
+printf 'fixtures/\nside.env\n' > .leakgateignore && git add .leakgateignore && git commit -qm "side ignore"
+push origin side
+[ "$rc" -eq 0 ] || fail "clean side branch refused: $out"
+token_line > side.env && git add side.env && git commit -qm "side secret"
+push origin side
+[ "$rc" -ne 0 ] || fail "a side branch's .leakgateignore exempted its own later push"
+git checkout -q main
+
+# --- the server's own ignore file (git config leakgate.ignoreFile)
+git checkout -qb server-ignored
+token_line > vendor.env && git add vendor.env && git commit -qm "vendor"
+push origin server-ignored
+[ "$rc" -ne 0 ] || fail "vendor.env accepted before the server ignored it"
+printf '# reviewed by the admins\nvendor.env\n' > "$work/server-ignore"
+git -C "$work/server.git" config leakgate.ignoreFile "$work/server-ignore"
+push origin server-ignored
+[ "$rc" -eq 0 ] || fail "leakgate.ignoreFile was not honoured: $out"
+# a server ignore file that cannot be read fails closed
+git -C "$work/server.git" config leakgate.ignoreFile "$work/no-such-ignore"
+echo more >> README && git commit -qam "more readme"
+push origin server-ignored
+[ "$rc" -ne 0 ] || fail "a missing leakgate.ignoreFile let the push through"
+grep -q "cannot open the ignore file" <<<"$out" || fail "missing ignore file not named: $out"
+git -C "$work/server.git" config --unset leakgate.ignoreFile
 git checkout -q main
 
 # --- a corrupt rule cache is rebuilt
@@ -156,7 +211,7 @@ fails_closed() {
 }
 fails_closed bad-rules "cannot load the rules" --rules /nonexistent/rules.json
 # A budget of a microsecond is spent before the first blob is read.
-fails_closed over-time "time budget of 1e-06 s exceeded" --timeout 0.000001
+fails_closed over-time "the check ran [0-9.]* s, past its time budget of 1e-06 s; raise the budget with 'git config leakgate.timeout SECONDS'" --timeout 0.000001
 cp "$work/hook.saved" "$hook"
 
 # --- the push-option bypass: off by default, logged when enabled
@@ -176,6 +231,98 @@ bypass_event=$(grep '"event":"bypass"' "$work/events.log" | tail -1)
   "mallory refs/heads/bypass $fp" ] || fail "bypass log lacks the user, the ref or the fingerprint: $bypass_event"
 [ "$(jq .findings <<<"$bypass_event")" = 1 ] || fail "bypass log does not count the finding: $bypass_event"
 cp "$work/hook.saved" "$hook"
+
+# --- settings in git config: install writes them, the hook reads them on
+# each run (no reinstall), and an option on the command line wins
+git init -q --bare "$work/cfg.git"
+"$LEAKGATE" install --pre-receive --timeout 9 --on-error=allow --log "$work/cfg.log" \
+	--allow-push-option --rules "$work/rules.json" --ignore-file "$work/srv-ignore" "$work/cfg.git" >/dev/null ||
+	fail "install with settings failed"
+[ "$(git -C "$work/cfg.git" config --get-regexp '^leakgate\.' | sort | tr '\n' ';')" = \
+  "leakgate.allowpushoption true;leakgate.ignorefile $work/srv-ignore;leakgate.log $work/cfg.log;leakgate.onerror allow;leakgate.rules $work/rules.json;leakgate.timeout 9;" ] ||
+	fail "install did not write the settings: $(git -C "$work/cfg.git" config --get-regexp '^leakgate\.')"
+set +e; out=$("$LEAKGATE" install --pre-receive --timeout soon "$work/cfg.git" 2>&1); rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "install took a bad --timeout (rc $rc)"
+grep -q -- "--timeout takes seconds, not 'soon'" <<<"$out" || fail "bad install setting not named: $out"
+
+cp "$work/hook.saved" "$hook"
+srv() { git -C "$work/server.git" config "$@"; }
+git checkout -qb settings && echo s > s && git add s && git commit -qm s
+srv leakgate.log "$work/cfg-events.log"
+push origin settings
+[ "$rc" -eq 0 ] || fail "settings: clean push refused: $out"
+[ "$(jq -r .event "$work/cfg-events.log" 2>/dev/null | tail -1)" = accepted ] || fail "leakgate.log not honoured"
+srv leakgate.rules /nonexistent/rules.json
+echo s2 >> s && git commit -qam s2
+push origin settings
+[ "$rc" -ne 0 ] || fail "leakgate.rules naming no file: the push went through"
+grep -q "push rejected: cannot load the rules" <<<"$out" || fail "leakgate.rules not read: $out"
+srv leakgate.onError allow
+push origin settings
+[ "$rc" -eq 0 ] || fail "leakgate.onError=allow not honoured: $out"
+[ "$(jq -r .event "$work/cfg-events.log" | tail -1)" = error-allowed ] || fail "allowed error not logged"
+# the command line wins over git config
+server_hook --on-error=reject
+echo s3 >> s && git commit -qam s3
+push origin settings
+[ "$rc" -ne 0 ] || fail "--on-error=reject did not win over leakgate.onError=allow"
+server_hook --rules "$work/no-rules-either.json" --log "$work/cli-events.log"
+push origin settings
+[ "$(jq -r .event "$work/cli-events.log" 2>/dev/null | tail -1)" = error-allowed ] ||
+	fail "--log did not win over leakgate.log: $(cat "$work/cli-events.log" 2>&1)"
+cp "$work/hook.saved" "$hook"
+srv --unset leakgate.rules
+srv --unset leakgate.onError
+# a bad value fails closed and names the setting
+srv leakgate.timeout soon
+echo s4 >> s && git commit -qam s4
+push origin settings
+[ "$rc" -ne 0 ] || fail "a bad leakgate.timeout let the push through"
+grep -q "git config leakgate.timeout takes seconds, not 'soon'" <<<"$out" || fail "bad setting not named: $out"
+srv leakgate.timeout 0.000001
+push origin settings
+[ "$rc" -ne 0 ] || fail "leakgate.timeout not honoured"
+grep -q "past its time budget of 1e-06 s" <<<"$out" || fail "leakgate.timeout: message: $out"
+srv --unset leakgate.timeout
+# leakgate.allowPushOption as a boolean
+token_line > opt.env && git add opt.env && git commit -qm opt
+push origin settings
+fp=$(grep -o 'fingerprint [0-9a-f]\{32\}' <<<"$out" | head -1 | cut -d' ' -f2)
+srv leakgate.allowPushOption true
+push -o "leakgate.allow=$fp" origin settings
+[ "$rc" -eq 0 ] || fail "leakgate.allowPushOption=true not honoured: $out"
+[ "$(jq -r .event "$work/cfg-events.log" | grep -c bypass)" = 1 ] || fail "config bypass not logged"
+srv --unset leakgate.allowPushOption
+# every event records the hook's duration, in seconds
+for log in "$work/events.log" "$work/cfg-events.log" "$work/cli-events.log"; do
+	jq -e -s 'length > 0 and all(.[]; (.duration | type) == "number" and .duration >= 0)' "$log" >/dev/null ||
+		fail "an event in $log lacks its duration"
+done
+srv --unset leakgate.log
+git checkout -q main
+
+# --- the server's script when its leakgate is gone: the one on PATH, else
+# the push is refused (fails closed) with one line saying how to fix it
+mkdir -p "$work/opt"
+cp "$LEAKGATE" "$work/opt/leakgate"
+git init -q --bare "$work/moved.git"
+"$work/opt/leakgate" install --pre-receive "$work/moved.git" >/dev/null
+git remote add moved "file://$work/moved.git"
+rm "$work/opt/leakgate"
+git checkout -q --orphan fresh && git rm -rqf . && echo clean > clean && git add clean && git commit -qm fresh
+mkdir -p "$work/gitonly" && ln -s "$(command -v git)" "$work/gitonly/git"
+PATH=$work/gitonly push moved fresh
+[ "$rc" -ne 0 ] || fail "server hook without leakgate: the push went through"
+grep -qF "remote: leakgate: push refused: cannot run the secret check: $work/opt/leakgate is gone and no leakgate is on PATH; install leakgate (cmake --install build) or run 'leakgate install' again" <<<"$out" ||
+	fail "server hook without leakgate: message: $out"
+[ "$(git -C "$work/moved.git" rev-parse -q --verify fresh || echo none)" = none ] || fail "the ref moved"
+mkdir -p "$work/pathbin" && ln -s "$LEAKGATE" "$work/pathbin/leakgate"
+PATH=$work/pathbin:$PATH push moved fresh
+[ "$rc" -eq 0 ] || fail "server hook with leakgate on PATH: clean push refused: $out"
+token_line > late.env && git add late.env && git commit -qm late
+PATH=$work/pathbin:$PATH push moved fresh
+[ "$rc" -ne 0 ] || fail "server hook with leakgate on PATH: a secret went through"
+git checkout -q main
 
 git -C "$work/server.git" fsck --no-progress >/dev/null 2>&1 || fail "git fsck reports problems"
 

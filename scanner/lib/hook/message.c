@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+/* The server's: the commits are on their way in, and the exemptions it
+ * honours are reviewed ones, not what the push itself adds. */
 static const char push_advice[] =
 	"\n"
 	"What to do:\n"
@@ -17,8 +19,23 @@ static const char push_advice[] =
 	"     commit of the push (git commit --amend for the last one, git rebase -i\n"
 	"     COMMIT^ for an older one), then push again.\n"
 	"  2. Rotate the credential now: it has left your machine, treat it as leaked.\n"
+	"  3. Not a secret? The server honours only reviewed exemptions: land its\n"
+	"     fingerprint in .leakgateignore on the default branch first (a change\n"
+	"     to that file inside this push counts from the next push on), or ask\n"
+	"     an administrator.\n";
+
+/* pre-push's: nothing has been sent yet. */
+static const char pre_push_advice[] =
+	"\n"
+	"What to do:\n"
+	"  1. The secret has not left this machine yet: rewrite the commits before\n"
+	"     pushing. Remove it from the commit that added it and from every later\n"
+	"     one (git commit --amend for the last one, git rebase -i COMMIT^ for an\n"
+	"     older one), then push again.\n"
+	"  2. If the credential was ever shared some other way, rotate it.\n"
 	"  3. Not a secret? Add its fingerprint to .leakgateignore, or end the line\n"
-	"     with a 'leakgate:allow' comment.\n";
+	"     with a 'leakgate:allow' comment (a server running leakgate honours\n"
+	"     only the .leakgateignore of its default branch).\n";
 
 static const char commit_advice[] =
 	"\n"
@@ -58,7 +75,10 @@ static int append_block(lg_buf *b, const lg_finding *f, const lg_report_options 
 
 int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o)
 {
-	int push = o->format == LG_FORMAT_PUSH_REJECTION;
+	int push = o->format != LG_FORMAT_COMMIT_REJECTION;
+	const char *advice = o->format == LG_FORMAT_PUSH_REJECTION ? push_advice :
+			     o->format == LG_FORMAT_PRE_PUSH_REJECTION ? pre_push_advice :
+			     commit_advice;
 	lg_buf b = LG_BUF_INIT;
 	size_t i;
 	int err;
@@ -72,7 +92,7 @@ int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o)
 			err = lg_report__flush(f, &b);
 	}
 	if (!err)
-		err = lg_buf__puts(&b, push ? push_advice : commit_advice);
+		err = lg_buf__puts(&b, advice);
 	if (!err)
 		err = lg_report__flush(f, &b);
 	lg_buf__release(&b);
