@@ -12,7 +12,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian 12 packages leakgate builds and tests with.
 PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
-          libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev)
+          libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev
+          libcurl4-openssl-dev)
 # What the test command adds: TSan, valgrind and libFuzzer runs.
 TEST_PACKAGES=(valgrind clang libclang-rt-dev)
 

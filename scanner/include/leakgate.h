@@ -145,6 +145,9 @@ typedef struct lg_rule {
 	 * which case the confirm stage alone decides. */
 	uint32_t max_width;
 	int prefilter;
+	/* The rule's live check (its `verify` object) as compact JSON,
+	 * validated at load; NULL when the rule has none. Read by verify/. */
+	const char *verify;
 } lg_rule;
 
 typedef struct lg_ruleset lg_ruleset;
@@ -360,6 +363,30 @@ typedef struct {
 	char commit[41];
 } lg_location;
 
+/* One part of a paired credential (Twilio Account SID + Auth Token, AWS key
+ * id + secret). */
+typedef struct {
+	const char *name;   /* the part's name declared by the pair rule */
+	char *secret;       /* the part's full secret (owned by the finding) */
+	size_t secret_len;
+} lg_secret_part;
+
+/* What asking the provider said about a finding (--verify). */
+typedef enum {
+	LG_VERIFY_NOT_RUN = 0,     /* not asked: no "verification" in reports */
+	LG_VERIFY_LIVE,            /* the provider accepted it */
+	LG_VERIFY_INVALID,         /* the provider said no */
+	LG_VERIFY_UNVERIFIABLE,    /* no check exists for this rule */
+	LG_VERIFY_ERROR            /* network, time-out, unexpected answer */
+} lg_verify_status;
+
+typedef struct {
+	lg_verify_status status;
+	int http_status;    /* 0 when no answer */
+	char *identity;     /* who the credential belongs to, never the secret; may be NULL */
+	char *message;      /* why error / unexpected; may be NULL */
+} lg_verification;
+
 typedef struct {
 	const lg_rule *rule;
 	char *secret;        /* the full secret, NUL-terminated */
@@ -381,6 +408,9 @@ typedef struct {
 	char *unconfirmed;       /* why the confirm step could not decide (the
 				    rule's regex hit a PCRE2 limit); NULL for a
 				    confirmed finding. Reported all the same. */
+	lg_secret_part *parts;  /* paired findings: each part (owned); else NULL */
+	size_t part_count;
+	lg_verification verification; /* filled by lg_verify_report */
 } lg_finding;
 
 typedef struct {
@@ -549,6 +579,56 @@ int lg_repository_config_write(const char *path, const char *const *names,
  * standard input, without git. */
 int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 		 const lg_scan_options *opts);
+
+/* ------------------------------------------------------------------------
+ * Live verification (verify/): ask each secret's provider whether it works
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	unsigned version;
+	/* Results are kept here by fingerprint (never the secret) for
+	 * cache_ttl seconds; NULL: no cache. */
+	const char *cache_dir;
+	double cache_ttl;          /* 0 = 24 hours */
+	double time_budget;        /* seconds for all checks; 0 = 60 */
+	double request_timeout;    /* seconds per request; 0 = 10 */
+	unsigned max_connections;  /* in flight at once; 0 = 8 */
+	unsigned per_provider;     /* in flight per provider; 0 = 2 */
+	double provider_interval;  /* seconds between two starts per provider; 0 = 0.1 */
+	/* FOR TESTS ONLY: "provider=http://127.0.0.1:PORT,..." sends a
+	 * provider's checks to a loopback server instead (the caller reads
+	 * LEAKGATE_VERIFY_OVERRIDE). Anything but a loopback host is refused. */
+	const char *overrides;
+	/* Proxies the caller read from the standard environment variables
+	 * (https_proxy / HTTPS_PROXY, http_proxy, no_proxy); NULL: none, and
+	 * no other source of a proxy is consulted. */
+	const char *https_proxy;
+	const char *http_proxy;
+	const char *no_proxy;
+	void (*on_warning)(const char *message, void *payload);
+	void *payload;
+} lg_verify_options;
+
+#define LG_VERIFY_OPTIONS_VERSION 1
+#define LG_VERIFY_OPTIONS_INIT                                                 \
+	{ LG_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL,   \
+	  NULL, NULL, NULL }
+
+/* "live", "invalid", "unverifiable", "error" ("not run" for NOT_RUN). */
+const char *lg_verify_status_name(lg_verify_status s);
+
+/* Checks an override list (LEAKGATE_VERIFY_OVERRIDE): LG_EINVALID naming
+ * the entry that is malformed or not a loopback address. */
+int lg_verify_overrides_check(const char *overrides);
+
+/*
+ * Fills every finding's `verification`: each distinct secret (or pair) is
+ * sent once, to the host its rule's check names, over TLS, within the
+ * options' bounds; cached results are reused. A finding whose rule has no
+ * check is UNVERIFIABLE; one that could not be checked is ERROR, never
+ * INVALID. Returns LG_EINVALID on bad options, else 0.
+ */
+int lg_verify_report(lg_report *r, const lg_verify_options *opts);
 
 /* ------------------------------------------------------------------------
  * Reports (report_*.c): pure functions from a report to a stream

@@ -110,6 +110,7 @@ static void check_rule_equal(const lg_rule *a, const lg_rule *b)
 			b->negative_examples, b->negative_example_count));
 	CHECK_EQ_INT(a->max_width, b->max_width);
 	CHECK_EQ_INT(a->prefilter, b->prefilter);
+	CHECK(same_string(a->verify, b->verify));
 }
 
 TEST(test_rulecache__round_trip_keeps_every_field)
@@ -147,7 +148,11 @@ TEST(test_rulecache__round_trip_optional_fields)
 		     " \"min_entropy\": 3.3219, \"keywords\": [\"AC\", \"twilio\"],"
 		     " \"allow\": [\"^AC0+$\"], \"checksum\": \"github_crc32\","
 		     " \"supersedes\": [\"bare\"],"
-		     " \"remediation\": \"rotate it\",") "]";
+		     " \"remediation\": \"rotate it\","
+		     " \"verify\": {\"provider\": \"twilio\", \"url\":"
+		     " \"https://api.twilio.com/2010-04-01/Accounts.json\","
+		     " \"basic_auth\": [\"{account_sid}\", \"{secret}\"],"
+		     " \"live\": [200], \"invalid\": [401]},") "]";
 	lg_ruleset *rs = NULL, *back = NULL;
 	lg_buf b = LG_BUF_INIT;
 
@@ -161,6 +166,9 @@ TEST(test_rulecache__round_trip_optional_fields)
 		CHECK(lg_ruleset_get(back, 0)->remediation == NULL);
 		CHECK(lg_ruleset_get(back, 0)->negative_examples != NULL);
 		CHECK_EQ_INT(lg_ruleset_get(back, 1)->keyword_count, 2);
+		CHECK(lg_ruleset_get(back, 0)->verify == NULL);
+		CHECK(lg_ruleset_get(back, 1)->verify != NULL &&
+		      strstr(lg_ruleset_get(back, 1)->verify, "api.twilio.com") != NULL);
 	}
 	lg_buf__release(&b);
 	lg_ruleset_free(rs);

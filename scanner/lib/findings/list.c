@@ -27,6 +27,11 @@ void lg_finding__release(lg_finding *f)
 	for (j = 0; j < f->also_in_count; j++)
 		free(f->also_in[j].path);
 	free(f->also_in);
+	for (j = 0; j < f->part_count; j++)
+		free(f->parts[j].secret);
+	free(f->parts);
+	free(f->verification.identity);
+	free(f->verification.message);
 	memset(f, 0, sizeof(*f));
 }
 

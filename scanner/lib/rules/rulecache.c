@@ -213,9 +213,10 @@ static int put_rule(lg_buf *b, const lg_rule *r)
 	    (err = put_list(b, r->keywords, r->keyword_count)) ||
 	    (err = put_list(b, r->allow, r->allow_count)) ||
 	    (err = put_list(b, r->supersedes, r->supersedes_count)) ||
-	    (err = put_list(b, r->examples, r->example_count)))
+	    (err = put_list(b, r->examples, r->example_count)) ||
+	    (err = put_list(b, r->negative_examples, r->negative_example_count)))
 		return err;
-	return put_list(b, r->negative_examples, r->negative_example_count);
+	return put_string(b, r->verify);
 }
 
 /* How many list items the rules hold, with one NULL ending each list. */
@@ -345,6 +346,7 @@ static int get_rule(reader *rd, lg_rule *r)
 	r->supersedes = get_list(rd, &r->supersedes_count);
 	r->examples = get_list(rd, &r->example_count);
 	r->negative_examples = get_list(rd, &r->negative_example_count);
+	r->verify = get_string(rd, 0);
 	r->severity = (lg_severity)severity;
 	r->confidence = (lg_confidence)confidence;
 	r->checksum = (lg_checksum)checksum;

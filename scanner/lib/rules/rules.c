@@ -6,6 +6,7 @@
  * "FILE: rule ID: what is wrong", so a rule author fixes a file in one pass.
  */
 #include "rules/rules.h"
+#include "verify/verify.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -149,6 +150,7 @@ static void rule_release(lg_rule *r)
 	free_string_list(r->supersedes);
 	free_string_list(r->examples);
 	free_string_list(r->negative_examples);
+	free((char *)r->verify);
 }
 
 void lg_ruleset_free(lg_ruleset *rs)
@@ -320,7 +322,7 @@ static int read_enum(int *out, rule_ctx *c, const char *key,
 static const char *const known_fields[] = {
 	"id", "name", "description", "severity", "confidence", "regex",
 	"secret_group", "keywords", "min_entropy", "allow", "checksum",
-	"remediation", "examples", "negative_examples", "supersedes", NULL
+	"remediation", "examples", "negative_examples", "supersedes", "verify", NULL
 };
 
 /* Unknown keys are most often typos ("regexp", "example"); silently
@@ -410,6 +412,28 @@ static int check_hyperscan(rule_ctx *c, lg_rule *r)
 	return 0;
 }
 
+/* The rule's live check, validated by verify/spec.c and kept as compact
+ * JSON (what the rule cache stores and verification parses). */
+static int read_verify(const char **out, rule_ctx *c)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, "verify");
+	char err[256], *json;
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (!(json = cJSON_PrintUnformatted(v)))
+		return lg_error_set(LG_ENOMEM, "out of memory"), -1;
+	if (lg_verify__check(json, err, sizeof(err)) != 0) {
+		problem(c->ld, c->file, c->rule_id, "verify: %s", err);
+		cJSON_free(json);
+		return -1;
+	}
+	*out = lg__strdup(json);
+	cJSON_free(json);
+	return *out ? 0 : -1;
+}
+
 static int valid_rule_id(const char *id)
 {
 	const char *p;
@@ -477,6 +501,7 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 	bad |= read_string_list(&r->negative_examples,
 				&r->negative_example_count, &c,
 				"negative_examples", 1, 0);
+	bad |= read_verify(&r->verify, &c);
 	bad |= check_unknown_fields(&c);
 
 	if (group != (double)(unsigned)group) {
