@@ -39,6 +39,25 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
  * lg_scan_options.stream_threshold; 0 (the default) when unset or invalid. */
 uint64_t cli_stream_threshold(void);
 
+/* Where caches live: $LEAKGATE_CACHE_DIR, else $XDG_CACHE_HOME/leakgate,
+ * else ~/.cache/leakgate, written into `buf`; NULL (no cache) when none is
+ * set or LEAKGATE_CACHE_DIR is empty. */
+const char *cli_cache_dir(char *buf, size_t cap);
+
+/* Live verification (cli_verify.c). */
+typedef struct {
+	double budget;   /* seconds for all checks; 0: the library's default */
+	double timeout;  /* seconds per request; 0: the library's default */
+	int quiet;       /* no warnings */
+} cli_verify_settings;
+/* Refuses a malformed or non-loopback LEAKGATE_VERIFY_OVERRIDE (printed). */
+int cli_verify_check_env(void);
+/* Fills each finding's verification; -1 after printing an error. */
+int cli_verify(lg_report *r, const cli_verify_settings *s);
+/* --only-live: keeps live findings and those whose check failed. */
+void cli_keep_only_live(lg_report *r);
+size_t cli_count_live(const lg_report *r);
+
 /* Prints "leakgate: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

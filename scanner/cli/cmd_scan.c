@@ -34,6 +34,9 @@ typedef struct {
 	char **owned;
 	size_t owned_count;
 	const char *current; /* the repository being scanned, for messages */
+	int verify;          /* --verify: ask each secret's provider */
+	int only_live;       /* --only-live: report only what is live */
+	cli_verify_settings verify_settings;
 } scan_args;
 
 static void scan_usage(FILE *f)
@@ -50,6 +53,10 @@ static void scan_usage(FILE *f)
 		"  --format FORMAT        text (default), json, jsonl or sarif\n"
 		"  -o, --output FILE      write the report to FILE (atomically, mode 0600)\n"
 		"  --show-secrets         print secrets in full (default: redacted)\n"
+		"  --verify               ask each secret's provider whether it is live\n"
+		"                         (network: see the README); --only-live reports\n"
+		"                         only live ones; --verify-budget S (default 60),\n"
+		"                         --verify-timeout S per request (default 10)\n"
 		"  --no-git               scan plain files, not a repository's history\n"
 		"  --all-objects          also scan blobs that no ref reaches\n"
 		"  --staged               scan only the lines the index adds to HEAD\n"
@@ -134,7 +141,8 @@ enum {
 	OPT_FORMAT = 256, OPT_SHOW_SECRETS, OPT_NO_GIT, OPT_ALL_OBJECTS,
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
 	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_BASELINE, OPT_REPOS_FROM, OPT_SHARD,
-	OPT_PROGRESS, OPT_STATE, OPT_ALL, OPT_HELP
+	OPT_PROGRESS, OPT_STATE, OPT_ALL, OPT_VERIFY, OPT_ONLY_LIVE, OPT_VERIFY_BUDGET,
+	OPT_VERIFY_TIMEOUT, OPT_HELP
 };
 
 static const struct option scan_options[] = {
@@ -157,6 +165,10 @@ static const struct option scan_options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "only-live", no_argument, NULL, OPT_ONLY_LIVE },
+	{ "verify-budget", required_argument, NULL, OPT_VERIFY_BUDGET },
+	{ "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -293,6 +305,24 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 			break;
 		case OPT_RANGE: a->range = optarg; break;
 		case 'q': a->quiet = 1; break;
+		case OPT_VERIFY: a->verify = 1; break;
+		case OPT_ONLY_LIVE: a->verify = a->only_live = 1; break;
+		case OPT_VERIFY_BUDGET:
+		case OPT_VERIFY_TIMEOUT: {
+			double v = strtod(optarg, &end);
+
+			if (*end || !(v > 0 && v <= 3600)) {
+				cli_error("--%s takes seconds (0 < S <= 3600), not '%s'",
+					  c == OPT_VERIFY_BUDGET ? "verify-budget" : "verify-timeout",
+					  optarg);
+				return -1;
+			}
+			if (c == OPT_VERIFY_BUDGET)
+				a->verify_settings.budget = v;
+			else
+				a->verify_settings.timeout = v;
+			break;
+		}
 		case OPT_HELP:
 			scan_usage(stdout);
 			return 1;
@@ -309,6 +339,8 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 		cli_error("--state goes with a full-history scan, not --no-git, --staged or --range");
 		return -1;
 	}
+	if (a->verify && cli_verify_check_env() != 0)
+		return -1;
 	if (a->no_git + a->staged + (a->range != NULL) > 1) {
 		cli_error("--no-git, --staged and --range choose what to scan: give one");
 		return -1;
@@ -571,6 +603,14 @@ static int run_scan_command(scan_args *a)
 	}
 	if (a->baseline && apply_baseline(&report, a->baseline) != 0)
 		worst = EXIT_USAGE;
+	/* Only what is left to report is sent anywhere, and only when asked. */
+	if (a->verify && worst != EXIT_USAGE && report.count) {
+		a->verify_settings.quiet = a->quiet;
+		if (cli_verify(&report, &a->verify_settings) != 0)
+			worst = EXIT_USAGE;
+		else if (a->only_live)
+			cli_keep_only_live(&report);
+	}
 	/* A lone repository that failed has no report to write; in a run over
 	 * several, the others' findings are still reported. */
 	if (worst != EXIT_USAGE && (a->path_count > 1 || worst == EXIT_CLEAN)) {

@@ -136,6 +136,17 @@ uint64_t cli_stream_threshold(void)
 	return *end ? 0 : n;
 }
 
+const char *cli_cache_dir(char *buf, size_t cap)
+{
+	path_storage storage;
+	const char *dir = cache_dir(&storage);
+
+	if (!dir || strlen(dir) >= cap)
+		return NULL;
+	memcpy(buf, dir, strlen(dir) + 1);
+	return buf;
+}
+
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp)
 {

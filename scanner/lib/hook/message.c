@@ -55,6 +55,22 @@ static int append_block(lg_buf *b, const lg_finding *f, const lg_report_options 
 	int err = 0;
 
 	secret = lg_report__secret(redacted, &len, f, o);
+	/* Live first: the one thing that cannot wait for the rewrite. */
+	if (f->verification.status == LG_VERIFY_LIVE) {
+		err = lg_buf__puts(b, "  this credential is live: rotate it now");
+		if (!err && f->verification.identity) {
+			err = lg_buf__puts(b, " (it belongs to ");
+			if (!err)
+				err = lg_report__escape(b, f->verification.identity,
+							strlen(f->verification.identity));
+			if (!err)
+				err = lg_buf__puts(b, ")");
+		}
+		if (!err)
+			err = lg_buf__puts(b, "\n");
+	}
+	if (err)
+		return err;
 	if (f->commit[0])
 		err = lg_buf__printf(b, "  commit %.12s  ", f->commit);
 	else
@@ -80,12 +96,19 @@ int lg_report__hook(FILE *f, const lg_report *r, const lg_report_options *o)
 			     o->format == LG_FORMAT_PRE_PUSH_REJECTION ? pre_push_advice :
 			     commit_advice;
 	lg_buf b = LG_BUF_INIT;
-	size_t i;
+	size_t i, live;
 	int err;
 
-	err = lg_buf__printf(&b, "leakgate: %s rejected: %zu secret%s in the %s\n\n",
-			     push ? "push" : "commit", r->count, r->count == 1 ? "" : "s",
-			     push ? "pushed commits" : "staged changes");
+	for (i = 0, live = 0; i < r->count; i++)
+		live += r->findings[i].verification.status == LG_VERIFY_LIVE;
+	err = 0;
+	if (live)
+		err = lg_buf__printf(&b, "leakgate: this credential is live: rotate it now "
+				     "(%zu live credential%s below)\n", live, live == 1 ? "" : "s");
+	if (!err)
+		err = lg_buf__printf(&b, "leakgate: %s rejected: %zu secret%s in the %s\n\n",
+				     push ? "push" : "commit", r->count, r->count == 1 ? "" : "s",
+				     push ? "pushed commits" : "staged changes");
 	for (i = 0; i < r->count && !err; i++) {
 		err = append_block(&b, &r->findings[i], o);
 		if (!err)

@@ -117,6 +117,22 @@ static void jw_bool_member(json_writer *w, const char *key, int v)
 	jw_raw(w, v ? "true" : "false");
 }
 
+/* "verification": {"status", "http_status", "identity", "message"} when
+ * --verify ran; nothing otherwise. */
+static void write_verification(json_writer *w, const lg_verification *v)
+{
+	if (v->status == LG_VERIFY_NOT_RUN)
+		return;
+	jw_key(w, "verification");
+	jw_open(w, "{");
+	jw_str_member(w, "status", lg_verify_status_name(v->status));
+	jw_uint_member(w, "http_status", v->http_status > 0 ? (uint64_t)v->http_status : 0);
+	jw_str_member(w, "identity", v->identity);
+	if (v->message)
+		jw_str_member(w, "message", v->message);
+	jw_close(w, "}");
+}
+
 /* Writes one finding as an object. Outside git (commit "") the commit,
  * author and date are null, and so is the blob but for a blob no commit
  * reaches (--all-objects); so is a date no calendar can hold. */
@@ -165,6 +181,7 @@ static void write_finding(json_writer *w, const lg_finding *f,
 		jw_close(w, "}");
 	}
 	jw_close(w, "]");
+	write_verification(w, &f->verification);
 	jw_close(w, "}");
 }
 

@@ -145,8 +145,19 @@ static int append_properties(lg_buf *b, const lg_finding *f)
 			err = json_str(b, f->unconfirmed);
 	}
 	if (!err)
-		err = lg_buf__printf(b, ",\n            \"binary\": %s,\n            \"also_in\": %zu\n          }",
+		err = lg_buf__printf(b, ",\n            \"binary\": %s,\n            \"also_in\": %zu",
 				     f->binary ? "true" : "false", f->also_in_count);
+	if (!err && f->verification.status != LG_VERIFY_NOT_RUN) {
+		const lg_verification *v = &f->verification;
+
+		err = lg_buf__printf(b, ",\n            \"verification\": {\n              \"status\": \"%s\","
+				     "\n              \"http_status\": %d,\n              \"identity\": ",
+				     lg_verify_status_name(v->status), v->http_status > 0 ? v->http_status : 0);
+		if (!err) err = v->identity ? json_str(b, v->identity) : lg_buf__puts(b, "null");
+		if (!err) err = lg_buf__puts(b, "\n            }");
+	}
+	if (!err)
+		err = lg_buf__puts(b, "\n          }");
 	return err;
 }
 

@@ -215,7 +215,10 @@ static int append_header(lg_buf *b, const lg_finding *f, int color)
 	const char *name = sev < 4 ? severity_upper[sev] : "UNKNOWN";
 	int err = 0;
 
-	if (color)
+	/* A credential the provider accepted leads the line. */
+	if (f->verification.status == LG_VERIFY_LIVE)
+		err = lg_buf__puts(b, color ? COLOR_RED "LIVE" COLOR_RESET " " : "LIVE ");
+	if (!err && color)
 		err = lg_buf__puts(b, sev >= LG_SEVERITY_HIGH ? COLOR_RED : COLOR_BOLD);
 	if (!err)
 		err = lg_buf__puts(b, name);
@@ -277,6 +280,28 @@ static int append_also_in(lg_buf *b, const lg_finding *f)
 	return err ? err : lg_buf__puts(b, "\n");
 }
 
+/* Appends "  verified: live (HTTP 200) as <identity>" and its kin. */
+static int append_verification(lg_buf *b, const lg_verification *v)
+{
+	int err = lg_buf__printf(b, "  verified: %s", lg_verify_status_name(v->status));
+
+	if (!err && v->status == LG_VERIFY_LIVE)
+		err = lg_buf__puts(b, ": this credential is live, rotate it now");
+	if (!err && v->http_status > 0)
+		err = lg_buf__printf(b, " (HTTP %d)", v->http_status);
+	if (!err && v->identity) {
+		err = lg_buf__puts(b, " as ");
+		if (!err)
+			err = text_escape_str(b, v->identity);
+	}
+	if (!err && v->message && v->status != LG_VERIFY_LIVE) {
+		err = lg_buf__puts(b, ": ");
+		if (!err)
+			err = text_escape_str(b, v->message);
+	}
+	return err ? err : lg_buf__puts(b, "\n");
+}
+
 /* Appends one finding's block, ending with a blank line. */
 static int append_finding(lg_buf *b, const lg_finding *f,
 			  const lg_report_options *o)
@@ -320,6 +345,8 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 		err = lg_buf__printf(b, "  fingerprint: %s\n", f->fingerprint);
 	if (!err && f->also_in_count)
 		err = append_also_in(b, f);
+	if (!err && f->verification.status != LG_VERIFY_NOT_RUN)
+		err = append_verification(b, &f->verification);
 	return err ? err : lg_buf__puts(b, "\n");
 }
 
@@ -340,13 +367,19 @@ static int append_summary(lg_buf *b, const lg_report *r)
 	const lg_summary *s = &r->summary;
 	uint64_t sev[4] = { 0, 0, 0, 0 };
 	double mb = (double)s->bytes_scanned / 1e6; /* MB = 10^6 bytes */
-	size_t i;
+	size_t i, live = 0;
 	int err;
 
 	for (i = 0; i < r->count; i++)
 		if (r->findings[i].rule && (unsigned)r->findings[i].rule->severity < 4)
 			sev[r->findings[i].rule->severity]++;
-	err = lg_buf__printf(b, "%zu finding%s", r->count, plural(r->count));
+	for (i = 0; i < r->count; i++)
+		live += r->findings[i].verification.status == LG_VERIFY_LIVE;
+	err = live ? lg_buf__printf(b, "%zu live credential%s: rotate %s now\n", live,
+				    plural(live), live == 1 ? "it" : "them")
+		   : 0;
+	if (!err)
+		err = lg_buf__printf(b, "%zu finding%s", r->count, plural(r->count));
 	if (!err && r->count)
 		err = lg_buf__printf(b, " (%" PRIu64 " critical, %" PRIu64 " high, %"
 				     PRIu64 " medium, %" PRIu64 " low)",
