@@ -32,15 +32,8 @@ static int is_fingerprint(const char *s, size_t n)
 
 static int add_fingerprint(lg_baseline *b, const char *s)
 {
-	if (b->count == b->alloc) {
-		size_t alloc = b->alloc ? b->alloc * 2 : 256;
-		void *p = realloc(b->fps, alloc * sizeof(*b->fps));
-
-		if (!p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		b->fps = p;
-		b->alloc = alloc;
-	}
+	if (LG_ARRAY_GROW(b->fps, b->alloc, b->count + 1, 256) != 0)
+		return LG_ENOMEM;
 	memcpy(b->fps[b->count], s, LG_FINGERPRINT_HEXLEN);
 	b->fps[b->count++][LG_FINGERPRINT_HEXLEN] = '\0';
 	return 0;
@@ -115,7 +108,7 @@ int lg_baseline_load(lg_baseline **out, const char *path)
 	int err;
 
 	if (!b)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	err = lg__read_file(&text, &len, path, BASELINE_MAX_BYTES);
 	if (err == LG_ENOTFOUND)
 		err = lg_error_set(LG_EIO, "cannot read baseline '%s': no such file", path);

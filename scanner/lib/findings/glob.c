@@ -130,15 +130,8 @@ int lg_glob__match(const lg_glob *g, const char *path)
 /* Appends a segment to g. */
 static int glob_push(lg_glob *g, size_t *alloc, const char *p, size_t len)
 {
-	if (g->nsegs == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 8;
-		lg_glob_seg *segs = realloc(g->segs, n * sizeof(*segs));
-
-		if (!segs)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		g->segs = segs;
-		*alloc = n;
-	}
+	if (lg_array__grow((void **)&g->segs, alloc, g->nsegs + 1, sizeof(*g->segs), 8) != 0)
+		return LG_ENOMEM;
 	g->segs[g->nsegs].p = p;
 	g->segs[g->nsegs].len = len;
 	g->nsegs++;

@@ -50,15 +50,9 @@ static int ignore_add(lg_ignore *ig, const char *entry, size_t len,
 		      size_t lineno)
 {
 	if (is_fingerprint(entry, len)) {
-		if (ig->nfingerprints == ig->fingerprints_alloc) {
-			size_t n = ig->fingerprints_alloc ? ig->fingerprints_alloc * 2 : 16;
-			void *p = realloc(ig->fingerprints, n * sizeof(*ig->fingerprints));
-
-			if (!p)
-				return lg_error_set(LG_ENOMEM, "out of memory");
-			ig->fingerprints = p;
-			ig->fingerprints_alloc = n;
-		}
+		if (LG_ARRAY_GROW(ig->fingerprints, ig->fingerprints_alloc,
+				  ig->nfingerprints + 1, 16) != 0)
+			return LG_ENOMEM;
 		memcpy(ig->fingerprints[ig->nfingerprints], entry, len);
 		ig->fingerprints[ig->nfingerprints][len] = '\0';
 		ig->nfingerprints++;
@@ -68,15 +62,8 @@ static int ignore_add(lg_ignore *ig, const char *entry, size_t len,
 		return lg_error_set(LG_ELIMIT,
 				    "ignore file line %zu: more than %d globs",
 				    lineno, IGNORE_MAX_GLOBS);
-	if (ig->nglobs == ig->globs_alloc) {
-		size_t n = ig->globs_alloc ? ig->globs_alloc * 2 : 16;
-		lg_glob *p = realloc(ig->globs, n * sizeof(*p));
-
-		if (!p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		ig->globs = p;
-		ig->globs_alloc = n;
-	}
+	if (LG_ARRAY_GROW(ig->globs, ig->globs_alloc, ig->nglobs + 1, 16) != 0)
+		return LG_ENOMEM;
 	{
 		int err = lg_glob__compile(&ig->globs[ig->nglobs], entry, len, lineno);
 
@@ -130,7 +117,7 @@ int lg_ignore_parse(lg_ignore **out, const char *text, size_t len)
 				    "ignore file is %zu bytes, over the %u byte limit",
 				    len, IGNORE_MAX_BYTES);
 	if (!(ig = calloc(1, sizeof(*ig))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	while (!err && pos < len) {
 		const char *line = text + pos, *nl, *entry;
 		size_t line_len, entry_len;

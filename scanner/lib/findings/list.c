@@ -38,14 +38,14 @@ void lg_finding__release(lg_finding *f)
 /* Appends n elements of `size` bytes from *src to *dst (growing it). */
 static int append_array(void **dst, size_t dst_count, const void *src, size_t n, size_t size)
 {
-	void *p;
+	size_t alloc = dst_count;
 
 	if (!n)
 		return 0;
-	if (!(p = realloc(*dst, (dst_count + n) * size)))
-		return lg_error_set(LG_ENOMEM, "out of memory");
-	memcpy((char *)p + dst_count * size, src, n * size);
-	*dst = p;
+	if (n > SIZE_MAX - dst_count ||
+	    lg_array__grow(dst, &alloc, dst_count + n, size, dst_count + n) != 0)
+		return lg_error_set_oom();
+	memcpy((char *)*dst + dst_count * size, src, n * size);
 	return 0;
 }
 

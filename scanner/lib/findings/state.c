@@ -20,7 +20,7 @@
 int lg_state_new(lg_state **out)
 {
 	if (!(*out = calloc(1, sizeof(**out))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	return 0;
 }
 
@@ -172,7 +172,7 @@ int lg_state__update(lg_state *s, const char *rules_hash, const char *repo_id,
 	if (!merged || !tips_copy) {
 		free(merged);
 		free(tips_copy);
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	}
 	if (s->blob_count)
 		memcpy(merged, s->blobs, s->blob_count * 20);

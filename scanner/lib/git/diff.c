@@ -31,7 +31,7 @@ static int added_lines_of(uint32_t **lines, uint32_t *count, git_patch *patch)
 			if (git_patch_get_line_in_hunk(&line, patch, h, l) != 0 ||
 			    line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0)
 				continue;
-			if (!(err = lg_walk__grow((void **)&v, &alloc, *count + 1, sizeof(*v))))
+			if (!(err = lg_array__grow((void **)&v, &alloc, *count + 1, sizeof(*v), 256)))
 				v[(*count)++] = (uint32_t)line->new_lineno;
 		}
 	}
@@ -97,10 +97,10 @@ static int add_delta(lg_collector *c, git_diff *diff, size_t i, uint32_t commit,
 	/* Each (commit, file) is an item of its own: the same blob added in
 	 * two commits carries different new lines. */
 	index = (uint32_t)h->blob_count;
-	if ((err = lg_walk__grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
-			sizeof(*h->blobs))) != 0 ||
-	    (err = lg_walk__grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
-			sizeof(*c->provs))) != 0) {
+	if ((err = lg_array__grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
+			sizeof(*h->blobs), 256)) != 0 ||
+	    (err = lg_array__grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
+			sizeof(*c->provs), 256)) != 0) {
 		free(lines);
 		return err;
 	}
@@ -172,8 +172,8 @@ static int path_list_add(path_list *l, const lg_buf *dir, const char *name)
 {
 	int err;
 
-	if ((err = lg_walk__grow((void **)&l->offsets, &l->alloc, l->count + 1,
-			sizeof(*l->offsets))) != 0)
+	if ((err = lg_array__grow((void **)&l->offsets, &l->alloc, l->count + 1,
+			sizeof(*l->offsets), 256)) != 0)
 		return err;
 	l->offsets[l->count] = l->bytes.len;
 	if ((err = lg_buf__add(&l->bytes, dir->ptr, dir->len)) != 0 ||
@@ -224,7 +224,7 @@ static int push_subtrees(diff_frame **stack, size_t *depth, size_t *alloc, lg_co
 		return lg_error_set(LG_EREPO, "cannot read tree '%s%s': %s", c->path.ptr, name,
 				    lg_git__message());
 	}
-	if ((err = lg_walk__grow((void **)stack, alloc, *depth + 1, sizeof(**stack))) != 0 ||
+	if ((err = lg_array__grow((void **)stack, alloc, *depth + 1, sizeof(**stack), 256)) != 0 ||
 	    (err = lg_buf__puts(&c->path, name)) != 0 ||
 	    (err = lg_buf__add(&c->path, "/", 1)) != 0) {
 		git_tree_free(old_tree);
@@ -281,7 +281,7 @@ static int changed_paths(path_list *out, lg_collector *c, git_tree *old_root, gi
 
 	c->path.len = 0;
 	if ((err = lg_buf__add(&c->path, "", 0)) != 0 ||
-	    (err = lg_walk__grow((void **)&stack, &alloc, 1, sizeof(*stack))) != 0)
+	    (err = lg_array__grow((void **)&stack, &alloc, 1, sizeof(*stack), 256)) != 0)
 		return err;
 	stack[depth++] = (diff_frame){ old_root, new_root, 0, 0, 0 };
 	while (depth && !err) {
@@ -319,7 +319,7 @@ static int diff_commit(git_diff **diff, lg_collector *c, git_tree *parent_tree, 
 	if ((err = changed_paths(&paths, c, parent_tree, tree)) != 0 || paths.count == 0)
 		goto out;
 	if (!(names = malloc(paths.count * sizeof(*names)))) {
-		err = lg_error_set(LG_ENOMEM, "out of memory");
+		err = lg_error_set_oom();
 		goto out;
 	}
 	for (i = 0; i < paths.count; i++)

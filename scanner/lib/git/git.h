@@ -247,8 +247,6 @@ int lg_walk__collector_end(lg_collector *c, int err);
 /* Passes a formatted warning to the options' on_warning, if any. */
 void lg_walk__warn(lg_collector *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Grows *p (of *alloc elements of `elem` bytes) to hold `need`. */
-int lg_walk__grow(void **p, size_t *alloc, size_t need, size_t elem);
 /* Records a commit's id, author and time in the history. */
 int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, struct git_commit *commit);
 

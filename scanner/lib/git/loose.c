@@ -36,7 +36,7 @@ int lg_loose__open(lg_loose **out, const char *objects_dir)
 
 	if (!l || !(l->objects_dir = lg__strdup(objects_dir))) {
 		free(l);
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	}
 	(void)lg__libgit2_init(); /* a failure fails git_odb_new below */
 	if (git_odb_new(&l->odb) != 0 ||

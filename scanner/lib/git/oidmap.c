@@ -29,7 +29,7 @@ char *lg_arena__strndup(void **arena, const char *s, size_t n)
 		size_t size = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
 
 		if (!(c = malloc(sizeof(*c) + size))) {
-			lg_error_set(LG_ENOMEM, "out of memory");
+			lg_error_set_oom();
 			return NULL;
 		}
 		c->next = *arena;
@@ -99,7 +99,7 @@ int lg_oidmap__init(lg_oidmap *m, size_t capacity)
 	while (n < capacity * 2)
 		n *= 2;
 	if (!(m->slots = malloc(n * sizeof(*m->slots))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < n; i++)
 		m->slots[i].value = UINT32_MAX;
 	m->mask = n - 1;

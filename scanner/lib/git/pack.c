@@ -268,7 +268,7 @@ static int add_pack_blobs(lg_pack_blobs *out, pack_view *v, uint32_t pack_no)
 		out->blobs = grown;
 	if (!offset_of || !v->type || !grown) {
 		free(offset_of);
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	}
 	memset(v->type, OBJ_UNKNOWN, v->count);
 	for (i = 0; i < v->count; i++)
@@ -377,7 +377,7 @@ static int sort_blobs(lg_pack_blobs *out)
 	if (!out->blobs) /* no pack: qsort must not see NULL */
 		out->blobs = malloc(sizeof(*out->blobs));
 	if (!out->blobs)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	qsort(out->blobs, out->count, sizeof(*out->blobs), compare_blob_ids);
 	for (i = 0; i < out->count; i++)
 		if (n == 0 || memcmp(out->blobs[i].id, out->blobs[n - 1].id, 20) != 0)
@@ -385,7 +385,7 @@ static int sort_blobs(lg_pack_blobs *out)
 	out->count = n;
 	qsort(out->blobs, n, sizeof(*out->blobs), compare_reading_order);
 	if (!(out->by_id = malloc((n ? n : 1) * sizeof(*out->by_id))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < n; i++) {
 		memcpy(out->by_id[i].id, out->blobs[i].id, 20);
 		out->by_id[i].index = (uint32_t)i;
@@ -405,7 +405,7 @@ int lg_pack__list_blobs(lg_pack_blobs *out, const char *objects_dir)
 		return err;
 	n = scandir(dir.ptr, &names, is_index_name, alphasort);
 	if (n > 0 && !(out->packs = calloc((size_t)n, sizeof(*out->packs))))
-		err = lg_error_set(LG_ENOMEM, "out of memory");
+		err = lg_error_set_oom();
 	else if (n > 0)
 		out->pack_count = (size_t)n;
 	for (i = 0; i < n; i++) {

@@ -73,7 +73,7 @@ int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
 	lg_pack_reader *r = calloc(1, sizeof(*r));
 
 	if (!r)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	r->pb = pb;
 	r->cache_limit = cache_bytes;
 	*out = r;
@@ -210,7 +210,7 @@ static int inflate_begin(lg_pack_reader *r)
 	if (!r->zs_ready) {
 		memset(&r->zs, 0, sizeof(r->zs));
 		if (inflateInit(&r->zs) != Z_OK)
-			return lg_error_set(LG_ENOMEM, "out of memory");
+			return lg_error_set_oom();
 		r->zs_ready = 1;
 	} else {
 		inflateReset(&r->zs);
@@ -251,7 +251,7 @@ static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t off
 	if (size > UINT32_MAX) /* more than zlib's counters hold */
 		return pack_error(r, pack, offset, "object too large to inflate at once");
 	if (!(data = malloc(size ? size : 1)))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	if ((err = inflate_begin(r)) != 0) {
 		free(data);
 		return err;

@@ -211,7 +211,7 @@ int lg_repo__open(lg_repo **out, const char *path)
 	if (across && git_config_parse_bool(&cross, across) == 0 && cross)
 		flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
 	if (!(r = calloc(1, sizeof(*r))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	if (git_repository_open_ext(&r->repo, where, flags,
 				    env_value("GIT_CEILING_DIRECTORIES")) != 0) {
 		lg_error_set(LG_EREPO, "cannot open repository '%s': %s", where,

@@ -32,23 +32,6 @@ void lg_walk__warn(lg_collector *c, const char *fmt, ...)
 	c->opts->on_warning(msg, c->opts->payload);
 }
 
-int lg_walk__grow(void **p, size_t *alloc, size_t need, size_t elem)
-{
-	size_t n;
-	void *q;
-
-	if (need <= *alloc)
-		return 0;
-	n = *alloc ? *alloc * 2 : 256;
-	while (n < need)
-		n *= 2;
-	if (!(q = realloc(*p, n * elem)))
-		return lg_error_set(LG_ENOMEM, "out of memory");
-	*p = q;
-	*alloc = n;
-	return 0;
-}
-
 /* The index of blob `id`, adding it when new. */
 static int blob_index(uint32_t *out, lg_collector *c, const uint8_t id[20])
 {
@@ -59,8 +42,8 @@ static int blob_index(uint32_t *out, lg_collector *c, const uint8_t id[20])
 		return LG_ENOMEM;
 	if (seen)
 		return 0;
-	if (lg_walk__grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
-		 sizeof(*h->blobs)) != 0)
+	if (lg_array__grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
+		 sizeof(*h->blobs), 256) != 0)
 		return LG_ENOMEM;
 	memset(&h->blobs[h->blob_count], 0, sizeof(h->blobs[0]));
 	memcpy(h->blobs[h->blob_count].id, id, 20);
@@ -96,8 +79,8 @@ static int add_blob(lg_collector *c, const git_oid *id, const char *name,
 	}
 	if ((err = lg_oidmap__add_path(&c->seen_pairs, id->id, path, tag)) != 0 ||
 	    (err = blob_index(&b, c, id->id)) != 0 ||
-	    (err = lg_walk__grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
-			sizeof(*c->provs))) != 0)
+	    (err = lg_array__grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
+			sizeof(*c->provs), 256)) != 0)
 		goto out;
 	p = &c->provs[c->prov_count++];
 	p->blob = b;
@@ -127,7 +110,7 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 	c->path.len = 0;
 	if ((err = lg_buf__add(&c->path, "", 0)) != 0)
 		return err;
-	if ((err = lg_walk__grow((void **)&stack, &alloc, 1, sizeof(*stack))) != 0)
+	if ((err = lg_array__grow((void **)&stack, &alloc, 1, sizeof(*stack), 256)) != 0)
 		return err;
 	stack[depth++] = (tree_frame){ root, 0, 0, LG_PATH_HASH_START };
 	while (depth && !err) {
@@ -186,8 +169,8 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 				lg_walk__warn(c, "cannot read tree %s at '%s': %s", hex,
 				     lg__printable(shown, sizeof(shown), path), lg_git__message());
 				c->h->unreadable++;
-			} else if ((err = lg_walk__grow((void **)&stack, &alloc, depth + 1,
-					       sizeof(*stack))) == 0) {
+			} else if ((err = lg_array__grow((void **)&stack, &alloc, depth + 1,
+					       sizeof(*stack), 256)) == 0) {
 				stack[depth++] = (tree_frame){ sub, 0, len, hash };
 			} else {
 				git_tree_free(sub);
@@ -212,8 +195,8 @@ int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, git_commit *co
 	lg_commit_info *ci;
 	int err;
 
-	if ((err = lg_walk__grow((void **)&h->commits, &c->commit_alloc,
-			h->commit_count + 1, sizeof(*h->commits))) != 0)
+	if ((err = lg_array__grow((void **)&h->commits, &c->commit_alloc,
+			h->commit_count + 1, sizeof(*h->commits), 256)) != 0)
 		return err;
 	ci = &h->commits[h->commit_count++];
 	memset(ci, 0, sizeof(*ci));
@@ -262,7 +245,7 @@ static int record_tip(lg_collector *c, const git_oid *id)
 
 	if (seen)
 		return seen < 0 ? LG_ENOMEM : 0;
-	if (lg_walk__grow((void **)&h->tips, &c->tip_alloc, h->tip_count + 1, sizeof(*h->tips)) != 0)
+	if (lg_array__grow((void **)&h->tips, &c->tip_alloc, h->tip_count + 1, sizeof(*h->tips), 256) != 0)
 		return LG_ENOMEM;
 	memcpy(h->tips[h->tip_count++], id->id, 20);
 	return 0;
@@ -302,8 +285,8 @@ static int push_target(lg_collector *c, const git_oid *target, const char *refna
 		break;
 	case GIT_OBJECT_TREE:
 	case GIT_OBJECT_BLOB:
-		if ((err = lg_walk__grow((void **)&c->tagged, &c->tagged_alloc, c->tagged_count + 1,
-				sizeof(*c->tagged))) != 0)
+		if ((err = lg_array__grow((void **)&c->tagged, &c->tagged_alloc, c->tagged_count + 1,
+				sizeof(*c->tagged), 256)) != 0)
 			break;
 		c->tagged[c->tagged_count++] = obj;
 		return 0;
@@ -400,7 +383,7 @@ static int graph_node_of(uint32_t *out, graph *g, const uint8_t id[20])
 		return LG_ENOMEM;
 	if (seen)
 		return 0;
-	if (lg_walk__grow((void **)&g->nodes, &g->alloc, g->count + 1, sizeof(*g->nodes)) != 0)
+	if (lg_array__grow((void **)&g->nodes, &g->alloc, g->count + 1, sizeof(*g->nodes), 256) != 0)
 		return LG_ENOMEM;
 	memset(&g->nodes[g->count], 0, sizeof(g->nodes[0]));
 	memcpy(g->nodes[g->count].id, id, 20);
@@ -468,8 +451,8 @@ static int load_parents(graph *g, lg_collector *c, uint32_t n, int hide)
 		const git_oid *pid = git_commit_parent_id(commit, i);
 
 		if (!pid || (err = graph_node_of(&parent, g, pid->id)) != 0 ||
-		    (err = lg_walk__grow((void **)&g->parents, &g->parent_alloc, g->parent_count + 1,
-				sizeof(*g->parents))) != 0)
+		    (err = lg_array__grow((void **)&g->parents, &g->parent_alloc, g->parent_count + 1,
+				sizeof(*g->parents), 256)) != 0)
 			break;
 		g->parents[g->parent_count++] = parent;
 	}
@@ -493,7 +476,7 @@ static int graph_walk(graph *g, lg_collector *c, uint8_t (*tips)[20], size_t nti
 		uint32_t n;
 
 		if ((err = graph_node_of(&n, g, tips[t])) != 0 ||
-		    (err = lg_walk__grow((void **)&stack, &stack_alloc, depth + 1, sizeof(*stack))) != 0)
+		    (err = lg_array__grow((void **)&stack, &stack_alloc, depth + 1, sizeof(*stack), 256)) != 0)
 			break;
 		stack[depth++] = n;
 		while (depth && !err) {
@@ -520,16 +503,16 @@ static int graph_walk(graph *g, lg_collector *c, uint8_t (*tips)[20], size_t nti
 				}
 			}
 			if (next != UINT32_MAX) {
-				if ((err = lg_walk__grow((void **)&stack, &stack_alloc, depth + 1,
-						sizeof(*stack))) == 0)
+				if ((err = lg_array__grow((void **)&stack, &stack_alloc, depth + 1,
+						sizeof(*stack), 256)) == 0)
 					stack[depth++] = next;
 				continue;
 			}
 			node->emitted = 1;
 			if (hide) {
 				node->hidden = 1;
-			} else if ((err = lg_walk__grow((void **)order, order_alloc, *order_count + 1,
-					       sizeof(**order))) == 0) {
+			} else if ((err = lg_array__grow((void **)order, order_alloc, *order_count + 1,
+					       sizeof(**order), 256)) == 0) {
 				(*order)[(*order_count)++] = stack[depth - 1];
 			}
 			depth--;
@@ -637,7 +620,7 @@ static int group_provenances(lg_collector *c)
 
 	h->provs = malloc((c->prov_count ? c->prov_count : 1) * sizeof(*h->provs));
 	if (!h->provs)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < c->prov_count; i++)
 		h->blobs[c->provs[i].blob].prov_count++;
 	for (i = 0; i < h->blob_count; i++) {

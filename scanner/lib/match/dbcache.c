@@ -194,7 +194,7 @@ static int make_image(void **out, size_t *len, const struct hs_database *db)
 	    hs_serialized_database_size(bytes, n, len) != HS_SUCCESS)
 		err = lg_error_set(LG_ERROR, "cannot serialize the rule database");
 	else if (posix_memalign(&image, IMAGE_ALIGN, *len) != 0)
-		err = lg_error_set(LG_ENOMEM, "out of memory");
+		err = lg_error_set_oom();
 	else if (memset(image, 0, *len), /* no stray bytes in the file */
 		 hs_deserialize_database_at(bytes, n, image) != HS_SUCCESS)
 		err = lg_error_set(LG_ERROR, "cannot lay out the rule database");

@@ -154,7 +154,7 @@ static int compile_rule(compiled_rule *c, const lg_rule *r, int no_jit)
 		return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses its regex", r->id);
 	if (r->allow_count &&
 	    !(c->allow = calloc(r->allow_count, sizeof(*c->allow))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < r->allow_count; i++, c->allow_count++)
 		if (!(c->allow[i] = compile_pcre2(r->allow[i], PCRE2_CASELESS, no_jit)))
 			return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses allow pattern %zu",
@@ -175,7 +175,7 @@ static int compile_database(lg_matcher *m)
 	int rc = 0;
 
 	if (!exprs || !flags || !ids) {
-		rc = lg_error_set(LG_ENOMEM, "out of memory");
+		rc = lg_error_set_oom();
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -250,7 +250,7 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	m->mctx = pcre2_match_context_create(NULL);
 	if (!m->compiled || !m->mctx) {
 		lg_matcher_free(m);
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	}
 	pcre2_set_match_limit(m->mctx, opts && opts->pcre2_match_limit ?
 			      opts->pcre2_match_limit : PCRE2_MATCH_LIMIT);
@@ -315,7 +315,7 @@ int lg_scratch_new(lg_scratch **out, const lg_matcher *m)
 	lg_scratch *s = calloc(1, sizeof(*s));
 
 	if (!s)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	s->m = m;
 	s->md = pcre2_match_data_create(100, NULL);
 	s->scanned_upto = calloc(m->count ? m->count : 1, sizeof(*s->scanned_upto));
@@ -447,15 +447,8 @@ static int known_non_secret(const lg_matcher *m, const char *secret, size_t len)
 /* Appends `f` to the array *v of *count matches (room for *alloc). */
 static int append_found(found_match **v, size_t *count, size_t *alloc, const found_match *f)
 {
-	if (*count == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 16;
-		found_match *p = realloc(*v, n * sizeof(*p));
-
-		if (!p)
-			return LG_ENOMEM;
-		*v = p;
-		*alloc = n;
-	}
+	if (lg_array__grow((void **)v, alloc, *count + 1, sizeof(**v), 16) != 0)
+		return LG_ENOMEM;
 	(*v)[(*count)++] = *f;
 	return 0;
 }
@@ -677,16 +670,9 @@ static int on_candidate(unsigned int id, unsigned long long from,
 	 * the second. */
 	if (s->streaming && (end <= s->done || end > s->accept_to))
 		return 0;
-	if (s->cand_count == s->cand_alloc) {
-		size_t alloc = s->cand_alloc ? 2 * s->cand_alloc : 256;
-		candidate *p = realloc(s->cands, alloc * sizeof(*p));
-
-		if (!p) {
-			s->oom = 1;
-			return 1;
-		}
-		s->cands = p;
-		s->cand_alloc = alloc;
+	if (LG_ARRAY_GROW(s->cands, s->cand_alloc, s->cand_count + 1, 256) != 0) {
+		s->oom = 1;
+		return 1;
 	}
 	s->cands[s->cand_count].rule = id;
 	s->cands[s->cand_count].end = (uint32_t)to;
@@ -717,7 +703,7 @@ static int find_candidates(lg_scratch *s)
 	s->undo_count = 0;
 	hs_err = hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
 	if (s->oom)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	/* HS_SCAN_TERMINATED: on_candidate stopped it at the candidate cap.
 	 * Anything else means Hyperscan did not look at every byte, and
 	 * what it missed may hold a secret. */
@@ -745,7 +731,7 @@ static int find_candidates(lg_scratch *s)
 			break;
 		}
 	}
-	return s->oom ? lg_error_set(LG_ENOMEM, "out of memory") : 0;
+	return s->oom ? lg_error_set_oom() : 0;
 }
 
 static int compare_matches(const void *pa, const void *pb)
@@ -1058,7 +1044,7 @@ int lg_matcher__stream_new(lg_stream **out, const lg_matcher *m, lg_scratch *s,
 	size_t tail = matcher_stream_tail(m);
 
 	if (!tail || !(st = calloc(1, sizeof(*st))))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	st->m = m;
 	st->s = s;
 	st->cb = cb;
@@ -1298,7 +1284,7 @@ static int process_window(lg_stream *st, int final)
 	for (i = 0; i < st->pend_count && !err; i++)
 		err = copy_bytes(st, &st->pend[i]);
 	if (err)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	/* Later reports confirm from at least done + 1 - widest window. */
 	if (!final && !s->capped)
 		limit = s->done + 1 > st->m->widest_window ?
@@ -1335,17 +1321,8 @@ int lg_matcher__stream_feed(lg_stream *st, const char *data, size_t len)
 	if (st->total < BINARY_PROBE && !st->binary)
 		st->binary = memchr(data, '\0', len < BINARY_PROBE - st->total ?
 				    len : BINARY_PROBE - st->total) != NULL;
-	if (st->win_len + len > st->win_alloc) {
-		size_t alloc = st->win_alloc ? st->win_alloc : 4096;
-		char *p;
-
-		while (alloc < st->win_len + len)
-			alloc *= 2;
-		if (!(p = realloc(st->win, alloc)))
-			return st->stopped = lg_error_set(LG_ENOMEM, "out of memory");
-		st->win = p;
-		st->win_alloc = alloc;
-	}
+	if (LG_ARRAY_GROW(st->win, st->win_alloc, st->win_len + len, 4096) != 0)
+		return st->stopped = LG_ENOMEM;
 	memcpy(st->win + st->win_len, data, len);
 	st->win_len += len;
 	st->total += len;

@@ -201,7 +201,7 @@ int lg_report__sarif(FILE *f, const lg_report *r, const lg_report_options *o)
 
 	(void)o; /* SARIF never carries secrets, --show-secrets or not */
 	if (!rules)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < r->count; i++)
 		rule_slot(rules, &nrules, r->findings[i].rule);
 	err = lg_buf__printf(&b, "{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n  \"version\": \"2.1.0\",\n"

@@ -441,7 +441,7 @@ int lg_report__text(FILE *f, const lg_report *r, const lg_report_options *o)
 
 	if (r->count) {
 		if (!(order = malloc(r->count * sizeof(*order))))
-			return lg_error_set(LG_ENOMEM, "out of memory");
+			return lg_error_set_oom();
 		for (i = 0; i < r->count; i++)
 			order[i] = &r->findings[i];
 		qsort(order, r->count, sizeof(*order), compare_findings);

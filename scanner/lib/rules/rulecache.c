@@ -393,7 +393,7 @@ int lg_rulecache__decode(lg_ruleset **out, const lg_rule_storage *storage)
 	    !(*out = lg_ruleset__adopt(rules, n, hash, storage, slots, known, known_count))) {
 		free(rules);
 		free(slots);
-		return rules && slots ? LG_ENOTFOUND : lg_error_set(LG_ENOMEM, "out of memory");
+		return rules && slots ? LG_ENOTFOUND : lg_error_set_oom();
 	}
 	return 0;
 }

@@ -258,7 +258,7 @@ static int read_string_list(const char *const **out, size_t *count,
 	}
 	list = calloc(n + 1, sizeof(*list));
 	if (!list)
-		return lg_error_set(LG_ENOMEM, "out of memory"), -1;
+		return lg_error_set_oom(), -1;
 	cJSON_ArrayForEach(item, v) {
 		if (!(list[i++] = lg__strdup(item->valuestring))) {
 			free_string_list((const char *const *)list);
@@ -550,15 +550,8 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 
 static int ruleset_push(lg_ruleset *rs, lg_rule *r)
 {
-	if (rs->count == rs->alloc) {
-		size_t alloc = rs->alloc ? rs->alloc * 2 : 64;
-		lg_rule *p = realloc(rs->rules, alloc * sizeof(*p));
-
-		if (!p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		rs->rules = p;
-		rs->alloc = alloc;
-	}
+	if (LG_ARRAY_GROW(rs->rules, rs->alloc, rs->count + 1, 64) != 0)
+		return LG_ENOMEM;
 	rs->rules[rs->count++] = *r;
 	return 0;
 }
@@ -576,15 +569,9 @@ static const char *const known_entry_fields[] = { "secret", "name", "source", NU
 
 static int known_push(lg_ruleset *rs, char *secret)
 {
-	if (rs->known_count + 1 >= rs->known_alloc) {
-		size_t alloc = rs->known_alloc ? rs->known_alloc * 2 : 16;
-		const char **p = realloc(rs->known, alloc * sizeof(*p));
-
-		if (!p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		rs->known = p;
-		rs->known_alloc = alloc;
-	}
+	/* Room for the NULL that ends the list, too. */
+	if (LG_ARRAY_GROW(rs->known, rs->known_alloc, rs->known_count + 2, 16) != 0)
+		return LG_ENOMEM;
 	rs->known[rs->known_count++] = secret;
 	rs->known[rs->known_count] = NULL;
 	return 0;
@@ -887,7 +874,7 @@ int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 	size_t i;
 
 	if (!rs)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < npaths; i++)
 		walk_path(&ld, paths[i], parse_file, rs);
 	return finish_load(out, rs, &ld);
@@ -901,7 +888,7 @@ int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
 	size_t i;
 
 	if (!rs)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < n; i++)
 		load_json(rs, &ld, sources[i].name, sources[i].json,
 			  sources[i].len);
@@ -935,16 +922,9 @@ static void keep_file(void *ctx, loader *ld, const char *name, const char *json,
 	char *name_copy, *json_copy;
 
 	(void)ld;
-	if (sl->count == sl->alloc) {
-		size_t alloc = sl->alloc ? sl->alloc * 2 : 16;
-		lg_rule_source *p = realloc(sl->v, alloc * sizeof(*p));
-
-		if (!p) {
-			sl->failed = 1;
-			return;
-		}
-		sl->v = p;
-		sl->alloc = alloc;
+	if (LG_ARRAY_GROW(sl->v, sl->alloc, sl->count + 1, 16) != 0) {
+		sl->failed = 1;
+		return;
 	}
 	/* A copy of every byte: a rule file may hold a NUL (which parsing
 	 * reports), so not strndup. */

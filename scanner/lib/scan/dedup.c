@@ -76,7 +76,7 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 
 	f->also_in = calloc(b->prov_count ? b->prov_count : 1, sizeof(*f->also_in));
 	if (!f->also_in)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (p = 0; p < b->prov_count && !err; p++) {
 		const lg_provenance *pv = &h->provs[b->first_prov + p];
 		int ignored = 0;
@@ -193,7 +193,7 @@ int lg_scan__build_findings(lg_report *out, match_vec *all, const lg_history *h,
 	out->findings = calloc(all->count ? all->count : 1, sizeof(*out->findings));
 	if (!out->findings || !orders) {
 		free(orders);
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	}
 	for (i = 0; i < all->count && !err; i++) {
 		lg_finding *f = &out->findings[out->count];

@@ -28,16 +28,15 @@ static int file_list_add(file_list *fl, char *path)
 	if (!path || lg_scan__string_vec_push(&fl->owned, path) != 0)
 		return LG_ENOMEM;
 	if (h->blob_count == fl->blob_alloc) {
-		size_t alloc = fl->blob_alloc ? fl->blob_alloc * 2 : 64;
-		lg_blob_entry *b = realloc(h->blobs, alloc * sizeof(*b));
-		lg_provenance *p = b ? realloc(h->provs, alloc * sizeof(*p)) : NULL;
+		/* One capacity for both arrays: the smaller of what they got. */
+		size_t blobs_alloc = fl->blob_alloc, provs_alloc = fl->blob_alloc;
+		int err = LG_ARRAY_GROW(h->blobs, blobs_alloc, h->blob_count + 1, 64);
 
-		if (b)
-			h->blobs = b;
-		if (!b || !p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		h->provs = p;
-		fl->blob_alloc = alloc;
+		if (!err)
+			err = LG_ARRAY_GROW(h->provs, provs_alloc, h->blob_count + 1, 64);
+		if (err)
+			return err;
+		fl->blob_alloc = blobs_alloc < provs_alloc ? blobs_alloc : provs_alloc;
 	}
 	memset(&h->blobs[h->blob_count], 0, sizeof(h->blobs[0]));
 	h->blobs[h->blob_count].pack_order = h->blob_count;

@@ -42,7 +42,7 @@ int lg_scan__record_state(lg_state *s, const lg_state *known, const lg_history *
 	int err;
 
 	if (!added)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < h->blob_count; i++)
 		if (scanned_ok[i])
 			memcpy(added[n++], h->blobs[i].id, 20);

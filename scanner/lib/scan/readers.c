@@ -156,7 +156,7 @@ int lg_scan__add_skip_reason(lg_summary *sum, const char *reason, uint64_t count
 		}
 	p = realloc(sum->skipped, (sum->skipped_count + 1) * sizeof(*p));
 	if (!p)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	sum->skipped = p;
 	p[sum->skipped_count].reason = lg__strdup(reason);
 	p[sum->skipped_count].count = count;

@@ -45,15 +45,8 @@ int lg_scan__check_time_budget(const lg_scan_options *opts, double start)
 
 int lg_scan__match_vec_push(match_vec *mv, const raw_match *m)
 {
-	if (mv->count == mv->alloc) {
-		size_t alloc = mv->alloc ? mv->alloc * 2 : 16;
-		raw_match *p = realloc(mv->v, alloc * sizeof(*p));
-
-		if (!p)
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		mv->v = p;
-		mv->alloc = alloc;
-	}
+	if (LG_ARRAY_GROW(mv->v, mv->alloc, mv->count + 1, 16) != 0)
+		return LG_ENOMEM;
 	mv->v[mv->count++] = *m;
 	return 0;
 }
@@ -75,16 +68,9 @@ int lg_scan__string_vec_push(string_vec *sv, char *s)
 {
 	if (!s)
 		return LG_ENOMEM;
-	if (sv->count == sv->alloc) {
-		size_t alloc = sv->alloc ? sv->alloc * 2 : 8;
-		char **p = realloc(sv->v, alloc * sizeof(*p));
-
-		if (!p) {
-			free(s);
-			return lg_error_set(LG_ENOMEM, "out of memory");
-		}
-		sv->v = p;
-		sv->alloc = alloc;
+	if (LG_ARRAY_GROW(sv->v, sv->alloc, sv->count + 1, 8) != 0) {
+		free(s);
+		return LG_ENOMEM;
 	}
 	sv->v[sv->count++] = s;
 	return 0;
@@ -211,7 +197,7 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	if (!rm.secret || !rm.line_text || lg_scan__match_vec_push(&w->matches, &rm)) {
 		free(rm.secret);
 		free(rm.line_text);
-		w->callback_error = lg_error_set(LG_ENOMEM, "out of memory");
+		w->callback_error = lg_error_set_oom();
 		return -1;
 	}
 	return 0;
@@ -286,7 +272,7 @@ static int scan_stream(worker *w, size_t i, item_data *d, lg_scan_result *result
 	*read_err = 0;
 	w->item = i;
 	if (!w->chunk && !(w->chunk = malloc(job->chunk_size)))
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	if ((err = lg_matcher__stream_new(&st, job->matcher, w->scratch, EXCERPT_CONTEXT,
 					  on_stream_match, w)) != 0)
 		return err;
@@ -461,7 +447,7 @@ static int job_init(scan_job *job, const lg_matcher *m, const lg_scan_options *o
 	if (h) {
 		job->count = h->blob_count;
 		if (!(job->scanned_ok = calloc(job->count ? job->count : 1, 1)))
-			return lg_error_set(LG_ENOMEM, "out of memory");
+			return lg_error_set_oom();
 	}
 	return 0;
 }
@@ -517,7 +503,7 @@ static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 	int err;
 
 	if (!order)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < h->blob_count; i++)
 		if (!done[order[i]])
 			order[n++] = order[i];
@@ -544,7 +530,7 @@ int lg_scan__history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
 	int err;
 
 	if (!done)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
 	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, ignore_strip,
@@ -595,7 +581,7 @@ static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
 	int err = 0;
 
 	if (!history_index)
-		return lg_error_set(LG_ENOMEM, "out of memory");
+		return lg_error_set_oom();
 	for (i = 0; i < pack_job->count; i++)
 		history_index[i] = SIZE_MAX;
 	for (i = 0; i < h->blob_count; i++) {
@@ -654,12 +640,12 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 		job.scanned_ok = calloc(pack.count ? pack.count : 1, 1);
 		job.lengths = calloc(pack.count ? pack.count : 1, sizeof(*job.lengths));
 		if (!job.scanned_ok || !job.lengths)
-			err = lg_error_set(LG_ENOMEM, "out of memory");
+			err = lg_error_set_oom();
 	}
 	if (!err)
 		err = lg_scan__run_workers(&packed, &out->summary, &job, &first);
 	if (!err && !(done = calloc(h->blob_count ? h->blob_count : 1, 1)))
-		err = lg_error_set(LG_ENOMEM, "out of memory");
+		err = lg_error_set_oom();
 	if (!err)
 		err = keep_history_blobs(&all, done, &out->summary, &packed, &job, h);
 	job_finish(&job, out);

@@ -11,8 +11,7 @@
 /* Makes room for `extra` more bytes plus a NUL, honouring the cap. */
 static int buf_grow(lg_buf *b, size_t extra)
 {
-	size_t need, alloc;
-	char *p;
+	size_t need;
 
 	if (extra > SIZE_MAX - b->len - 1)
 		return lg_error_set(LG_ENOMEM, "buffer size overflow");
@@ -21,15 +20,7 @@ static int buf_grow(lg_buf *b, size_t extra)
 		return lg_error_set(LG_ELIMIT, "buffer would exceed its %zu byte cap", b->cap);
 	if (need <= b->alloc)
 		return 0;
-	alloc = b->alloc ? b->alloc : 64;
-	while (alloc < need)
-		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
-	p = realloc(b->ptr, alloc);
-	if (!p)
-		return lg_error_set(LG_ENOMEM, "out of memory");
-	b->ptr = p;
-	b->alloc = alloc;
-	return 0;
+	return lg_array__grow((void **)&b->ptr, &b->alloc, need, 1, 64);
 }
 
 int lg_buf__add(lg_buf *b, const void *data, size_t len)
@@ -97,7 +88,7 @@ char *lg__strndup(const char *s, size_t n)
 	char *p = malloc(n + 1);
 
 	if (!p) {
-		lg_error_set(LG_ENOMEM, "out of memory");
+		lg_error_set_oom();
 		return NULL;
 	}
 	memcpy(p, s, n);

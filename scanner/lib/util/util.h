@@ -9,6 +9,8 @@
 
 #include "leakgate.h"
 
+#include "util/array.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 
