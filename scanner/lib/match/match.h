@@ -34,6 +34,19 @@ void lg_dbcache__unmap(lg_dbcache_map *map);
 int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 		      const char *dir, const char *key);
 
+/*
+ * matcher.c: calls `cb` with the span [start, end) (offsets into `text`) of
+ * the secret (the rule's secret group, else the whole match) of every match
+ * of every rule in text[0, len), at any confidence and whatever the
+ * filters say: what an excerpt of that text must hide. Uses the scratch's
+ * Hyperscan scratch and match data, so it may run inside a match callback
+ * (the matcher is done with them then), not inside a scan. An error (a
+ * PCRE2 limit) means the spans are not known.
+ */
+typedef void (*lg_span_cb)(size_t start, size_t end, void *payload);
+int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
+			     lg_span_cb cb, void *payload);
+
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
 

@@ -113,6 +113,7 @@ struct lg_scratch {
 	size_t group_end, group_found, group_pushed, group_candidates;
 	undo_entry *undo;
 	size_t undo_count;
+	uint8_t *span_rules; /* lg_matcher__secret_spans: rules Hyperscan saw */
 };
 
 /* ------------------------------------------------------------------------
@@ -320,7 +321,8 @@ int lg_scratch_new(lg_scratch **out, const lg_matcher *m)
 	s->md = pcre2_match_data_create(100, NULL);
 	s->scanned_upto = calloc(m->count ? m->count : 1, sizeof(*s->scanned_upto));
 	s->undo = calloc(m->count ? m->count : 1, sizeof(*s->undo));
-	if (!s->md || !s->scanned_upto || !s->undo ||
+	s->span_rules = calloc(m->count ? m->count : 1, 1);
+	if (!s->md || !s->scanned_upto || !s->undo || !s->span_rules ||
 	    hs_clone_scratch(m->proto, &s->hs) != HS_SUCCESS) {
 		lg_scratch_free(s);
 		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
@@ -337,6 +339,7 @@ void lg_scratch_free(lg_scratch *s)
 	pcre2_match_data_free(s->md);
 	free(s->scanned_upto);
 	free(s->undo);
+	free(s->span_rules);
 	free(s->cands);
 	free(s->found);
 	free(s);
@@ -1344,6 +1347,79 @@ int lg_matcher__stream_finish(lg_stream *st, lg_scan_result *result)
 	}
 	return err;
 }
+/* ------------------------------------------------------------------------
+ * Secret spans, for excerpts
+ *
+ * An excerpt of a line must hide every candidate on it, not only the
+ * finding's own secret: every rule's match, whatever its confidence and
+ * whatever the filters (placeholder, entropy, keywords, checksum, allow
+ * patterns) said, since a filter's "not a secret" is a guess.
+ * ---------------------------------------------------------------------- */
+
+static int on_span_candidate(unsigned int id, unsigned long long from,
+			     unsigned long long to, unsigned int flags, void *ctx)
+{
+	lg_scratch *s = ctx;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	s->span_rules[id] = 1;
+	return 0;
+}
+
+/* Reports the secret span of each match of rule `rule` in text[0, len). A
+ * search resumes just after the last secret's start, so that a match
+ * whose delimiter the previous one consumed is still found. */
+static int rule_spans(lg_scratch *s, size_t rule, const char *text, size_t len,
+		      lg_span_cb cb, void *payload)
+{
+	const lg_matcher *m = s->m;
+	const compiled_rule *c = ready_rule(m, rule);
+	const lg_rule *r = lg_ruleset_get(m->rules, rule);
+	size_t offset = 0;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (!c)
+		return lg_error_set_oom();
+	while (offset <= len) {
+		unsigned g = r->secret_group;
+
+		rc = pcre2_match(c->regex, (PCRE2_SPTR)text, len, offset, 0, s->md, m->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0)
+			return lg_error_set(LG_ERROR, "rule %s: %s", r->id, undecided_reason(rc));
+		ov = pcre2_get_ovector_pointer(s->md);
+		if ((unsigned)rc <= g || ov[2 * g] == PCRE2_UNSET)
+			g = 0;
+		if (ov[2 * g + 1] > ov[2 * g])
+			cb(ov[2 * g], ov[2 * g + 1], payload);
+		offset = ov[2 * g] + 1 > ov[0] + 1 ? ov[2 * g] + 1 : ov[0] + 1;
+	}
+	return 0;
+}
+
+int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
+			     lg_span_cb cb, void *payload)
+{
+	const lg_matcher *m = s->m;
+	size_t i;
+	int err = 0;
+
+	if (len > UINT32_MAX)
+		return lg_error_set(LG_ELIMIT, "text of %zu bytes is too large", len);
+	memset(s->span_rules, 0, m->count);
+	if (hs_scan(m->db, text ? text : "", (unsigned)len, 0, s->hs, on_span_candidate, s) !=
+	    HS_SUCCESS)
+		return lg_error_set(LG_ERROR, "Hyperscan failed to scan an excerpt");
+	for (i = 0; i < m->count && !err; i++)
+		if (s->span_rules[i])
+			err = rule_spans(s, i, text, len, cb, payload);
+	return err;
+}
+
 /* ------------------------------------------------------------------------
  * Rule self-tests
  * ---------------------------------------------------------------------- */

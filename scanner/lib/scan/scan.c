@@ -129,34 +129,6 @@ void lg_scan__hex_id(char out[41], const uint8_t id[20])
  * Matching one item
  * ---------------------------------------------------------------------- */
 
-/* Builds the excerpt of the secret's line: up to EXCERPT_CONTEXT bytes on
- * each side, with the secret itself replaced by its redacted form, so no
- * writer can leak it by accident (the full secret travels only in the
- * finding's `secret` field). */
-static char *line_excerpt(const char *bytes, size_t bytes_from, const lg_match *m)
-{
-	const char *data = bytes - bytes_from; /* indexed by input offsets only
-						  from bytes_from on */
-	lg_buf b = LG_BUF_INIT;
-	char redacted[64];
-	size_t secret_end_on_line = m->secret_end < m->line_end ?
-		m->secret_end : m->line_end;
-	size_t from = m->secret_start - m->line_start > EXCERPT_CONTEXT ?
-		m->secret_start - EXCERPT_CONTEXT : m->line_start;
-	size_t to = m->line_end - secret_end_on_line > EXCERPT_CONTEXT ?
-		secret_end_on_line + EXCERPT_CONTEXT : m->line_end;
-
-	lg_redact(redacted, sizeof(redacted), data + m->secret_start,
-		  m->secret_end - m->secret_start);
-	if (lg_buf__add(&b, data + from, m->secret_start - from) ||
-	    lg_buf__puts(&b, redacted) ||
-	    lg_buf__add(&b, data + secret_end_on_line, to - secret_end_on_line)) {
-		lg_buf__release(&b);
-		return NULL;
-	}
-	return lg_buf__detach(&b);
-}
-
 static int compare_lines(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -188,7 +160,7 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	rm.rule = m->rule;
 	rm.secret_len = m->secret_end - m->secret_start;
 	rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
-	rm.line_text = line_excerpt(bytes, bytes_from, m);
+	rm.line_text = lg_scan__excerpt(w->scratch, bytes, bytes_from, m);
 	rm.line = m->line;
 	rm.column = m->column;
 	rm.end_column = m->end_column;
@@ -273,7 +245,7 @@ static int scan_stream(worker *w, size_t i, item_data *d, lg_scan_result *result
 	w->item = i;
 	if (!w->chunk && !(w->chunk = malloc(job->chunk_size)))
 		return lg_error_set_oom();
-	if ((err = lg_matcher__stream_new(&st, job->matcher, w->scratch, EXCERPT_CONTEXT,
+	if ((err = lg_matcher__stream_new(&st, job->matcher, w->scratch, MASK_CONTEXT,
 					  on_stream_match, w)) != 0)
 		return err;
 	if (d->len && d->data) {

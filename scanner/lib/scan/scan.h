@@ -26,8 +26,11 @@
 #define STREAM_THRESHOLD (8u << 20)
 #define STREAM_CHUNK (4u << 20)
 #define MAX_THREADS 64
-/* Context kept on each side of a secret in a finding's line excerpt. */
+/* Context kept on each side of a secret in a finding's line excerpt, and
+ * the wider context its rules are matched in to hide every secret in it
+ * (excerpt.c; a stream keeps that much for each match). */
 #define EXCERPT_CONTEXT 120
+#define MASK_CONTEXT (EXCERPT_CONTEXT + 256)
 #define IGNORE_FILE ".leakgateignore"
 #define IGNORE_FILE_MAX_BYTES (1u << 20)
 #define NO_COMMIT UINT32_MAX
@@ -155,6 +158,14 @@ typedef struct {
 	int (*run)(void *arg);
 	void *arg;
 } first_task;
+
+/* excerpt.c: the excerpt of match `m`'s line (EXCERPT_CONTEXT bytes each
+ * side of the secret, "…" where clipped) with every secret on it hidden;
+ * `bytes` holds the input from offset `bytes_from` on, at least
+ * MASK_CONTEXT bytes each side of the secret within its line. `s` is the
+ * scratch that found `m` (the matcher is done with it). NULL when memory
+ * ran out. */
+char *lg_scan__excerpt(lg_scratch *s, const char *bytes, size_t bytes_from, const lg_match *m);
 
 /* ------------------------------------------------------------------------
  * scan.c
