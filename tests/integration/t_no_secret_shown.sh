@@ -21,7 +21,7 @@ import glob, json, os, sys
 n = 0
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     doc = json.load(open(path))
-    for rule in doc["rules"] if isinstance(doc, dict) else doc:
+    for rule in doc if isinstance(doc, list) else doc.get("rules", []):
         for ex in rule.get("examples", []):
             if "\n" not in ex:
                 with open(os.path.join(sys.argv[2], "%04d.txt" % n), "w") as f:
