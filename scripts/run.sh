@@ -15,7 +15,7 @@ PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
           libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev
           libcurl4-openssl-dev)
 # What the test command adds: TSan, valgrind and libFuzzer runs.
-TEST_PACKAGES=(valgrind clang libclang-rt-dev)
+TEST_PACKAGES=(valgrind clang libclang-rt-dev pre-commit)
 
 # Installs whichever of the given packages are missing; nothing when all are there.
 install_missing() {

@@ -33,6 +33,7 @@ typedef struct {
 	int allow_on_error;
 	int allow_push_option;
 	int no_ignore;
+	int from_pre_commit; /* pre-push run by the pre-commit framework */
 	const char *log_path;
 	const char *ignore_file; /* the server's own ignore file; may be NULL */
 	const char *remote; /* pre-push: the remote's name */
@@ -201,6 +202,48 @@ static int read_hook_stdin(hook_args *a)
 	return err;
 }
 
+/*
+ * pre-push as the pre-commit framework runs it: git's standard input is the
+ * framework's, which passes on what it read in the environment. Usually
+ * PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF; but for a push that includes
+ * the root commit (a new repository's first push) neither, only the remote
+ * and the local branch. Either way the scan is what git's own pre-push
+ * would scan: the pushed commits that no ref of the remote has.
+ */
+static int read_pre_commit_env(hook_args *a)
+{
+	const char *remote = getenv("PRE_COMMIT_REMOTE_NAME");
+	const char *from = getenv("PRE_COMMIT_FROM_REF");
+	const char *to = getenv("PRE_COMMIT_TO_REF");
+	const char *branch = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	const char *remote_branch = getenv("PRE_COMMIT_REMOTE_BRANCH");
+	const char *scan = to && *to ? to : branch;
+	char *ref;
+	char **refs;
+
+	if (!remote || !*remote || !scan || !*scan) {
+		cli_error("pre-push --from-pre-commit: PRE_COMMIT_REMOTE_NAME and PRE_COMMIT_TO_REF "
+			  "or PRE_COMMIT_LOCAL_BRANCH are not set (run by pre-commit's pre-push stage?)");
+		return -1;
+	}
+	if (strlen(remote) > 256) {
+		cli_error("pre-push --from-pre-commit: the remote's name is too long");
+		return -1;
+	}
+	a->remote = remote;
+	if (push_string(&a->include, &a->include_count, scan) != 0 ||
+	    (from && *from && push_string(&a->exclude, &a->exclude_count, from) != 0))
+		return -1;
+	ref = strdup(remote_branch && *remote_branch ? remote_branch : scan);
+	if (!ref || !(refs = realloc(a->refs, (a->ref_count + 1) * sizeof(*refs)))) {
+		free(ref);
+		return -1;
+	}
+	a->refs = refs;
+	a->refs[a->ref_count++] = ref;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Options
  * ---------------------------------------------------------------------- */
@@ -225,6 +268,8 @@ static void hook_usage(FILE *f)
 		"                        (pre-receive; off by default; every use is logged)\n"
 		"  --ignore-file FILE    also honour this ignore file (the server's own)\n"
 		"  --no-ignore           do not read .leakgateignore\n"
+		"  --from-pre-commit     pre-push run by the pre-commit framework: what to scan\n"
+		"                        comes from its PRE_COMMIT_* environment, not stdin\n"
 		"\n"
 		"Each option but --no-ignore may instead be set in git config, where the\n"
 		"option wins: leakgate.rules, leakgate.timeout, leakgate.onError,\n"
@@ -364,7 +409,7 @@ static int apply_settings(hook_args *a)
 	return err;
 }
 
-enum { OPT_NO_IGNORE = 256, OPT_HELP };
+enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP };
 
 static const struct option hook_options[] = {
 	{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
@@ -374,6 +419,7 @@ static const struct option hook_options[] = {
 	{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
 	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
+	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -399,6 +445,7 @@ static int parse_hook_args(hook_args *a, int argc, char **argv)
 		}
 		switch (c) {
 		case OPT_NO_IGNORE: a->no_ignore = 1; break;
+		case OPT_FROM_PRE_COMMIT: a->from_pre_commit = 1; break;
 		case OPT_HELP:
 			hook_usage(stdout);
 			return 1;
@@ -408,7 +455,11 @@ static int parse_hook_args(hook_args *a, int argc, char **argv)
 			return -1;
 		}
 	}
-	if (a->kind == HOOK_PRE_PUSH) {
+	if (a->from_pre_commit && a->kind != HOOK_PRE_PUSH) {
+		cli_error("--from-pre-commit is for pre-push");
+		return -1;
+	}
+	if (a->kind == HOOK_PRE_PUSH && !a->from_pre_commit) {
 		if (optind >= argc) {
 			cli_error("pre-push: the remote's name is missing (git passes it)");
 			return -1;
@@ -593,8 +644,12 @@ static int run_hook(hook_args *a)
 	/* Settings first, for the log; standard input read either way, so the
 	 * log names the refs. */
 	err = apply_settings(a);
-	if (a->kind != HOOK_PRE_COMMIT && read_hook_stdin(a) != 0)
+	if (a->from_pre_commit) {
+		if (read_pre_commit_env(a) != 0)
+			return hook_failed(a, "cannot tell what the push sends (see above)");
+	} else if (a->kind != HOOK_PRE_COMMIT && read_hook_stdin(a) != 0) {
 		return hook_failed(a, "cannot read what git passed on standard input");
+	}
 	if (err)
 		return hook_failed(a, "a hook setting is wrong (see above)");
 	if (a->ignore_file && load_server_ignore(&server_ignore, a->ignore_file) != 0)
