@@ -83,7 +83,7 @@ int lg_global_options_init(lg_global_options *opts, unsigned version);
 int lg_global_init(const lg_global_options *opts);
 
 /* ------------------------------------------------------------------------
- * Rules (rules.c)
+ * Rules (rules/)
  * ---------------------------------------------------------------------- */
 
 typedef enum {
@@ -139,12 +139,6 @@ typedef struct lg_rule {
 	const char *const *negative_examples; /* NULL-terminated */
 	size_t negative_example_count;
 	const char *source_file; /* the file the rule came from */
-	/* Filled by loading, from hs_expression_info: the longest match the
-	 * regex can produce (UINT32_MAX when unbounded), and whether Hyperscan
-	 * needs HS_FLAG_PREFILTER for it (lookarounds, backreferences), in
-	 * which case the confirm stage alone decides. */
-	uint32_t max_width;
-	int prefilter;
 	/* The rule's live check (its `verify` object) as compact JSON,
 	 * validated at load; NULL when the rule has none. Read by verify/. */
 	const char *verify;
@@ -210,7 +204,7 @@ const lg_rule *lg_ruleset_find(const lg_ruleset *rs, const char *id);
 const char *lg_ruleset_hash(const lg_ruleset *rs);
 
 /* ------------------------------------------------------------------------
- * Matcher (matcher.c): Hyperscan candidates + PCRE2 confirm
+ * Matcher (match/): Hyperscan candidates + PCRE2 confirm
  * ---------------------------------------------------------------------- */
 
 typedef struct lg_matcher lg_matcher; /* shared read-only between threads */
@@ -243,9 +237,9 @@ typedef struct {
 #define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0 }
 int lg_matcher_options_init(lg_matcher_options *opts, unsigned version);
 
-/* Compiles (or loads from cache) the database for `rules`, and fills the
- * rules' max_width and prefilter. The ruleset must outlive the matcher;
- * LG_ERULES when Hyperscan refuses a rule. */
+/* Compiles (or loads from cache) the database for `rules`, which it only
+ * reads (Hyperscan's analysis of each rule is the matcher's). The ruleset
+ * must outlive the matcher; LG_ERULES when Hyperscan refuses a rule. */
 int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 		   const lg_matcher_options *opts);
 void lg_matcher_free(lg_matcher *m);
@@ -312,7 +306,7 @@ double lg_entropy(const char *s, size_t len);
 int lg_is_placeholder(const char *secret, size_t len);
 
 /* ------------------------------------------------------------------------
- * Secrets: redaction and fingerprints (findings/redact.c, fingerprint.c)
+ * Secrets: redaction and fingerprints (findings/)
  * ---------------------------------------------------------------------- */
 
 /* Writes into `out` (capacity `cap`, always NUL-terminated) a redacted form
@@ -340,7 +334,7 @@ int lg_ignore_path(const lg_ignore *ig, const char *path);
 int lg_ignore_fingerprint(const lg_ignore *ig, const char *fingerprint);
 
 /* ------------------------------------------------------------------------
- * Baselines (baseline.c): findings already known
+ * Baselines (findings/baseline.c): findings already known
  * ---------------------------------------------------------------------- */
 
 typedef struct lg_baseline lg_baseline;
@@ -354,7 +348,7 @@ int lg_baseline_contains(const lg_baseline *b, const char *fingerprint);
 size_t lg_baseline_count(const lg_baseline *b);
 
 /* ------------------------------------------------------------------------
- * Findings and the scan (scan.c, walk.c)
+ * Findings and the scan (scan/, git/)
  * ---------------------------------------------------------------------- */
 
 /* Another place where the blob of a finding appears. */
@@ -631,7 +625,7 @@ int lg_verify_overrides_check(const char *overrides);
 int lg_verify_report(lg_report *r, const lg_verify_options *opts);
 
 /* ------------------------------------------------------------------------
- * Reports (report_*.c): pure functions from a report to a stream
+ * Reports (report/): pure functions from a report to a stream
  * ---------------------------------------------------------------------- */
 
 typedef enum {

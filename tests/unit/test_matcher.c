@@ -385,7 +385,7 @@ TEST(test_matcher__prefilter_rule_confirmed_by_pcre2)
 	fixture f;
 
 	fixture_init(&f, "[" RULE("p", "secret_(?=[0-9]{4})[0-9a-z]{6}", "") "]", NULL);
-	CHECK(lg_ruleset_get(f.rules, 0)->prefilter == 1);
+	CHECK(lg_matcher__facts(f.m, 0)->prefilter == 1);
 	scan_str(&f, "secret_ab1234 secret_1234ab");
 	CHECK_EQ_INT(f.count, 1);
 	CHECK_EQ_INT(f.found[0].secret_start, 14);

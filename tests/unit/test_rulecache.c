@@ -108,8 +108,6 @@ static void check_rule_equal(const lg_rule *a, const lg_rule *b)
 	CHECK(same_list(a->examples, a->example_count, b->examples, b->example_count));
 	CHECK(same_list(a->negative_examples, a->negative_example_count,
 			b->negative_examples, b->negative_example_count));
-	CHECK_EQ_INT(a->max_width, b->max_width);
-	CHECK_EQ_INT(a->prefilter, b->prefilter);
 	CHECK(same_string(a->verify, b->verify));
 }
 

@@ -1,6 +1,7 @@
 /*
  * test_rules.c - loading and validating rule files.
  */
+#include "match/match.h"
 #include "rules/rules.h"
 #include "test.h"
 
@@ -38,7 +39,13 @@ static void expect_hyperscan_problem(const char *json, const char *expected)
 
 	CHECK_EQ_INT(load(&rs, &problems, json), 0);
 	if (rs)
-		CHECK_EQ_INT(lg_ruleset__hyperscan_facts(rs, collect, &problems), LG_ERULES);
+	{
+		lg_rule_facts *facts = calloc(lg_ruleset_count(rs) + 1, sizeof(*facts));
+
+		ASSERT(facts != NULL);
+		CHECK_EQ_INT(lg_match__rule_facts(facts, rs, collect, &problems), LG_ERULES);
+		free(facts);
+	}
 	CHECK_EQ_STR(problems.ptr, expected);
 	lg_buf__release(&problems);
 	lg_ruleset_free(rs);
@@ -60,6 +67,7 @@ static void expect_problem(const char *json, const char *expected)
 TEST(test_rules__valid_rule_loads_with_defaults)
 {
 	lg_buf problems = LG_BUF_INIT;
+	lg_rule_facts facts;
 	lg_ruleset *rs;
 	const lg_rule *r;
 
@@ -71,10 +79,10 @@ TEST(test_rules__valid_rule_loads_with_defaults)
 	CHECK_EQ_INT(r->severity, LG_SEVERITY_MEDIUM);
 	CHECK_EQ_INT(r->confidence, LG_CONFIDENCE_MEDIUM);
 	CHECK_EQ_INT(r->secret_group, 0);
-	CHECK_EQ_INT(r->max_width, 0); /* Hyperscan's analysis is the matcher's */
-	CHECK_EQ_INT(lg_ruleset__hyperscan_facts(rs, collect, &problems), 0);
-	CHECK_EQ_INT(r->max_width, 34);
-	CHECK_EQ_INT(r->prefilter, 0);
+	/* Hyperscan's analysis is the matcher's (match/facts.c). */
+	CHECK_EQ_INT(lg_match__rule_facts(&facts, rs, collect, &problems), 0);
+	CHECK_EQ_INT(facts.max_width, 34);
+	CHECK_EQ_INT(facts.prefilter, 0);
 	CHECK_EQ_INT(r->example_count, 1);
 	CHECK_EQ_STR(r->source_file, "f.json");
 	CHECK(lg_ruleset_find(rs, "twilio-account-sid") == r);
@@ -162,13 +170,15 @@ TEST(test_rules__hyperscan_refusal_carries_its_message)
 TEST(test_rules__lookaround_uses_prefilter)
 {
 	lg_buf problems = LG_BUF_INIT;
+	lg_rule_facts facts;
 	lg_ruleset *rs;
 
 	CHECK_EQ_INT(load(&rs, &problems, "[{\"id\": \"x\", \"name\": \"n\", \"description\": \"d\","
 			  " \"severity\": \"low\", \"regex\": \"key(?=[0-9])\", \"examples\": [\"key1\"],"
 			  " \"negative_examples\": []}]"), 0);
-	CHECK(rs && lg_ruleset__hyperscan_facts(rs, collect, &problems) == 0);
-	CHECK(rs && lg_ruleset_get(rs, 0)->prefilter == 1);
+	ASSERT(rs != NULL);
+	CHECK(lg_match__rule_facts(&facts, rs, collect, &problems) == 0);
+	CHECK_EQ_INT(facts.prefilter, 1);
 	lg_ruleset_free(rs);
 }
 

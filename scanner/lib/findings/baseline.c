@@ -18,18 +18,6 @@ struct lg_baseline {
 	size_t count, alloc;
 };
 
-static int is_fingerprint(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != LG_FINGERPRINT_HEXLEN)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 static int add_fingerprint(lg_baseline *b, const char *s)
 {
 	if (LG_ARRAY_GROW(b->fps, b->alloc, b->count + 1, 256) != 0)
@@ -56,7 +44,7 @@ static int parse_json(lg_baseline *b, const char *path, const char *text, size_t
 		const cJSON *fp = cJSON_IsString(item) ? item :
 			cJSON_GetObjectItemCaseSensitive(item, "fingerprint");
 
-		if (!cJSON_IsString(fp) || !is_fingerprint(fp->valuestring, strlen(fp->valuestring))) {
+		if (!cJSON_IsString(fp) || !lg_fingerprint__is_valid(fp->valuestring, strlen(fp->valuestring))) {
 			err = lg_error_set(LG_EINVALID, "baseline '%s' holds an entry without a valid fingerprint",
 					   path);
 			break;
@@ -86,7 +74,7 @@ static int parse_list(lg_baseline *b, const char *path, const char *text, size_t
 			n--;
 		if (start == n || line[start] == '#')
 			continue;
-		if (!is_fingerprint(line + start, n - start))
+		if (!lg_fingerprint__is_valid(line + start, n - start))
 			err = lg_error_set(LG_EINVALID, "baseline '%s' line %zu is not a fingerprint",
 					   path, lineno);
 		else

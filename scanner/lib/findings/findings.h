@@ -49,4 +49,8 @@ int lg_glob__compile(lg_glob *g, const char *entry, size_t len, size_t lineno);
 /* 1 when glob `g` covers `path` (repository-relative, '/'-separated). */
 int lg_glob__match(const lg_glob *g, const char *path);
 
+/* fingerprint.c: 1 when s[0, len) is a fingerprint as written: exactly
+ * LG_FINGERPRINT_HEXLEN lowercase hex digits (ignore files, baselines). */
+int lg_fingerprint__is_valid(const char *s, size_t len);
+
 #endif

@@ -55,3 +55,15 @@ fail:
 	out[LG_FINGERPRINT_HEXLEN] = '\0';
 }
 
+
+int lg_fingerprint__is_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != LG_FINGERPRINT_HEXLEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}

@@ -26,19 +26,6 @@ struct lg_ignore {
 	size_t nglobs, globs_alloc;
 };
 
-/* 1 when s is exactly 32 lowercase hex digits. */
-static int is_fingerprint(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len != LG_FINGERPRINT_HEXLEN)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 /* Space, tab, CR, vertical tab, form feed. */
 static int is_blank(char c)
 {
@@ -49,7 +36,7 @@ static int is_blank(char c)
 static int ignore_add(lg_ignore *ig, const char *entry, size_t len,
 		      size_t lineno)
 {
-	if (is_fingerprint(entry, len)) {
+	if (lg_fingerprint__is_valid(entry, len)) {
 		if (LG_ARRAY_GROW(ig->fingerprints, ig->fingerprints_alloc,
 				  ig->nfingerprints + 1, 16) != 0)
 			return LG_ENOMEM;

@@ -44,7 +44,7 @@ const char *lg_git__message(void);
  * may be NULL to use only the environment/current directory. Each thread
  * opens its own handle. LG_EREPO with a message naming the path on failure. */
 int lg_repo__open(lg_repo **out, const char *path);
-/* (Clarification.) The variables are read by walk.c itself, because
+/* (Clarification.) The variables are read by repo.c itself, because
  * libgit2 1.5's FROM_ENV refuses to open anything while GIT_WORK_TREE is
  * set, as git sets it for the hooks of `git --work-tree=DIR commit`. As with
  * libgit2, an explicit `path` wins over GIT_DIR; GIT_WORK_TREE applies only

@@ -7,7 +7,8 @@
  * type. Both are in the pack files: the index (.idx, version 2) lists each
  * object's id and offset, and the entry header at that offset says its type
  * (a delta takes the type of its base). Only headers are read here; the
- * objects themselves are still read through libgit2.
+ * objects themselves are read by packread.c (inflating and applying deltas
+ * itself), or through libgit2 when it cannot.
  *
  * Nothing here is trusted: a pack that is not understood is left out (its
  * objects are then read by id like any other), and every offset is checked

@@ -91,10 +91,10 @@ static size_t image_offset(size_t n)
  * *image and a scratch for it on success. Hyperscan checks the image in
  * hs_alloc_scratch, CRC included (its comment: "some users mmap in old
  * deserialised databases"), so a damaged file is rebuilt, not scanned. */
-static int check_file(const lg_ruleset *rs, const unsigned char *data, size_t len,
+static int check_file(size_t n, const unsigned char *data, size_t len,
 		      const hs_database_t **image, hs_scratch_t **scratch)
 {
-	size_t n = lg_ruleset_count(rs), at = image_offset(n), size;
+	size_t at = image_offset(n), size;
 
 	/* len > at: the image's first page is mapped, so Hyperscan can read
 	 * its header before anything is known about the rest. */
@@ -109,19 +109,21 @@ static int check_file(const lg_ruleset *rs, const unsigned char *data, size_t le
 	return 0;
 }
 
-static void apply_facts(lg_ruleset *rs, const unsigned char *data)
+static void read_facts(lg_rule_facts *facts, size_t n, const unsigned char *data)
 {
-	size_t i, n = lg_ruleset_count(rs);
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const unsigned char *f = data + 12 + i * FACT_BYTES;
 
-		lg_ruleset__set_facts(rs, i, get_u32(f), f[4] != 0);
+		facts[i].max_width = get_u32(f);
+		facts[i].prefilter = f[4] != 0;
 	}
 }
 
 int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
-		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key)
+		     lg_dbcache_map *map, lg_rule_facts *facts, size_t n, const char *dir,
+		     const char *key)
 {
 	lg_buf path = LG_BUF_INIT;
 	const uint8_t *base;
@@ -131,12 +133,12 @@ int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
 	if (cache_path(&path, dir, key) != 0 ||
 	    lg__map_file(&base, &len, path.ptr, CACHE_FILE_MAX_BYTES) != 0)
 		goto out;
-	if (check_file(rs, base, (size_t)len, db, scratch) != 0) {
+	if (check_file(n, base, (size_t)len, db, scratch) != 0) {
 		lg__unmap_file(base, len);
 		unlink(path.ptr);
 		goto out;
 	}
-	apply_facts(rs, base);
+	read_facts(facts, n, base);
 	map->base = base;
 	map->len = len;
 	err = 0;
@@ -154,10 +156,10 @@ void lg_dbcache__unmap(lg_dbcache_map *map)
 
 /* The header: magic, rule count, each rule's facts, the image's length;
  * then zeros up to the image. */
-static int add_header(lg_buf *b, const lg_ruleset *rs, size_t image_len)
+static int add_header(lg_buf *b, const lg_rule_facts *facts, size_t n, size_t image_len)
 {
 	static const char zeros[IMAGE_ALIGN];
-	size_t i, n = lg_ruleset_count(rs);
+	size_t i;
 	unsigned char u[8];
 	int err = lg_buf__add(b, CACHE_MAGIC, 8);
 
@@ -165,11 +167,10 @@ static int add_header(lg_buf *b, const lg_ruleset *rs, size_t image_len)
 	if (!err)
 		err = lg_buf__add(b, u, 4);
 	for (i = 0; i < n && !err; i++) {
-		const lg_rule *r = lg_ruleset_get(rs, i);
 		unsigned char f[FACT_BYTES];
 
-		put_le(f, r->max_width, 4);
-		f[4] = r->prefilter != 0;
+		put_le(f, facts[i].max_width, 4);
+		f[4] = facts[i].prefilter != 0;
 		err = lg_buf__add(b, f, FACT_BYTES);
 	}
 	put_le(u, image_len, 8);
@@ -207,7 +208,7 @@ static int make_image(void **out, size_t *len, const struct hs_database *db)
 	return 0;
 }
 
-int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+int lg_dbcache__store(const struct hs_database *db, const lg_rule_facts *facts, size_t n,
 		      const char *dir, const char *key)
 {
 	lg_buf path = LG_BUF_INIT, file = LG_BUF_INIT;
@@ -217,7 +218,7 @@ int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
 
 	if ((err = lg__make_dirs(dir)) != 0 || (err = make_image(&image, &len, db)) != 0)
 		return err;
-	if ((err = add_header(&file, rs, len)) == 0 &&
+	if ((err = add_header(&file, facts, n, len)) == 0 &&
 	    (err = lg_buf__add(&file, image, len)) == 0 &&
 	    (err = cache_path(&path, dir, key)) == 0)
 		err = lg__write_file_atomic(path.ptr, file.ptr, file.len);

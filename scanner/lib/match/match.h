@@ -8,6 +8,21 @@
 
 #include "util/util.h"
 
+/* facts.c: what Hyperscan's analysis says of a rule. The matcher's, not
+ * the rule's: loading rules does not run Hyperscan, and the ruleset stays
+ * read-only once loaded. */
+typedef struct {
+	uint32_t max_width; /* the longest match (UINT32_MAX: unbounded) */
+	int prefilter;      /* Hyperscan needs HS_FLAG_PREFILTER for it
+			       (lookarounds, backreferences): the confirm
+			       stage alone decides */
+} lg_rule_facts;
+
+/* Fills facts[i] for each rule of `rs`; each rule Hyperscan refuses is
+ * reported as "FILE: rule ID: message" (LG_ERULES if any). */
+int lg_match__rule_facts(lg_rule_facts *facts, const lg_ruleset *rs,
+			 lg_problem_cb on_problem, void *payload);
+
 /* dbcache.c: the compiled Hyperscan database, cached in a file. The key
  * covers the rules' hash, the Hyperscan version and the CPU features. The
  * database type is opaque here so that only matcher.c and dbcache.c
@@ -20,18 +35,19 @@ typedef struct {
 	uint64_t len;
 } lg_dbcache_map;
 /* 0 and *db on a valid cached database (checked by Hyperscan while it
- * allocates *scratch, the caller's to free), with each rule's facts filled
- * into `rs` (which must hold the rules the key was made from);
+ * allocates *scratch, the caller's to free), with the facts of its `n`
+ * rules (those the key was made from) filled into `facts`;
  * LG_ENOTFOUND when missing, stale or damaged (a damaged file is removed).
  * *db lies in the mapping *map, which must outlive it: release with
  * lg_dbcache__unmap, not hs_free_database. */
 struct hs_scratch;
 int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
-		     lg_dbcache_map *map, lg_ruleset *rs, const char *dir, const char *key);
+		     lg_dbcache_map *map, lg_rule_facts *facts, size_t n, const char *dir,
+		     const char *key);
 void lg_dbcache__unmap(lg_dbcache_map *map);
 /* Writes the database and the rules' facts atomically (temporary file,
  * rename), mode 0600. */
-int lg_dbcache__store(const struct hs_database *db, const lg_ruleset *rs,
+int lg_dbcache__store(const struct hs_database *db, const lg_rule_facts *facts, size_t n,
 		      const char *dir, const char *key);
 
 /*
@@ -49,6 +65,8 @@ int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
 
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
+/* matcher.c: the facts of rule `i` the matcher works with (borrowed). */
+const lg_rule_facts *lg_matcher__facts(const lg_matcher *m, size_t i);
 
 /*
  * matcher.c: scanning an input fed in chunks, with exactly the matches

@@ -54,6 +54,9 @@ struct lg_matcher {
 	 * each lg_scratch clones it. */
 	hs_scratch_t *proto;
 	compiled_rule *compiled;
+	/* Hyperscan's analysis of each rule (facts.c), or the cache's copy:
+	 * the matcher's, so the ruleset stays read-only. */
+	lg_rule_facts *facts;
 	size_t count;
 	size_t max_matches;
 	int no_jit; /* lg_matcher_options.no_jit */
@@ -183,7 +186,7 @@ static int compile_database(lg_matcher *m)
 		const lg_rule *r = lg_ruleset_get(m->rules, i);
 
 		exprs[i] = r->regex;
-		flags[i] = HS_FLAG_MULTILINE | (r->prefilter ? HS_FLAG_PREFILTER : 0);
+		flags[i] = HS_FLAG_MULTILINE | (m->facts[i].prefilter ? HS_FLAG_PREFILTER : 0);
 		ids[i] = (unsigned)i;
 	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
@@ -211,24 +214,25 @@ out:
  * The cache is an optimisation: failing to write it is not an error. */
 static int load_database(lg_matcher *m, const lg_matcher_options *opts)
 {
-	lg_ruleset *rules = (lg_ruleset *)m->rules; /* facts are filled in here */
+	const lg_ruleset *rules = m->rules;
 	const char *cache_dir = opts ? opts->cache_dir : NULL;
 	char key[41];
 	int err;
 
 	if (cache_dir) {
 		lg_dbcache__key(key, lg_ruleset_hash(rules));
-		if (lg_dbcache__load(&m->db, &m->proto, &m->db_map, rules, cache_dir, key) == 0)
+		if (lg_dbcache__load(&m->db, &m->proto, &m->db_map, m->facts, m->count,
+				     cache_dir, key) == 0)
 			return 0;
 	}
-	if ((err = lg_ruleset__hyperscan_facts(rules, opts ? opts->on_problem : NULL,
-					       opts ? opts->payload : NULL)) != 0 ||
+	if ((err = lg_match__rule_facts(m->facts, rules, opts ? opts->on_problem : NULL,
+					opts ? opts->payload : NULL)) != 0 ||
 	    (err = compile_database(m)) != 0)
 		return err;
 	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
 		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
 	if (cache_dir)
-		lg_dbcache__store(m->db, rules, cache_dir, key);
+		lg_dbcache__store(m->db, m->facts, m->count, cache_dir, key);
 	return 0;
 }
 
@@ -248,8 +252,9 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
 	m->compiled = calloc(m->count ? m->count : 1, sizeof(*m->compiled));
+	m->facts = calloc(m->count ? m->count : 1, sizeof(*m->facts));
 	m->mctx = pcre2_match_context_create(NULL);
-	if (!m->compiled || !m->mctx) {
+	if (!m->compiled || !m->facts || !m->mctx) {
 		lg_matcher_free(m);
 		return lg_error_set_oom();
 	}
@@ -264,9 +269,9 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	if (!err)
 		err = load_database(m, opts);
 	for (i = 0; i < m->count && !err; i++) {
-		const lg_rule *r = lg_ruleset_get(rules, i);
+		uint32_t max_width = m->facts[i].max_width;
 
-		m->compiled[i].window = r->max_width > WINDOW_CAP ? WINDOW_CAP : r->max_width;
+		m->compiled[i].window = max_width > WINDOW_CAP ? WINDOW_CAP : max_width;
 		if (m->compiled[i].window > m->widest_window)
 			m->widest_window = m->compiled[i].window;
 	}
@@ -291,6 +296,11 @@ const lg_ruleset *lg_matcher__rules(const lg_matcher *m)
 	return m->rules;
 }
 
+const lg_rule_facts *lg_matcher__facts(const lg_matcher *m, size_t i)
+{
+	return &m->facts[i];
+}
+
 void lg_matcher_free(lg_matcher *m)
 {
 	size_t i;
@@ -300,6 +310,7 @@ void lg_matcher_free(lg_matcher *m)
 	for (i = 0; m->compiled && i < m->count; i++)
 		compiled_rule_release(&m->compiled[i]);
 	free(m->compiled);
+	free(m->facts);
 	if (m->compiled)
 		pthread_mutex_destroy(&m->compile_lock);
 	hs_free_scratch(m->proto);
@@ -578,6 +589,7 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 	const lg_matcher *m = s->m;
 	const compiled_rule *c = ready_rule(m, rule);
 	const lg_rule *r = lg_ruleset_get(m->rules, rule);
+	const lg_rule_facts *facts = &m->facts[rule];
 	size_t from;
 	PCRE2_SIZE *ov;
 	int rc, partial = s->partial;
@@ -591,8 +603,8 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 	 * before `end`: with that much in the window, the JIT's complete match
 	 * decides as on the whole input. Otherwise the partial match, which
 	 * the JIT was not compiled for, runs in PCRE2's interpreter. */
-	if (partial && !r->prefilter && r->max_width <= STREAM_LONGEST_MATCH &&
-	    end + r->max_width + 16 <= s->base + s->len)
+	if (partial && !facts->prefilter && facts->max_width <= STREAM_LONGEST_MATCH &&
+	    end + facts->max_width + 16 <= s->base + s->len)
 		partial = 0;
 	from = end > c->window ? end - c->window : 0;
 	if (from < s->scanned_upto[rule])
@@ -1020,7 +1032,7 @@ static size_t matcher_stream_tail(const lg_matcher *m)
 	tail = KEYWORD_WINDOW + 16;
 	for (i = 0; i < m->count; i++) {
 		const compiled_rule *c = ready_rule(m, i);
-		const lg_rule *r = lg_ruleset_get(m->rules, i);
+		const lg_rule_facts *r = &m->facts[i];
 		uint32_t lookbehind = 0;
 		size_t longest, need;
 

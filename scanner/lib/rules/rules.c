@@ -11,7 +11,6 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <hs/hs.h>
 #include <limits.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -373,42 +372,6 @@ static int check_pcre2(rule_ctx *c, const char *what, const char *regex,
 	if (captures)
 		pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, captures);
 	pcre2_code_free(code);
-	return 0;
-}
-
-/* Asks Hyperscan whether it compiles the regex, and how wide a match can
- * be. Regexes Hyperscan cannot take exactly (lookarounds, backreferences)
- * are retried in prefilter mode, where the PCRE2 confirm stage decides. */
-static int check_hyperscan(rule_ctx *c, lg_rule *r)
-{
-	r->max_width = 0;
-	r->prefilter = 0;
-	hs_expr_info_t *info = NULL;
-	hs_compile_error_t *err = NULL;
-	unsigned flags = HS_FLAG_MULTILINE;
-
-	if (hs_expression_info(r->regex, flags, &info, &err) != HS_SUCCESS) {
-		hs_free_compile_error(err);
-		err = NULL;
-		flags |= HS_FLAG_PREFILTER;
-		if (hs_expression_info(r->regex, flags, &info, &err) !=
-		    HS_SUCCESS) {
-			problem(c->ld, c->file, c->rule_id,
-				"regex: Hyperscan refuses it: %s",
-				err && err->message ? err->message : "unknown error");
-			hs_free_compile_error(err);
-			return -1;
-		}
-		r->prefilter = 1;
-	}
-	if (info->min_width == 0) {
-		problem(c->ld, c->file, c->rule_id,
-			"regex can match the empty string");
-		free(info);
-		return -1;
-	}
-	r->max_width = info->max_width == UINT_MAX ? UINT32_MAX : info->max_width;
-	free(info);
 	return 0;
 }
 
@@ -999,39 +962,10 @@ lg_ruleset *lg_ruleset__adopt(lg_rule *rules, size_t count, const char *hash,
 	return rs;
 }
 
-/*
- * Hyperscan's analysis of every rule is the slowest part of loading (most
- * of a hook's start-up with a few hundred rules), and a matcher whose
- * compiled database comes from the cache does not need it. So loading
- * checks fields and PCRE2, and the matcher asks for this only when it
- * compiles: each refusal is reported as "FILE: rule ID: message".
- */
-int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload)
-{
-	loader ld = { on_problem, payload, 0 };
-	size_t i;
-
-	for (i = 0; i < rs->count; i++) {
-		rule_ctx c = { &ld, rs->rules[i].source_file, rs->rules[i].id, NULL };
-
-		check_hyperscan(&c, &rs->rules[i]);
-	}
-	if (ld.problems)
-		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files", ld.problems,
-				    ld.problems == 1 ? "" : "s");
-	return 0;
-}
-
 const char *const *lg_ruleset__known_non_secrets(const lg_ruleset *rs, size_t *count)
 {
 	*count = rs->known_count;
 	return rs->known;
-}
-
-void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter)
-{
-	rs->rules[i].max_width = max_width;
-	rs->rules[i].prefilter = prefilter;
 }
 
 /* ------------------------------------------------------------------------

@@ -13,12 +13,6 @@ uint32_t lg_checksum__crc32(const void *data, size_t len);
 void lg_checksum__base62(char out[7], uint32_t value);
 int lg_checksum__token_valid(const char *token, size_t len);
 
-/* rules.c: Hyperscan's analysis of each rule (max_width, prefilter), which
- * loading defers to the matcher; problems reported as "FILE: rule ID:
- * message", LG_ERULES if any. And the setter for facts read from a cache. */
-int lg_ruleset__hyperscan_facts(lg_ruleset *rs, lg_problem_cb on_problem, void *payload);
-void lg_ruleset__set_facts(lg_ruleset *rs, size_t i, uint32_t max_width, int prefilter);
-
 /* rules.c, for the ruleset cache: reads every rule file that `paths`
  * name, as lg_ruleset_load would, without parsing them; LG_ERULES (and no
  * message: loading again reports it) when any cannot be read. The list and

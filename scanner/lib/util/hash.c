@@ -2,8 +2,8 @@
  * hash.c - content digests for fingerprints and cache keys.
  *
  * libgit2 already carries a well-kept SHA-1 (with collision detection); we
- * reuse it rather than write our own. The other modules that include
- * git2.h are walk.c and gitinit.c.
+ * reuse it rather than write our own. The one use of git2.h outside git/:
+ * hashing a buffer needs no repository and no initialisation.
  */
 #include "util/util.h"
 
