@@ -21,13 +21,18 @@ extern const size_t leakgate_builtin_rule_count;
 /* A digest of the pack's file names and contents, made at build time. */
 extern const char leakgate_builtin_rules_digest[];
 
-/* Rule files named with --rules (repeatable); none means the built-in pack. */
+/* Rule files named with --rules (repeatable; none means the built-in
+ * pack), and with --extra-rules (repeatable): added to those, a rule with
+ * the id of one of them replacing it. */
 typedef struct {
 	const char **paths;
 	size_t count;
+	const char **extra;
+	size_t extra_count;
 } rule_paths;
 
 int rule_paths_add(rule_paths *rp, const char *path);
+int rule_paths_add_extra(rule_paths *rp, const char *path);
 void rule_paths_release(rule_paths *rp);
 
 /* Loads the rules and builds the matcher, printing each rule problem on

@@ -259,6 +259,7 @@ static void hook_usage(FILE *f)
 		"so git refuses them, when one holds a secret.\n"
 		"\n"
 		"  --rules PATH          rule file or directory (repeatable; default: built-in)\n"
+		"  --extra-rules PATH    rules added to those (repeatable; same id replaces)\n"
 		"  --timeout SECONDS     time budget (pre-receive default 4.5; others none);\n"
 		"                        past it the hook fails as on an internal error\n"
 		"  --on-error=reject|allow  on an internal error or time-out: refuse (default)\n"
@@ -409,7 +410,7 @@ static int apply_settings(hook_args *a)
 	return err;
 }
 
-enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP };
+enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP, OPT_EXTRA_RULES };
 
 static const struct option hook_options[] = {
 	{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
@@ -420,6 +421,7 @@ static const struct option hook_options[] = {
 	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
+	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -446,6 +448,10 @@ static int parse_hook_args(hook_args *a, int argc, char **argv)
 		switch (c) {
 		case OPT_NO_IGNORE: a->no_ignore = 1; break;
 		case OPT_FROM_PRE_COMMIT: a->from_pre_commit = 1; break;
+		case OPT_EXTRA_RULES:
+			if (rule_paths_add_extra(&a->rules, optarg) != 0)
+				return -1;
+			break;
 		case OPT_HELP:
 			hook_usage(stdout);
 			return 1;

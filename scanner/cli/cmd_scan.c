@@ -63,6 +63,8 @@ static void scan_usage(FILE *f)
 		"  --range A..B           scan only the lines the commits in A..B add\n"
 		"  --max-blob-size SIZE   skip larger blobs, with a warning (default 64M)\n"
 		"  --rules PATH           rule file or directory (repeatable; default: built-in)\n"
+		"  --extra-rules PATH     rules added to those (repeatable); a rule with the id\n"
+		"                         of one of them replaces it\n"
 		"  --no-ignore            do not read .leakgateignore\n"
 		"  --min-confidence LEVEL low, medium (default) or high\n"
 		"  --threads N            worker threads (default: the number of cores)\n"
@@ -142,7 +144,7 @@ enum {
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
 	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_BASELINE, OPT_REPOS_FROM, OPT_SHARD,
 	OPT_PROGRESS, OPT_STATE, OPT_ALL, OPT_VERIFY, OPT_ONLY_LIVE, OPT_VERIFY_BUDGET,
-	OPT_VERIFY_TIMEOUT, OPT_HELP
+	OPT_VERIFY_TIMEOUT, OPT_HELP, OPT_EXTRA_RULES
 };
 
 static const struct option scan_options[] = {
@@ -153,6 +155,7 @@ static const struct option scan_options[] = {
 	{ "all-objects", no_argument, NULL, OPT_ALL_OBJECTS },
 	{ "max-blob-size", required_argument, NULL, OPT_MAX_BLOB_SIZE },
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -274,6 +277,10 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 			break;
 		case OPT_RULES:
 			if (rule_paths_add(&a->rules, optarg) != 0)
+				return -1;
+			break;
+		case OPT_EXTRA_RULES:
+			if (rule_paths_add_extra(&a->rules, optarg) != 0)
 				return -1;
 			break;
 		case OPT_NO_IGNORE: a->scan.no_ignore_file = 1; break;

@@ -84,11 +84,24 @@ int rule_paths_add(rule_paths *rp, const char *path)
 	return 0;
 }
 
+int rule_paths_add_extra(rule_paths *rp, const char *path)
+{
+	const char **p = realloc(rp->extra, (rp->extra_count + 1) * sizeof(*p));
+
+	if (!p)
+		return LG_ENOMEM;
+	rp->extra = p;
+	rp->extra[rp->extra_count++] = path;
+	return 0;
+}
+
 void rule_paths_release(rule_paths *rp)
 {
 	free(rp->paths);
+	free(rp->extra);
 	rp->paths = NULL;
-	rp->count = 0;
+	rp->extra = NULL;
+	rp->count = rp->extra_count = 0;
 }
 
 static void print_problem(const char *message, void *payload)
@@ -147,6 +160,40 @@ const char *cli_cache_dir(char *buf, size_t cap)
 	return buf;
 }
 
+/* The base rules (the --rules files, else the built-in pack) and the
+ * --extra-rules files over them, loaded as one ruleset through the cache. */
+static int load_extended(lg_ruleset **rules, const rule_paths *rp, const char *cache)
+{
+	lg_rule_source *base = NULL, *extra = NULL, *all = NULL;
+	size_t nbase = 0, nextra = 0;
+	int err = 0;
+
+	if (rp->count)
+		err = lg_rule_sources_read(&base, &nbase, rp->paths, rp->count, 0,
+					   print_problem, NULL);
+	if (!err)
+		err = lg_rule_sources_read(&extra, &nextra, rp->extra, rp->extra_count, 1,
+					   print_problem, NULL);
+	if (!err) {
+		const lg_rule_source *from = rp->count ? base : leakgate_builtin_rules;
+		size_t nfrom = rp->count ? nbase : leakgate_builtin_rule_count;
+
+		if (!(all = calloc(nfrom + nextra, sizeof(*all)))) {
+			cli_error("out of memory");
+			err = LG_ENOMEM;
+		} else {
+			memcpy(all, from, nfrom * sizeof(*all));
+			memcpy(all + nfrom, extra, nextra * sizeof(*all));
+			err = lg_ruleset_load_sources_cached(rules, all, nfrom + nextra, NULL, cache,
+							     print_problem, NULL);
+		}
+	}
+	free(all);
+	lg_rule_sources_free(base, nbase);
+	lg_rule_sources_free(extra, nextra);
+	return err;
+}
+
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp)
 {
@@ -161,7 +208,9 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 	 * run), which cannot tell PCRE2's JIT reading within a page past a
 	 * subject's end from a bug. */
 	mopts.no_jit = env_flag("LEAKGATE_NO_JIT");
-	if (rp->count)
+	if (rp->extra_count)
+		err = load_extended(rules, rp, mopts.cache_dir);
+	else if (rp->count)
 		err = lg_ruleset_load_cached(rules, rp->paths, rp->count, mopts.cache_dir,
 					     print_problem, NULL);
 	else

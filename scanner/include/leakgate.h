@@ -167,12 +167,23 @@ int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 			   const char *json, size_t len,
 			   lg_problem_cb on_problem, void *payload);
 
-/* A rule file held in memory (the built-in pack is compiled in). */
+/* A rule file held in memory (the built-in pack is compiled in). A rule
+ * from a higher `layer` replaces the rule with the same id from a lower
+ * one (extra rules over the pack); within a layer an id is unique. */
 typedef struct {
 	const char *name;
 	const char *json;
 	size_t len;
+	unsigned layer;
 } lg_rule_source;
+
+/* Reads every rule file that `paths` name (a directory: its *.json files,
+ * in name order) into memory, each of layer `layer`, without parsing them;
+ * each file that cannot be read is reported through `on_problem` (may be
+ * NULL), and then LG_ERULES. Freed with lg_rule_sources_free. */
+int lg_rule_sources_read(lg_rule_source **out, size_t *count, const char *const *paths,
+			 size_t npaths, unsigned layer, lg_problem_cb on_problem, void *payload);
+void lg_rule_sources_free(lg_rule_source *sources, size_t count);
 
 /* Loads several in-memory rule files as one ruleset. */
 int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,

@@ -298,7 +298,7 @@ TEST(test_rulecache__damaged_file_replaced)
 {
 	char cache[] = "/tmp/lg-cache-XXXXXX", cmd[700];
 	const char *json = "[" RULE("a", "") "]";
-	lg_rule_source src = { "f.json", json, strlen(json) };
+	lg_rule_source src = { "f.json", json, strlen(json), 0 };
 	lg_ruleset *first = NULL, *again = NULL, *fresh = NULL;
 
 	CHECK(mkdtemp(cache) != NULL);

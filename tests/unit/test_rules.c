@@ -449,8 +449,41 @@ TEST(test_rules__known_non_secrets_and_supersedes_are_validated)
 	lg_ruleset_free(rs);
 }
 
+/* Extra rules: a rule of a higher layer replaces the rule with its id
+ * (dropped, the rest re-indexed); within a layer a repeated id is still a
+ * problem. */
+TEST(test_rules__higher_layer_replaces_same_id)
+{
+	const char *base = "[" VALID_RULE("a") "," VALID_RULE("b") "," VALID_RULE("c") "]";
+	const char *extra = "[" VALID_RULE("b") "," VALID_RULE("d") "]";
+	lg_rule_source sources[3] = { { "base.json", base, 0, 0 }, { "extra.json", extra, 0, 1 },
+				      { "again.json", extra, 0, 1 } };
+	lg_buf problems = LG_BUF_INIT;
+	lg_ruleset *rs = NULL;
+	size_t i;
+
+	sources[0].len = strlen(base);
+	sources[1].len = sources[2].len = strlen(extra);
+	CHECK_EQ_INT(lg_ruleset_load_sources(&rs, sources, 2, collect, &problems), 0);
+	CHECK(problems.ptr == NULL);
+	CHECK_EQ_INT(lg_ruleset_count(rs), 4);
+	for (i = 0; rs && i < lg_ruleset_count(rs); i++)
+		CHECK_EQ_INT(lg_ruleset_get(rs, i)->index, i);
+	if (rs) {
+		CHECK_EQ_STR(lg_ruleset_find(rs, "b")->source_file, "extra.json");
+		CHECK_EQ_STR(lg_ruleset_get(rs, 1)->id, "c");
+	}
+	lg_ruleset_free(rs);
+	rs = NULL;
+	CHECK_EQ_INT(lg_ruleset_load_sources(&rs, sources, 3, collect, &problems), LG_ERULES);
+	CHECK_EQ_STR(problems.ptr, "again.json: rule b: duplicate id (first defined in extra.json)\n"
+				   "again.json: rule d: duplicate id (first defined in extra.json)\n");
+	lg_buf__release(&problems);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_rules__valid_rule_loads_with_defaults),
+	TEST_ENTRY(test_rules__higher_layer_replaces_same_id),
 	TEST_ENTRY(test_rules__every_rule_without_a_checksum_has_an_entropy_floor),
 	TEST_ENTRY(test_rules__known_non_secrets_and_supersedes_are_validated),
 	TEST_ENTRY(test_rules__object_with_rules_array),

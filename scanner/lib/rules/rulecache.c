@@ -112,7 +112,8 @@ static int add_sources_digest(lg_buf *b, const lg_rule_source *sources, size_t n
 	int err = 0;
 
 	for (i = 0; i < n && !err; i++) {
-		err = lg_buf__printf(&all, "%s%c%zu%c", sources[i].name, 0, sources[i].len, 0);
+		err = lg_buf__printf(&all, "%s%c%zu%c%u%c", sources[i].name, 0, sources[i].len, 0,
+				     sources[i].layer, 0);
 		if (!err)
 			err = lg_buf__add(&all, sources[i].json, sources[i].len);
 	}

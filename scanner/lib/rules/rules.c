@@ -35,6 +35,9 @@ struct lg_ruleset {
 	 * for a ruleset from the cache. NULL-terminated once loaded. */
 	const char **known;
 	size_t known_count, known_alloc;
+	/* While loading: each rule's layer, for resolving a repeated id. */
+	unsigned *layers;
+	size_t layers_alloc;
 };
 
 /* Collects problems while loading; `failed` decides the outcome. */
@@ -42,6 +45,7 @@ typedef struct {
 	lg_problem_cb cb;
 	void *payload;
 	size_t problems;
+	unsigned layer; /* of the file being read (lg_rule_source.layer) */
 } loader;
 
 /* ------------------------------------------------------------------------
@@ -164,6 +168,7 @@ void lg_ruleset_free(lg_ruleset *rs)
 		free((char *)rs->known[i]);
 	if (!rs->storage.data)
 		free(rs->known);
+	free(rs->layers);
 	free(rs->rules);
 	if (rs->storage.mapped)
 		lg__unmap_file((const uint8_t *)rs->storage.data, rs->storage.len);
@@ -511,10 +516,12 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
  * Files
  * ---------------------------------------------------------------------- */
 
-static int ruleset_push(lg_ruleset *rs, lg_rule *r)
+static int ruleset_push(lg_ruleset *rs, lg_rule *r, unsigned layer)
 {
-	if (LG_ARRAY_GROW(rs->rules, rs->alloc, rs->count + 1, 64) != 0)
+	if (LG_ARRAY_GROW(rs->rules, rs->alloc, rs->count + 1, 64) != 0 ||
+	    LG_ARRAY_GROW(rs->layers, rs->layers_alloc, rs->count + 1, 64) != 0)
 		return LG_ENOMEM;
+	rs->layers[rs->count] = layer;
 	rs->rules[rs->count++] = *r;
 	return 0;
 }
@@ -651,7 +658,7 @@ static void load_json(lg_ruleset *rs, loader *ld, const char *name,
 
 		if (read_rule(&r, ld, name, item, position) == 0) {
 			r.index = rs->count;
-			if (ruleset_push(rs, &r) != 0) {
+			if (ruleset_push(rs, &r, ld->layer) != 0) {
 				rule_release(&r);
 				problem(ld, name, NULL, "out of memory");
 			}
@@ -757,21 +764,44 @@ static void parse_file(void *ctx, loader *ld, const char *name, const char *json
 	load_json(ctx, ld, name, json, len);
 }
 
-/* Reports each id defined twice, naming both files. */
-static void check_duplicate_ids(const lg_ruleset *rs, loader *ld)
+/* Resolves each id defined twice: a rule from a higher layer (extra
+ * rules) replaces the one it names, which is dropped; within one layer the
+ * second is a problem, naming both files. */
+static void resolve_duplicate_ids(lg_ruleset *rs, loader *ld)
 {
-	size_t i, j;
+	size_t i, j, kept = 0;
+	char *dropped = calloc(rs->count ? rs->count : 1, 1);
 
+	if (!dropped) {
+		problem(ld, "rules", NULL, "out of memory");
+		return;
+	}
 	/* Quadratic, but over a few hundred rules, once per load. */
 	for (i = 0; i < rs->count; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(rs->rules[i].id, rs->rules[j].id) == 0) {
-				problem(ld, rs->rules[i].source_file,
-					rs->rules[i].id,
-					"duplicate id (first defined in %s)",
-					rs->rules[j].source_file);
-				break;
+		for (j = 0; j < i; j++) {
+			if (dropped[j] || strcmp(rs->rules[i].id, rs->rules[j].id) != 0)
+				continue;
+			if (rs->layers[i] > rs->layers[j]) {
+				dropped[j] = 1;
+				continue;
 			}
+			problem(ld, rs->rules[i].source_file, rs->rules[i].id,
+				"duplicate id (first defined in %s)", rs->rules[j].source_file);
+			break;
+		}
+	for (i = 0; i < rs->count; i++) {
+		if (dropped[i]) {
+			if (!rs->storage.data)
+				rule_release(&rs->rules[i]);
+			continue;
+		}
+		rs->layers[kept] = rs->layers[i];
+		rs->rules[kept] = rs->rules[i];
+		rs->rules[kept].index = kept;
+		kept++;
+	}
+	rs->count = kept;
+	free(dropped);
 }
 
 /* Hashes every field that changes what the rules match, in order. */
@@ -815,7 +845,10 @@ static int finish_load(lg_ruleset **out, lg_ruleset *rs, loader *ld)
 {
 	if (rs->count == 0 && ld->problems == 0)
 		problem(ld, "rules", NULL, "no rules were loaded");
-	check_duplicate_ids(rs, ld);
+	resolve_duplicate_ids(rs, ld);
+	free(rs->layers);
+	rs->layers = NULL;
+	rs->layers_alloc = 0;
 	if (ld->problems) {
 		lg_ruleset_free(rs);
 		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files",
@@ -832,7 +865,7 @@ static int finish_load(lg_ruleset **out, lg_ruleset *rs, loader *ld)
 int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 		    lg_problem_cb on_problem, void *payload)
 {
-	loader ld = { on_problem, payload, 0 };
+	loader ld = { on_problem, payload, 0, 0 };
 	lg_ruleset *rs = calloc(1, sizeof(*rs));
 	size_t i;
 
@@ -846,15 +879,17 @@ int lg_ruleset_load(lg_ruleset **out, const char *const *paths, size_t npaths,
 int lg_ruleset_load_sources(lg_ruleset **out, const lg_rule_source *sources,
 			    size_t n, lg_problem_cb on_problem, void *payload)
 {
-	loader ld = { on_problem, payload, 0 };
+	loader ld = { on_problem, payload, 0, 0 };
 	lg_ruleset *rs = calloc(1, sizeof(*rs));
 	size_t i;
 
 	if (!rs)
 		return lg_error_set_oom();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		ld.layer = sources[i].layer;
 		load_json(rs, &ld, sources[i].name, sources[i].json,
 			  sources[i].len);
+	}
 	return finish_load(out, rs, &ld);
 }
 
@@ -862,7 +897,7 @@ int lg_ruleset_load_buffer(lg_ruleset **out, const char *name,
 			   const char *json, size_t len,
 			   lg_problem_cb on_problem, void *payload)
 {
-	lg_rule_source source = { name, json, len };
+	lg_rule_source source = { name, json, len, 0 };
 
 	return lg_ruleset_load_sources(out, &source, 1, on_problem, payload);
 }
@@ -884,7 +919,6 @@ static void keep_file(void *ctx, loader *ld, const char *name, const char *json,
 	lg_rule_source *src;
 	char *name_copy, *json_copy;
 
-	(void)ld;
 	if (LG_ARRAY_GROW(sl->v, sl->alloc, sl->count + 1, 16) != 0) {
 		sl->failed = 1;
 		return;
@@ -905,24 +939,41 @@ static void keep_file(void *ctx, loader *ld, const char *name, const char *json,
 	src->name = name_copy;
 	src->json = json_copy;
 	src->len = len;
+	src->layer = ld->layer;
 }
 
-int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
-			     size_t npaths)
+int lg_rule_sources_read(lg_rule_source **out, size_t *count, const char *const *paths,
+			 size_t npaths, unsigned layer, lg_problem_cb on_problem, void *payload)
 {
-	loader ld = { NULL, NULL, 0 };
+	loader ld = { on_problem, payload, 0, layer };
 	source_list sl = { NULL, 0, 0, 0 };
 	size_t i;
 
 	for (i = 0; i < npaths; i++)
 		walk_path(&ld, paths[i], keep_file, &sl);
-	if (ld.problems || sl.failed) {
+	if (sl.failed)
+		problem(&ld, "rules", NULL, "out of memory");
+	if (ld.problems) {
 		lg_ruleset__free_sources(sl.v, sl.count);
-		return LG_ERULES;
+		return lg_error_set(LG_ERULES, "%zu problem%s reading the rule files",
+				    ld.problems, ld.problems == 1 ? "" : "s");
 	}
+	for (i = 0; i < sl.count; i++)
+		sl.v[i].layer = layer;
 	*out = sl.v;
 	*count = sl.count;
 	return 0;
+}
+
+int lg_ruleset__read_sources(lg_rule_source **out, size_t *count, const char *const *paths,
+			     size_t npaths)
+{
+	return lg_rule_sources_read(out, count, paths, npaths, 0, NULL, NULL);
+}
+
+void lg_rule_sources_free(lg_rule_source *sources, size_t count)
+{
+	lg_ruleset__free_sources(sources, count);
 }
 
 void lg_ruleset__free_sources(lg_rule_source *sources, size_t count)
