@@ -1,11 +1,12 @@
 /*
  * cli.h - what the command-line tool's files share. The tool uses only the
- * library's public API (leakgate.h).
+ * library's public API (leakgate.h, and leakgate_tool.h for what only the
+ * tool needs).
  */
 #ifndef LG_CLI_H
 #define LG_CLI_H
 
-#include "leakgate.h"
+#include "leakgate_tool.h"
 
 /* Exit codes: the contract with scripts and CI. */
 enum {

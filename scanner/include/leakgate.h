@@ -10,7 +10,9 @@
  *  - every `_free` accepts NULL;
  *  - callbacks end in `void *payload`.
  *
- * The command-line tool includes only this header.
+ * This header is for library users. What only the leakgate tool needs
+ * (hook input lines, the hooks directory, git config for its settings) is
+ * in leakgate_tool.h, which the command-line tool includes as well.
  */
 #ifndef LEAKGATE_H
 #define LEAKGATE_H
@@ -546,39 +548,6 @@ int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
 /* Scans only the lines the index adds to HEAD (pre-commit, --staged). */
 int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
 		   const lg_scan_options *opts);
-
-/* One line of what git feeds a hook on stdin, split in place. pre-receive:
- * "<old> <new> <ref>"; pre-push: "<local ref> <local id> <remote ref>
- * <remote id>". `scan` is the id whose commits are new (new / local id),
- * `known` the id the other side has (old / remote id); all-zero ids mean
- * creation or deletion. */
-typedef struct {
-	const char *ref;
-	const char *scan;
-	const char *known;
-} lg_hook_line;
-
-/* Parses `line` (modified: fields are NUL-terminated in place; no trailing
- * newline). LG_EINVALID with a message on a malformed line. */
-int lg_hook_parse_line(lg_hook_line *out, char *line, int pre_push);
-/* 1 when `id` is all zeros (a ref created or deleted). */
-int lg_hook_is_zero_id(const char *id);
-
-/* The directory git runs the repository's hooks from (core.hooksPath
- * honoured); *out is malloc'd. *bare tells a bare repository. */
-int lg_repository_hooks_dir(char **out, int *bare, const char *path);
-
-/* Reads git config settings of the repository at `path` (NULL: the one git
- * runs a hook in, GIT_DIR honoured), every level (system, global, the
- * repository's own) as git reads them: values[i] gets a malloc'd copy of
- * names[i]'s value, NULL when it is unset; a key written without a value
- * reads "true". On failure every values[i] is NULL. */
-int lg_repository_config_read(char **values, const char *path, const char *const *names,
-			      size_t count);
-/* Writes names[i] = values[i] into the repository's own config file
- * (.git/config, or config in a bare repository). */
-int lg_repository_config_write(const char *path, const char *const *names,
-			       const char *const *values, size_t count);
 
 /* Scans a plain file, a directory (recursively; `.git` skipped) or "-" for
  * standard input, without git. */

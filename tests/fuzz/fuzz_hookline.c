@@ -1,5 +1,5 @@
 /* fuzz_hookline.c - the parser of what git feeds hooks on stdin. */
-#include "leakgate.h"
+#include "leakgate_tool.h"
 
 #include <stdint.h>
 #include <stdlib.h>

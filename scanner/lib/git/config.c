@@ -3,6 +3,7 @@
  * read (leakgate.*), and `leakgate install` writes.
  */
 #include "git/git.h"
+#include "leakgate_tool.h"
 
 #include <git2.h>
 

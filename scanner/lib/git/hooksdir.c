@@ -3,6 +3,7 @@
  * git directory's hooks/), for `leakgate install`.
  */
 #include "git/git.h"
+#include "leakgate_tool.h"
 
 #include <git2.h>
 

@@ -1,7 +1,7 @@
 /*
  * hook.h - the hook room's internals: what a hook prints when it refuses
  * a push or a commit. Reading the hook's input lines is public API
- * (lg_hook_parse_line). Not public API.
+ * (lg_hook_parse_line, leakgate_tool.h). Not public API.
  */
 #ifndef LG_HOOK_H
 #define LG_HOOK_H

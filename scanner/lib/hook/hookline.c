@@ -3,6 +3,7 @@
  * the pushing side, so they are checked field by field.
  */
 #include "hook/hook.h"
+#include "leakgate_tool.h"
 
 #include <ctype.h>
 #include <string.h>
