@@ -215,7 +215,10 @@ def make_handler(provider, config, log, lock, elsewhere):
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a time-out test)
 
         def handle_any(self):
             n = int(self.headers.get("Content-Length") or 0)

@@ -32,6 +32,7 @@ typedef struct {
 	double timeout;
 	int allow_on_error;
 	int allow_push_option;
+	int verify;           /* ask each finding's provider (leakgate.verify) */
 	int no_ignore;
 	int from_pre_commit; /* pre-push run by the pre-commit framework */
 	const char *log_path;
@@ -268,13 +269,15 @@ static void hook_usage(FILE *f)
 		"  --allow-push-option   honour 'git push -o leakgate.allow=FINGERPRINT'\n"
 		"                        (pre-receive; off by default; every use is logged)\n"
 		"  --ignore-file FILE    also honour this ignore file (the server's own)\n"
+		"  --verify              ask each finding's provider whether it is live and\n"
+		"                        say so first (network: see the README)\n"
 		"  --no-ignore           do not read .leakgateignore\n"
 		"  --from-pre-commit     pre-push run by the pre-commit framework: what to scan\n"
 		"                        comes from its PRE_COMMIT_* environment, not stdin\n"
 		"\n"
 		"Each option but --no-ignore may instead be set in git config, where the\n"
 		"option wins: leakgate.rules, leakgate.timeout, leakgate.onError,\n"
-		"leakgate.log, leakgate.allowPushOption, leakgate.ignoreFile.\n"
+		"leakgate.log, leakgate.allowPushOption, leakgate.ignoreFile, leakgate.verify.\n"
 		"\n"
 		"pre-receive honours .leakgateignore as it stands on the default branch\n"
 		"before the push, never one the push itself brings.\n");
@@ -287,6 +290,7 @@ const hook_setting hook_settings[HOOK_SETTING_COUNT] = {
 	[HOOK_SETTING_LOG] = { "log", "leakgate.log", 1 },
 	[HOOK_SETTING_ALLOW_PUSH_OPTION] = { "allow-push-option", "leakgate.allowPushOption", 0 },
 	[HOOK_SETTING_IGNORE_FILE] = { "ignore-file", "leakgate.ignoreFile", 1 },
+	[HOOK_SETTING_VERIFY] = { "verify", "leakgate.verify", 0 },
 };
 
 /* git's spellings of a boolean; -1 for anything else. */
@@ -342,11 +346,14 @@ static int apply_setting(hook_args *a, hook_setting_id id, const char *value, co
 			a->allow_on_error = strcmp(value, "allow") == 0;
 		return 0;
 	case HOOK_SETTING_ALLOW_PUSH_OPTION:
+	case HOOK_SETTING_VERIFY:
 		if ((b = parse_bool(value)) < 0) {
 			cli_error("%s takes true or false, not '%s'", source, value);
 			return -1;
 		}
-		if (a)
+		if (a && id == HOOK_SETTING_VERIFY)
+			a->verify = b;
+		else if (a)
 			a->allow_push_option = b;
 		return 0;
 	case HOOK_SETTING_RULES:
@@ -419,6 +426,7 @@ static const struct option hook_options[] = {
 	{ "log", required_argument, NULL, HOOK_SETTING_LOG },
 	{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
 	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
+	{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
 	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
@@ -636,6 +644,20 @@ static lg_format rejection_format(hook_kind kind)
 	       kind == HOOK_PRE_PUSH ? LG_FORMAT_PRE_PUSH_REJECTION : LG_FORMAT_PUSH_REJECTION;
 }
 
+/* Asks the providers about what the hook refuses anyway, within what is
+ * left of its time budget (half of it, at most 10 s): the verdict only
+ * changes the message, never whether the push or commit is refused. */
+static void verify_for_hook(lg_report *r, const hook_args *a)
+{
+	cli_verify_settings s = { 10, 0, 0 };
+
+	if (a->timeout > 0)
+		s.budget = a->timeout / 2 < 10 ? a->timeout / 2 : 10;
+	s.timeout = s.budget;
+	if (cli_verify_check_env() != 0 || cli_verify(r, &s) != 0)
+		cli_warning("the findings could not be verified; they are refused all the same");
+}
+
 static int run_hook(hook_args *a)
 {
 	lg_report_options ro = LG_REPORT_OPTIONS_INIT;
@@ -671,6 +693,8 @@ static int run_hook(hook_args *a)
 	} else {
 		if (a->allow_push_option && a->kind == HOOK_PRE_RECEIVE)
 			lg_report_filter(&report, not_bypassed, a);
+		if (report.count && a->verify)
+			verify_for_hook(&report, a);
 		if (report.count) {
 			ro.format = rejection_format(a->kind);
 			lg_report_write(stderr, &report, &ro);

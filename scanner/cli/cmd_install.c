@@ -44,6 +44,7 @@ static void install_usage(FILE *f)
 		"  --log FILE            leakgate.log\n"
 		"  --allow-push-option   leakgate.allowPushOption\n"
 		"  --ignore-file FILE    leakgate.ignoreFile\n"
+		"  --verify              leakgate.verify (ask providers whether findings are live)\n"
 		"\n"
 		"The script runs the leakgate that installed it; if that file is moved or\n"
 		"deleted, the 'leakgate' on PATH.\n");
@@ -265,6 +266,7 @@ static int run_install(int argc, char **argv, int uninstall)
 		{ "log", required_argument, NULL, HOOK_SETTING_LOG },
 		{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
 		{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
+		{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
 		{ NULL, 0, NULL, 0 }
 	};
 	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0;

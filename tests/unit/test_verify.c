@@ -415,8 +415,9 @@ TEST(test_verify__line_pattern_supplies_the_sid)
 	lg_verify_vars vars;
 	char err[256];
 
+	/* The excerpt holds this finding's secret redacted, as scans write it. */
 	f.line_text = (char *)"x https://AC11111111111111111111111111111111:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@api.twilio.com "
-			      "https://AC22222222222222222222222222222222:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@api.twilio.com";
+			      "https://AC22222222222222222222222222222222:bbbb\xE2\x80\xA6@api.twilio.com";
 	CHECK_EQ_INT(lg_verify__vars(&vars, s, &f, err, sizeof(err)), 0);
 	CHECK_EQ_INT(vars.n, 2);
 	CHECK_EQ_STR(vars.n == 2 ? vars.v[1].value : NULL, "AC22222222222222222222222222222222");

@@ -521,6 +521,28 @@ done:
 	return found;
 }
 
+/* The finding's line as it was: the excerpt holds the secret redacted
+ * (so no writer can leak it), and the line pattern needs it whole. */
+static int line_with_secret(lg_buf *out, const lg_finding *f)
+{
+	char redacted[64];
+	size_t rlen;
+	const char *p, *hit;
+	int err = 0;
+
+	if (!f->line_text)
+		return -1;
+	rlen = lg_redact(redacted, sizeof(redacted), f->secret, f->secret_len);
+	for (p = f->line_text; !err && rlen && (hit = strstr(p, redacted)); p = hit + rlen) {
+		err = lg_buf__add(out, p, (size_t)(hit - p));
+		if (!err)
+			err = lg_buf__add(out, f->secret, f->secret_len);
+	}
+	if (!err)
+		err = lg_buf__puts(out, p);
+	return err;
+}
+
 int lg_verify__vars(lg_verify_vars *out, const lg_verify_spec *s, const lg_finding *f,
 		    char *err, size_t cap)
 {
@@ -538,12 +560,20 @@ int lg_verify__vars(lg_verify_vars *out, const lg_verify_spec *s, const lg_findi
 		lg_verify__vars_release(out);
 		return LG_ENOTFOUND;
 	}
-	if (s->line_pattern &&
-	    (!f->line_text || vars_from_pattern(out, s->line_pattern, f->line_text,
-						strlen(f->line_text), f, 1) != 1)) {
-		snprintf(err, cap, "the line does not hold what the check needs besides the secret");
-		lg_verify__vars_release(out);
-		return LG_ENOTFOUND;
+	if (s->line_pattern) {
+		lg_buf line = LG_BUF_INIT;
+		int found = line_with_secret(&line, f) == 0 &&
+			    vars_from_pattern(out, s->line_pattern, line.ptr, line.len, f, 1) == 1;
+
+		if (line.ptr)
+			OPENSSL_cleanse(line.ptr, line.len);
+		lg_buf__release(&line);
+		if (!found) {
+			snprintf(err, cap,
+				 "the line does not hold what the check needs besides the secret");
+			lg_verify__vars_release(out);
+			return LG_ENOTFOUND;
+		}
 	}
 	return 0;
 too_many:
