@@ -250,7 +250,7 @@ static int build(lg_verify_request *req, const lg_verify_spec *s, const lg_findi
 	int e;
 
 	err[0] = '\0';
-	if ((e = lg_verify__vars(&vars, s, f, err, cap)) != 0)
+	if ((e = lg_verify__vars(&vars, s, f, &f, 1, err, cap)) != 0)
 		return e;
 	e = lg_verify__build(req, s, &vars, base, "20261201T000000Z", err, cap);
 	lg_verify__vars_release(&vars);
@@ -412,18 +412,21 @@ TEST(test_verify__line_pattern_supplies_the_sid)
 				 " \"line_pattern\": \"(?<sid>(?:AC|SK)[0-9a-f]{32}):(?<secret>[0-9A-Za-z]{32})@\","
 				 " " OK_TAIL "}");
 	lg_finding f = finding("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	lg_finding sid = finding("AC22222222222222222222222222222222");
+	const lg_finding *line[2] = { &sid, &f };
 	lg_verify_vars vars;
 	char err[256];
 
-	/* The excerpt holds this finding's secret redacted, as scans write it. */
+	/* The excerpt holds every secret on the line redacted, as scans write
+	 * it; the SID is a finding of its own on that line. */
 	f.line_text = (char *)"x https://AC11111111111111111111111111111111:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@api.twilio.com "
-			      "https://AC22222222222222222222222222222222:bbbb\xE2\x80\xA6@api.twilio.com";
-	CHECK_EQ_INT(lg_verify__vars(&vars, s, &f, err, sizeof(err)), 0);
+			      "https://AC22\xE2\x80\xA6:bbbb\xE2\x80\xA6@api.twilio.com";
+	CHECK_EQ_INT(lg_verify__vars(&vars, s, &f, line, 2, err, sizeof(err)), 0);
 	CHECK_EQ_INT(vars.n, 2);
 	CHECK_EQ_STR(vars.n == 2 ? vars.v[1].value : NULL, "AC22222222222222222222222222222222");
 	lg_verify__vars_release(&vars);
 	f.line_text = (char *)"no url here";
-	CHECK_EQ_INT(lg_verify__vars(&vars, s, &f, err, sizeof(err)), LG_ENOTFOUND);
+	CHECK_EQ_INT(lg_verify__vars(&vars, s, &f, line, 2, err, sizeof(err)), LG_ENOTFOUND);
 	lg_verify__spec_free(s);
 }
 

@@ -521,22 +521,31 @@ done:
 	return found;
 }
 
-/* The finding's line as it was: the excerpt holds the secret redacted
- * (so no writer can leak it), and the line pattern needs it whole. */
-static int line_with_secret(lg_buf *out, const lg_finding *f)
+/* The finding's line as it was: the excerpt holds every secret on it
+ * redacted (so no writer can leak one), and the line pattern needs them
+ * whole. `line_secrets` are the findings on that line, by column: each
+ * redacted form, in turn, gets its secret back. */
+static int line_with_secrets(lg_buf *out, const lg_finding *f, const lg_finding *const *line_secrets,
+			     size_t n)
 {
-	char redacted[64];
-	size_t rlen;
-	const char *p, *hit;
+	const char *p = f->line_text;
+	size_t i;
 	int err = 0;
 
-	if (!f->line_text)
+	if (!p)
 		return -1;
-	rlen = lg_redact(redacted, sizeof(redacted), f->secret, f->secret_len);
-	for (p = f->line_text; !err && rlen && (hit = strstr(p, redacted)); p = hit + rlen) {
+	for (i = 0; i < n && !err; i++) {
+		char redacted[64];
+		size_t rlen = lg_redact(redacted, sizeof(redacted), line_secrets[i]->secret,
+					line_secrets[i]->secret_len);
+		const char *hit = rlen ? strstr(p, redacted) : NULL;
+
+		if (!hit)
+			continue;
 		err = lg_buf__add(out, p, (size_t)(hit - p));
 		if (!err)
-			err = lg_buf__add(out, f->secret, f->secret_len);
+			err = lg_buf__add(out, line_secrets[i]->secret, line_secrets[i]->secret_len);
+		p = hit + rlen;
 	}
 	if (!err)
 		err = lg_buf__puts(out, p);
@@ -544,7 +553,8 @@ static int line_with_secret(lg_buf *out, const lg_finding *f)
 }
 
 int lg_verify__vars(lg_verify_vars *out, const lg_verify_spec *s, const lg_finding *f,
-		    char *err, size_t cap)
+		    const lg_finding *const *line_secrets, size_t line_secret_count, char *err,
+		    size_t cap)
 {
 	size_t i;
 
@@ -562,7 +572,7 @@ int lg_verify__vars(lg_verify_vars *out, const lg_verify_spec *s, const lg_findi
 	}
 	if (s->line_pattern) {
 		lg_buf line = LG_BUF_INIT;
-		int found = line_with_secret(&line, f) == 0 &&
+		int found = line_with_secrets(&line, f, line_secrets, line_secret_count) == 0 &&
 			    vars_from_pattern(out, s->line_pattern, line.ptr, line.len, f, 1) == 1;
 
 		if (line.ptr)

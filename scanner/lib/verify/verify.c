@@ -352,9 +352,36 @@ static void amz_date(char out[17])
 	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
+static int by_column(const void *a, const void *b)
+{
+	const lg_finding *x = *(const lg_finding *const *)a, *y = *(const lg_finding *const *)b;
+
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
+/* The findings on f's line (same blob or path, same line), by column; *n
+ * of them. NULL when out of memory. */
+static const lg_finding **line_findings(const lg_report *r, const lg_finding *f, size_t *n)
+{
+	const lg_finding **list = malloc((r->count ? r->count : 1) * sizeof(*list));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; list && i < r->count; i++) {
+		const lg_finding *o = &r->findings[i];
+
+		if (o->line == f->line && strcmp(o->blob, f->blob) == 0 &&
+		    strcmp(o->path ? o->path : "", f->path ? f->path : "") == 0 && o->secret)
+			list[(*n)++] = o;
+	}
+	if (list)
+		qsort(list, *n, sizeof(*list), by_column);
+	return list;
+}
+
 /* Finds or makes the job for finding `f`; SIZE_MAX when the finding gets
  * its result without one (filled into f->verification). */
-static size_t plan_finding(run *R, lg_finding *f)
+static size_t plan_finding(run *R, const lg_report *r, lg_finding *f)
 {
 	rule_check *c = check_for(R, f->rule);
 	lg_verify_vars vars;
@@ -377,8 +404,18 @@ static size_t plan_finding(run *R, lg_finding *f)
 	cache_key(key, f, c, base);
 	if (cache_get(R, key, &f->verification))
 		return SIZE_MAX;
-	if (lg_verify__vars(&vars, c->spec, f, err, sizeof(err)) != 0) {
-		set_result(&f->verification, LG_VERIFY_UNVERIFIABLE, 0, NULL, err);
+	if (c->spec->line_pattern) {
+		size_t n;
+		const lg_finding **line = line_findings(r, f, &n);
+
+		e = line ? lg_verify__vars(&vars, c->spec, f, line, n, err, sizeof(err)) : LG_ENOMEM;
+		free(line);
+	} else {
+		e = lg_verify__vars(&vars, c->spec, f, NULL, 0, err, sizeof(err));
+	}
+	if (e) {
+		set_result(&f->verification, e == LG_ENOMEM ? LG_VERIFY_ERROR : LG_VERIFY_UNVERIFIABLE,
+			   0, NULL, e == LG_ENOMEM ? "out of memory" : err);
 		return SIZE_MAX;
 	}
 	dedupe_key(dedupe, c, &vars);
@@ -755,7 +792,7 @@ int lg_verify_report(lg_report *r, const lg_verify_options *opts)
 	}
 	cache_load(&R);
 	for (i = 0; i < r->count; i++)
-		R.finding_job[i] = plan_finding(&R, &r->findings[i]);
+		R.finding_job[i] = plan_finding(&R, r, &r->findings[i]);
 	R.deadline = now_seconds() + (opts->time_budget > 0 ? opts->time_budget : DEFAULT_BUDGET);
 	err = run_jobs(&R);
 	for (i = 0; i < r->count && !err; i++) {

@@ -77,7 +77,9 @@ typedef struct {
 } lg_verify_request;
 
 /* The variables of a finding: {secret}, its parts, and the named groups of
- * the spec's patterns. LG_ENOTFOUND with the reason in `err` when the
+ * the spec's patterns. A line pattern reads the finding's line with the
+ * secrets of `line_secrets` (the findings on that line, `f` among them, by
+ * column) put back in place of their redacted forms. LG_ENOTFOUND with the reason in `err` when the
  * finding lacks what the check needs. Values point into the finding and
  * into `storage` (freed with lg_verify__vars_release). */
 typedef struct {
@@ -87,7 +89,8 @@ typedef struct {
 	size_t stored;
 } lg_verify_vars;
 int lg_verify__vars(lg_verify_vars *out, const lg_verify_spec *s, const lg_finding *f,
-		    char *err, size_t cap);
+		    const lg_finding *const *line_secrets, size_t line_secret_count, char *err,
+		    size_t cap);
 void lg_verify__vars_release(lg_verify_vars *v);
 
 /* Builds the request for `s` with `vars`. `base`, when not NULL, is an
