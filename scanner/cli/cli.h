@@ -98,6 +98,7 @@ int hook_setting_check(hook_setting_id id, const char *value);
 
 int cmd_scan(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_install(int argc, char **argv);

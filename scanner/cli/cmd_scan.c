@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -50,7 +51,7 @@ static void scan_usage(FILE *f)
 		"or '-' for standard input. `baseline` writes the JSON report to FILE, for\n"
 		"--baseline, and exits 0.\n"
 		"\n"
-		"  --format FORMAT        text (default), json, jsonl or sarif\n"
+		"  --format FORMAT        text (default), json, jsonl, sarif or html\n"
 		"  -o, --output FILE      write the report to FILE (atomically, mode 0600)\n"
 		"  --show-secrets         print secrets in full (default: redacted)\n"
 		"  --verify               ask each secret's provider whether it is live\n"
@@ -134,6 +135,8 @@ static int parse_format(lg_format *out, const char *s)
 		*out = LG_FORMAT_JSONL;
 	else if (strcmp(s, "sarif") == 0)
 		*out = LG_FORMAT_SARIF;
+	else if (strcmp(s, "html") == 0)
+		*out = LG_FORMAT_HTML;
 	else
 		return -1;
 	return 0;
@@ -261,7 +264,7 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 		switch (c) {
 		case OPT_FORMAT:
 			if (parse_format(&a->report.format, optarg) != 0) {
-				cli_error("unknown format '%s' (text, json, jsonl, sarif)", optarg);
+				cli_error("unknown format '%s' (text, json, jsonl, sarif, html)", optarg);
 				return -1;
 			}
 			break;
@@ -473,6 +476,14 @@ static int scan_all(lg_report *all, const lg_matcher *m, scan_args *a)
 
 		a->current = a->paths[i];
 		err = run_scan(&one, m, a->paths[i], a);
+		/* Each repository's line in the report: its counts, or why it
+		 * could not be scanned. */
+		if (lg_report_add_repository(all, a->paths[i], err ? NULL : &one.summary,
+					     err ? lg_error_last() : NULL) != 0) {
+			lg_report_free(&one);
+			cli_error("%s", lg_error_last());
+			return EXIT_REPO;
+		}
 		if (err) {
 			if (a->path_count > 1)
 				print_repo_line(a->paths[i], &one, err);
@@ -597,6 +608,8 @@ static int run_scan_command(scan_args *a)
 	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN)
 		return code;
 	memset(&report, 0, sizeof(report));
+	report.started = (int64_t)time(NULL);
+	snprintf(report.rules_hash, sizeof(report.rules_hash), "%s", lg_ruleset_hash(rules));
 	worst = scan_all(&report, matcher, a);
 	if (a->state && worst == EXIT_CLEAN) {
 		if (!a->quiet && report.summary.incremental)

@@ -25,6 +25,7 @@ static int cmd_help(int argc, char **argv);
 static const command commands[] = {
 	{ "scan", cmd_scan, "scan a repository's whole history (or files with --no-git)" },
 	{ "baseline", cmd_baseline, "write a baseline: the findings to accept as known" },
+	{ "report", cmd_report, "merge JSON reports into one (html, sarif, json, ...)" },
 	{ "rules", cmd_rules, "check or list the rules" },
 	{ "hook", cmd_hook, "run as a git hook: pre-receive, pre-push, pre-commit" },
 	{ "install", cmd_install, "write leakgate's hooks into a repository" },

@@ -26,6 +26,11 @@ extern "C" {
 #endif
 
 #define LG_VERSION "0.1.0"
+/* Where the project lives: SARIF's tool.driver.informationUri. A build
+ * may name its own (-DLEAKGATE_HOMEPAGE=...). */
+#ifndef LG_HOMEPAGE
+#define LG_HOMEPAGE "https://github.com/leakgate/leakgate"
+#endif
 
 /* ------------------------------------------------------------------------
  * Errors
@@ -418,6 +423,10 @@ typedef struct {
 	lg_secret_part *parts;  /* paired findings: each part (owned); else NULL */
 	size_t part_count;
 	lg_verification verification; /* filled by lg_verify_report */
+	/* The finding was read back from a report (lg_report_read) whose
+	 * secrets were redacted: `secret` holds the redacted form and
+	 * `line_text` the report's excerpt, to be shown as they are. */
+	int secret_redacted;
 } lg_finding;
 
 typedef struct {
@@ -442,15 +451,52 @@ typedef struct {
 	uint64_t unreadable;  /* commits, trees and blobs that could not be read */
 } lg_summary;
 
+/* One repository of a report over one or many (--repos-from, --shard,
+ * merged reports): what its scan covered, or why it could not run. */
+typedef struct {
+	char *path;
+	char *error;          /* NULL when the scan ran */
+	uint64_t findings;
+	uint64_t commits;
+	uint64_t blobs_scanned;
+	uint64_t bytes_scanned;
+	double seconds;
+} lg_repository_entry;
+
+/* What a report read back from a file owns (rules, strings); opaque. */
+typedef struct lg_report_storage lg_report_storage;
+
 typedef struct {
 	lg_finding *findings;
 	size_t count;
 	lg_summary summary;
 	char **warnings; /* messages that did not stop the scan */
 	size_t warning_count;
+	/* Filled by the caller that runs the scans (zero: unknown). */
+	int64_t started;      /* when the scan began, seconds since the epoch */
+	char rules_hash[72];  /* lg_ruleset_hash of the rules used */
+	lg_repository_entry *repositories;
+	size_t repository_count;
+	lg_report_storage *storage; /* owned by the report; NULL for a scan */
 } lg_report;
 
 void lg_report_free(lg_report *r);
+
+/* Adds one repository's line to r->repositories: the counts of `summary`
+ * (NULL when the scan failed) or `error` (NULL when it ran). */
+int lg_report_add_repository(lg_report *r, const char *path,
+			     const lg_summary *summary, const char *error);
+
+/*
+ * Reads a JSON report (--format json) written by any leakgate of this
+ * format version, into *out (which the caller frees with lg_report_free):
+ * every finding with its rule's id, name, severity, confidence and
+ * remediation, the summary, the repositories and the warnings. Secrets
+ * that were redacted stay redacted (lg_finding.secret_redacted).
+ * LG_EINVALID naming `path` and what is wrong on malformed input, LG_EIO
+ * when it cannot be read.
+ */
+int lg_report_read(lg_report *out, const char *path);
 
 /* Moves the findings and warnings of `from` to the end of `into` and adds
  * its summary to `into`'s; `from` is left empty. */
@@ -619,7 +665,10 @@ typedef enum {
 	LG_FORMAT_COMMIT_REJECTION,
 	/* pre-push's: the secret has not left the machine yet, so the advice
 	 * is to rewrite the commits, not (only) to rotate. */
-	LG_FORMAT_PRE_PUSH_REJECTION
+	LG_FORMAT_PRE_PUSH_REJECTION,
+	/* One self-contained HTML page for people: summary charts and a
+	 * findings table that sorts and filters (report/html.c). */
+	LG_FORMAT_HTML
 } lg_format;
 
 typedef struct {

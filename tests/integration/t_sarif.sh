@@ -55,4 +55,27 @@ if ! diff -u "$golden" "$work/out.sarif"; then
 	echo "FAIL: SARIF output differs from $golden" >&2
 	exit 1
 fi
+# The Microsoft SARIF Multitool checks what GitHub's and Azure's code
+# scanning want (rule kinds Sarif, Gh, Ghas): not one result may come back.
+# scripts/run.sh test installs it (npm @microsoft/sarif-multitool-linux) and
+# names it in LEAKGATE_SARIF_MULTITOOL.
+tool=${LEAKGATE_SARIF_MULTITOOL:-$(command -v Sarif.Multitool || true)}
+if [ -n "$tool" ] && [ -x "$tool" ]; then
+	if ! "$tool" validate --rule-kind "Sarif;Gh;Ghas" --output "$work/validation.sarif" \
+		"$work/out.sarif" >"$work/validation.log" 2>&1; then
+		cat "$work/validation.log" >&2
+		echo "FAIL: the SARIF Multitool could not validate the report" >&2
+		exit 1
+	fi
+	/usr/bin/python3 - "$work/validation.sarif" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0].get("results", [])
+for r in results:
+    print("multitool:", r.get("level", "warning"), r["ruleId"], json.dumps(r["message"]), file=sys.stderr)
+sys.exit(1 if results else 0)
+PY
+	echo "sarif: the SARIF Multitool (Sarif;Gh;Ghas) reports nothing"
+else
+	echo "SKIP: SARIF Multitool validation: no Sarif.Multitool (set LEAKGATE_SARIF_MULTITOOL; scripts/run.sh test installs it from npm)"
+fi
 echo "sarif: valid and matches the golden file"

@@ -10,6 +10,20 @@
 /* list.c: frees a finding's strings and zeroes it (not the struct). */
 void lg_finding__release(lg_finding *f);
 
+/* list.c: what a report read back from a file (report/read_json.c) owns
+ * besides its findings' strings: the rules they point to, repository
+ * paths; a list of allocations. _keep hands `block` (malloc'd; NULL means
+ * out of memory) to the list and returns it, or NULL with LG_ENOMEM set
+ * (and the block freed); _adopt moves *from's list onto *into's; _free
+ * accepts NULL. */
+struct lg_report_storage {
+	struct lg_report_storage *next;
+	void *block;
+};
+void *lg_report__storage_keep(lg_report_storage **storage, void *block);
+void lg_report__storage_adopt(lg_report_storage **into, lg_report_storage **from);
+void lg_report__storage_free(lg_report_storage *s);
+
 /* state.c: what an incremental scan remembers. `blobs` is sorted. */
 struct lg_state {
 	int loaded;          /* read from a valid file */

@@ -61,8 +61,21 @@ int lg_report_merge(lg_report *into, lg_report *from)
 	    (err = append_array((void **)&into->warnings, into->warning_count, from->warnings,
 				from->warning_count, sizeof(*from->warnings))) != 0)
 		return err;
+	if ((err = append_array((void **)&into->repositories, into->repository_count,
+				from->repositories, from->repository_count,
+				sizeof(*from->repositories))) != 0)
+		return err;
 	into->count += from->count;
 	into->warning_count += from->warning_count;
+	into->repository_count += from->repository_count;
+	from->repository_count = 0;
+	lg_report__storage_adopt(&into->storage, &from->storage);
+	/* The earliest start stands for the whole; the first rule hash
+	 * (reports of one run share it). */
+	if (from->started && (!into->started || from->started < into->started))
+		into->started = from->started;
+	if (!into->rules_hash[0])
+		memcpy(into->rules_hash, from->rules_hash, sizeof(into->rules_hash));
 	for (i = 0; i < b->skipped_count; i++) {
 		for (j = 0; j < a->skipped_count; j++)
 			if (strcmp(a->skipped[j].reason, b->skipped[i].reason) == 0)
@@ -125,5 +138,81 @@ void lg_report_free(lg_report *r)
 	for (i = 0; i < r->warning_count; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	for (i = 0; i < r->repository_count; i++) {
+		free(r->repositories[i].path);
+		free(r->repositories[i].error);
+	}
+	free(r->repositories);
+	lg_report__storage_free(r->storage);
 	memset(r, 0, sizeof(*r));
+}
+
+int lg_report_add_repository(lg_report *r, const char *path,
+			     const lg_summary *summary, const char *error)
+{
+	lg_repository_entry e;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	if (!(e.path = lg__strdup(path ? path : "")))
+		return LG_ENOMEM;
+	if (error && !(e.error = lg__strdup(error))) {
+		free(e.path);
+		return LG_ENOMEM;
+	}
+	if (summary) {
+		e.findings = summary->findings;
+		e.commits = summary->commits;
+		e.blobs_scanned = summary->blobs_scanned;
+		e.bytes_scanned = summary->bytes_scanned;
+		e.seconds = summary->seconds;
+	}
+	if ((err = append_array((void **)&r->repositories, r->repository_count, &e, 1,
+				sizeof(e))) != 0) {
+		free(e.path);
+		free(e.error);
+		return err;
+	}
+	r->repository_count++;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * What a report read back from a file owns
+ * ---------------------------------------------------------------------- */
+
+void lg_report__storage_free(lg_report_storage *s)
+{
+	while (s) {
+		lg_report_storage *next = s->next;
+
+		free(s->block);
+		free(s);
+		s = next;
+	}
+}
+
+void lg_report__storage_adopt(lg_report_storage **into, lg_report_storage **from)
+{
+	lg_report_storage **tail = into;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = *from;
+	*from = NULL;
+}
+
+void *lg_report__storage_keep(lg_report_storage **storage, void *block)
+{
+	lg_report_storage *node = block ? malloc(sizeof(*node)) : NULL;
+
+	if (!node) {
+		free(block);
+		lg_error_set(LG_ENOMEM, "out of memory");
+		return NULL;
+	}
+	node->block = block;
+	node->next = *storage;
+	*storage = node;
+	return block;
 }

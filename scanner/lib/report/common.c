@@ -156,7 +156,8 @@ int lg_report__date(char out[LG_REPORT_DATE_MAX], int64_t time, int offset,
 const char *lg_report__secret(char buf[LG_REPORT_REDACTED_MAX], size_t *len,
 			      const lg_finding *f, const lg_report_options *o)
 {
-	if (o->show_secrets && f->secret) {
+	/* Read back from a redacted report: the redacted form, as it is. */
+	if ((o->show_secrets || f->secret_redacted) && f->secret) {
 		*len = f->secret_len;
 		return f->secret;
 	}

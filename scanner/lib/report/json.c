@@ -169,6 +169,17 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	jw_str_member(w, "repository", f->repository);
 	if (f->unconfirmed)
 		jw_str_member(w, "unconfirmed", f->unconfirmed);
+	if (f->line_text) {
+		lg_buf excerpt = LG_BUF_INIT;
+
+		if (!w->err)
+			w->err = lg_report__excerpt(&excerpt, f, o);
+		jw_key(w, "excerpt");
+		jw_string(w, excerpt.ptr ? excerpt.ptr : "", excerpt.len);
+		lg_buf__release(&excerpt);
+	}
+	if (rule && rule->remediation)
+		jw_str_member(w, "remediation", rule->remediation);
 	jw_key(w, "also_in");
 	jw_open(w, "[");
 	for (i = 0; i < f->also_in_count; i++) {
@@ -216,41 +227,91 @@ static void write_summary(json_writer *w, const lg_report *r)
 	jw_close(w, "}");
 }
 
-/* Writes the whole report as one JSON document, a finding at a time. */
+/* Writes the repositories the report covers: each one's counts, and its
+ * error when its scan failed. */
+static void write_repositories(json_writer *w, const lg_report *r)
+{
+	size_t i;
+
+	jw_open(w, "[");
+	for (i = 0; i < r->repository_count; i++) {
+		const lg_repository_entry *e = &r->repositories[i];
+
+		jw_next(w);
+		jw_open(w, "{");
+		jw_str_member(w, "path", e->path ? e->path : "");
+		jw_uint_member(w, "findings", e->findings);
+		jw_uint_member(w, "commits", e->commits);
+		jw_uint_member(w, "blobs_scanned", e->blobs_scanned);
+		jw_uint_member(w, "bytes_scanned", e->bytes_scanned);
+		jw_fixed_member(w, "seconds", e->seconds, 3);
+		jw_str_member(w, "error", e->error);
+		jw_close(w, "}");
+	}
+	jw_close(w, "]");
+}
+
+/* Writes the whole report as one JSON document, a finding at a time; with
+ * `f` each finding goes out as soon as it is written, else all stays in
+ * the writer's buffer. */
+static int write_document(json_writer *w, FILE *f, const lg_report *r,
+			  const lg_report_options *o)
+{
+	char started[LG_REPORT_DATE_MAX];
+	size_t i;
+
+	jw_open(w, "{");
+	jw_uint_member(w, "version", JSON_FORMAT_VERSION);
+	jw_str_member(w, "leakgate_version", LG_VERSION);
+	jw_str_member(w, "started", r->started &&
+		      lg_report__date(started, r->started, 0, 1) == 0 ? started : NULL);
+	jw_str_member(w, "rules_hash", r->rules_hash[0] ? r->rules_hash : NULL);
+	/* A reader must know whether `secret` is whole or redacted. */
+	jw_bool_member(w, "secrets_shown", o->show_secrets);
+	jw_key(w, "repositories");
+	write_repositories(w, r);
+	jw_key(w, "findings");
+	jw_open(w, "[");
+	for (i = 0; !w->err && i < r->count; i++) {
+		jw_next(w);
+		write_finding(w, &r->findings[i], o);
+		if (f && !w->err)
+			w->err = lg_report__flush(f, w->b);
+	}
+	jw_close(w, "]");
+	jw_key(w, "summary");
+	write_summary(w, r);
+	jw_key(w, "warnings");
+	jw_open(w, "[");
+	for (i = 0; i < r->warning_count; i++) {
+		jw_next(w);
+		jw_string(w, r->warnings[i] ? r->warnings[i] : "",
+			  r->warnings[i] ? strlen(r->warnings[i]) : 0);
+	}
+	jw_close(w, "]");
+	jw_close(w, "}");
+	jw_raw(w, "\n");
+	if (f && !w->err)
+		w->err = lg_report__flush(f, w->b);
+	return w->err;
+}
+
 int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o)
 {
 	lg_buf b = LG_BUF_INIT;
 	json_writer w = { &b, 1, 0, 1, 0 };
-	size_t i;
+	int err = write_document(&w, f, r, o);
 
-	jw_open(&w, "{");
-	jw_uint_member(&w, "version", JSON_FORMAT_VERSION);
-	jw_str_member(&w, "leakgate_version", LG_VERSION);
-	jw_key(&w, "findings");
-	jw_open(&w, "[");
-	for (i = 0; !w.err && i < r->count; i++) {
-		jw_next(&w);
-		write_finding(&w, &r->findings[i], o);
-		if (!w.err)
-			w.err = lg_report__flush(f, &b);
-	}
-	jw_close(&w, "]");
-	jw_key(&w, "summary");
-	write_summary(&w, r);
-	jw_key(&w, "warnings");
-	jw_open(&w, "[");
-	for (i = 0; i < r->warning_count; i++) {
-		jw_next(&w);
-		jw_string(&w, r->warnings[i] ? r->warnings[i] : "",
-			  r->warnings[i] ? strlen(r->warnings[i]) : 0);
-	}
-	jw_close(&w, "]");
-	jw_close(&w, "}");
-	jw_raw(&w, "\n");
-	if (!w.err)
-		w.err = lg_report__flush(f, &b);
 	lg_buf__release(&b);
-	return w.err;
+	return err;
+}
+
+int lg_report__json_doc(lg_buf *b, const lg_report *r, const lg_report_options *o,
+			int pretty)
+{
+	json_writer w = { b, pretty, 0, 1, 0 };
+
+	return write_document(&w, NULL, r, o);
 }
 
 /* Writes one compact finding object a line, in the report's order, and

@@ -28,7 +28,7 @@ static int check_args(const lg_report_options **out, const lg_report *r,
 		o = &defaults;
 	if (!r)
 		return lg_error_set(LG_EINVALID, "no report to write");
-	if ((unsigned)o->format > LG_FORMAT_PRE_PUSH_REJECTION)
+	if ((unsigned)o->format > LG_FORMAT_HTML)
 		return lg_error_set(LG_EINVALID, "unknown report format %d",
 				    (int)o->format);
 	*out = o;
@@ -62,6 +62,9 @@ int lg_report_write(FILE *f, const lg_report *r, const lg_report_options *o)
 		break;
 	case LG_FORMAT_SARIF:
 		err = lg_report__sarif(f, r, o);
+		break;
+	case LG_FORMAT_HTML:
+		err = lg_report__html(f, r, o);
 		break;
 	case LG_FORMAT_PUSH_REJECTION:
 	case LG_FORMAT_COMMIT_REJECTION:

@@ -15,6 +15,25 @@ int lg_report__text(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__jsonl(FILE *f, const lg_report *r, const lg_report_options *o);
 int lg_report__sarif(FILE *f, const lg_report *r, const lg_report_options *o);
+int lg_report__html(FILE *f, const lg_report *r, const lg_report_options *o);
+
+/* The HTML report's script and stylesheet (report/report.js and
+ * report/report.css, compiled in by cmake/embed_text.cmake). */
+extern const char lg_html_js[];
+extern const size_t lg_html_js_len;
+extern const char lg_html_css[];
+extern const size_t lg_html_css_len;
+
+/* The JSON document lg_report__json writes, into `b`: indented (`pretty`)
+ * or compact. The HTML report embeds the compact one. */
+int lg_report__json_doc(lg_buf *b, const lg_report *r, const lg_report_options *o,
+			int pretty);
+
+/* report_text.c: appends the excerpt of the finding's line every format
+ * shows (secret redacted unless show_secrets, cut around the secret,
+ * control bytes escaped as by lg_report__escape); nothing without line
+ * text. */
+int lg_report__excerpt(lg_buf *b, const lg_finding *f, const lg_report_options *o);
 
 /* Appends s[0, len) with every byte that could steer a terminal (C0 and
  * C1 controls, DEL, invalid UTF-8) written as \xNN. */

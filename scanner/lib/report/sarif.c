@@ -207,7 +207,9 @@ int lg_report__sarif(FILE *f, const lg_report *r, const lg_report_options *o)
 	err = lg_buf__printf(&b, "{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n  \"version\": \"2.1.0\",\n"
 			     "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
 			     "          \"name\": \"leakgate\",\n          \"version\": \"%s\",\n"
-			     "          \"semanticVersion\": \"%s\",\n          \"rules\": [",
+			     "          \"semanticVersion\": \"%s\",\n"
+			     "          \"informationUri\": \"" LG_HOMEPAGE "\",\n"
+			     "          \"rules\": [",
 			     LG_VERSION, LG_VERSION);
 	for (i = 0; i < nrules && !err; i++)
 		err = append_rule(&b, rules[i], i == 0);

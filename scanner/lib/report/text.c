@@ -156,25 +156,36 @@ static int append_excerpt(lg_buf *b, const char *s, size_t len, size_t focus)
 	return err;
 }
 
-/* Appends "  line: <excerpt>\n" for a finding that has line text. */
-static int append_line(lg_buf *b, const lg_finding *f, const char *shown,
-		       size_t shown_len, int show_secrets)
+/*
+ * Appends the excerpt of f's line that every format shows: the line with
+ * the secret redacted (unless show_secrets), cut to LINE_EXCERPT_CHARS
+ * characters around it, and escaped with lg_report__escape. A finding read
+ * back from a redacted report carries that excerpt already. Nothing when
+ * the finding has no line text.
+ */
+int lg_report__excerpt(lg_buf *b, const lg_finding *f, const lg_report_options *o)
 {
+	char redacted[LG_REPORT_REDACTED_MAX];
 	lg_buf line = LG_BUF_INIT;
-	size_t len = strlen(f->line_text), focus;
+	size_t len, focus, shown_len;
 	int err;
 
+	if (!f->line_text)
+		return 0;
+	len = strlen(f->line_text);
+	if (f->secret_redacted)
+		return lg_report__escape(b, f->line_text, len);
 	if (len > LINE_SCAN_MAX)
 		len = LINE_SCAN_MAX;
+	/* With show_secrets the line is shown as it is; otherwise the
+	 * redacted form stands in for the secret. */
+	shown_len = lg_redact(redacted, sizeof(redacted), f->secret ? f->secret : "",
+			      f->secret ? f->secret_len : 0);
 	err = redact_line(&line, &focus, f->line_text, len, f->secret,
-			  f->secret ? f->secret_len : 0, shown, shown_len,
-			  !show_secrets);
-	if (!err)
-		err = lg_buf__puts(b, "  line: ");
+			  f->secret ? f->secret_len : 0, redacted, shown_len,
+			  !o->show_secrets);
 	if (!err)
 		err = append_excerpt(b, line.ptr ? line.ptr : "", line.len, focus);
-	if (!err)
-		err = lg_buf__puts(b, "\n");
 	lg_buf__release(&line);
 	return err;
 }
@@ -335,11 +346,11 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 	if (!err && f->commit[0])
 		err = append_commit(b, f);
 	if (!err && f->line_text) {
-		/* With show_secrets the line is shown as it is; otherwise
-		 * the redacted form stands in for the secret. */
-		lg_redact(redacted, sizeof(redacted), f->secret ? f->secret : "",
-			  f->secret ? f->secret_len : 0);
-		err = append_line(b, f, redacted, strlen(redacted), o->show_secrets);
+		err = lg_buf__puts(b, "  line: ");
+		if (!err)
+			err = lg_report__excerpt(b, f, o);
+		if (!err)
+			err = lg_buf__puts(b, "\n");
 	}
 	if (!err)
 		err = lg_buf__printf(b, "  fingerprint: %s\n", f->fingerprint);
