@@ -14,8 +14,9 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
           libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev
           libcurl4-openssl-dev)
-# What the test command adds: TSan, valgrind and libFuzzer runs.
-TEST_PACKAGES=(valgrind clang libclang-rt-dev pre-commit)
+# What the test command adds: TSan, valgrind and libFuzzer runs; Chromium
+# for the HTML report's browser test.
+TEST_PACKAGES=(valgrind clang libclang-rt-dev pre-commit chromium)
 
 # Installs whichever of the given packages are missing; nothing when all are there.
 install_missing() {
@@ -57,7 +58,29 @@ build() {
 
 FUZZ_SECONDS=${LEAKGATE_FUZZ_SECONDS:-60}
 
+# The Microsoft SARIF Multitool (npm @microsoft/sarif-multitool-linux, a
+# self-contained .NET binary) that tests/integration/t_sarif.sh runs when
+# LEAKGATE_SARIF_MULTITOOL names it. Kept in the user's cache between runs;
+# when npm or the download fails, the SARIF test says it skipped the tool.
+install_sarif_multitool() {
+	local dir=${XDG_CACHE_HOME:-$HOME/.cache}/leakgate-tools
+	local tool=$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+	if [ ! -x "$tool" ]; then
+		command -v npm >/dev/null || install_missing npm
+		# npm may not run the package's postinstall (chmod): done here.
+		if ! npm install --silent --no-audit --no-fund --prefix "$dir" \
+			@microsoft/sarif-multitool-linux@5.7.0 >/dev/null 2>&1 || ! chmod u+x "$tool"; then
+			echo "leakgate: could not install the SARIF Multitool from npm; t_sarif skips it" >&2
+			return 0
+		fi
+	fi
+	export LEAKGATE_SARIF_MULTITOOL=$tool
+}
+
 run_tests() {
+	install_sarif_multitool
+	# Chromium is installed above: the browser test must run, not skip.
+	export LEAKGATE_REQUIRE_BROWSER=1
 	build "$ROOT/build"
 	echo "== release build" >&2
 	ctest --test-dir "$ROOT/build" --output-on-failure -j "$JOBS"

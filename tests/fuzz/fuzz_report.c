@@ -1,4 +1,4 @@
-/* fuzz_report.c - the JSON, JSON Lines, SARIF and text writers fed hostile
+/* fuzz_report.c - the JSON, JSON Lines, SARIF, text and HTML writers fed hostile
  * paths, secrets and authors: JSON output must always parse, text output
  * must hold no control character but newlines, and no secret may appear in
  * full without show_secrets. */
@@ -62,6 +62,38 @@ static size_t occurrences(const char *buf, size_t len, const char *needle)
 }
 
 /*
+ * The HTML page: exactly two scripts (the data block and the program), the
+ * data block free of anything the HTML parser could take for markup ('<',
+ * '>', '&', and U+2028/U+2029, which older JavaScript parsers end a line
+ * at), and valid JSON.
+ */
+static void check_html(const char *buf, size_t len)
+{
+	static const char open[] = "<script type=\"application/json\" id=\"report-data\">";
+	const char *data, *end;
+	cJSON *doc;
+
+	if (occurrences(buf, len, "<script") != 2 || occurrences(buf, len, "</script") != 2)
+		abort();
+	data = memmem(buf, len, open, sizeof(open) - 1);
+	if (!data)
+		abort();
+	data += sizeof(open) - 1;
+	end = memmem(data, len - (size_t)(data - buf), "</script>", 9);
+	if (!end)
+		abort();
+	if (memchr(data, '<', (size_t)(end - data)) || memchr(data, '>', (size_t)(end - data)) ||
+	    memchr(data, '&', (size_t)(end - data)) ||
+	    memmem(data, (size_t)(end - data), "\xE2\x80\xA8", 3) ||
+	    memmem(data, (size_t)(end - data), "\xE2\x80\xA9", 3))
+		abort();
+	doc = cJSON_ParseWithLength(data, (size_t)(end - data));
+	if (!doc)
+		abort();
+	cJSON_Delete(doc);
+}
+
+/*
  * Checks one format: JSON and SARIF parse, text holds no control byte but
  * newlines, and the secret appears no more often than when the finding
  * holds an unrelated secret of the same length (escaping other fields can
@@ -86,6 +118,8 @@ static void write_and_check(lg_report *r, lg_format format)
 			abort();
 		cJSON_Delete(doc);
 	}
+	if (format == LG_FORMAT_HTML)
+		check_html(buf, len);
 	if (format == LG_FORMAT_TEXT)
 		for (i = 0; i < len; i++)
 			if (((unsigned char)buf[i] < 0x20 && buf[i] != '\n') || buf[i] == 0x7f)
@@ -133,6 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_and_check(&r, LG_FORMAT_JSONL);
 	write_and_check(&r, LG_FORMAT_SARIF);
 	write_and_check(&r, LG_FORMAT_TEXT);
+	write_and_check(&r, LG_FORMAT_HTML);
 	free(parts[0]);
 	free(parts[1]);
 	free(parts[2]);
