@@ -77,6 +77,50 @@ install_sarif_multitool() {
 	export LEAKGATE_SARIF_MULTITOOL=$tool
 }
 
+# The image of the Dockerfile: built, then `leakgate version` and a scan of
+# a repository with one planted secret run in it. Only when docker or podman
+# answers (a daemon is reachable) and the Debian 12 base images are here or
+# can be pulled; otherwise it says that it skipped, and why.
+check_container_image() {
+	local engine="" e image repo out rc
+	for e in docker podman; do
+		if command -v "$e" >/dev/null && timeout 20 "$e" info >/dev/null 2>&1; then
+			engine=$e
+			break
+		fi
+	done
+	if [ -z "$engine" ]; then
+		echo "== SKIP container image: no docker or podman with a reachable daemon" >&2
+		return 0
+	fi
+	for image in debian:12 debian:12-slim; do
+		if ! "$engine" image inspect "$image" >/dev/null 2>&1 &&
+			! timeout 300 "$engine" pull -q "$image" >/dev/null 2>&1; then
+			echo "== SKIP container image: $engine cannot pull $image here" >&2
+			return 0
+		fi
+	done
+	echo "== container image ($engine): build, version, scan" >&2
+	"$engine" build -q -t leakgate:test "$ROOT" >/dev/null
+	"$engine" run --rm leakgate:test version
+	repo=$(mktemp -d)
+	git -C "$repo" init -q
+	printf 'TWILIO_AUTH_TOKEN=%s\n' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$repo/app.env"
+	git -C "$repo" add -A
+	git -C "$repo" -c user.name=ci -c user.email=ci@example.org commit -qm secret
+	chmod -R a+rX "$repo"
+	set +e
+	out=$("$engine" run --rm -v "$repo:/repo:ro" leakgate:test scan --format json -q /repo)
+	rc=$?
+	set -e
+	rm -rf "$repo"
+	if [ "$rc" -ne 1 ] || [ "$(jq -r '[.findings[] | "\(.rule_id) \(.path)"] | join(",")' <<<"$out")" != "twilio-auth-token app.env" ]; then
+		echo "leakgate: the scan in the image exited $rc with: $out" >&2
+		return 1
+	fi
+	echo "container image: leakgate version and a scan ran in it" >&2
+}
+
 run_tests() {
 	install_sarif_multitool
 	# Chromium is installed above: the browser test must run, not skip.
@@ -125,6 +169,7 @@ run_tests() {
 		echo "fuzz target $(basename "$target"): no crash in ${FUZZ_SECONDS} s" >&2
 	done
 	rm -rf "$work"
+	check_container_image
 	echo "== all test stages passed" >&2
 }
 
