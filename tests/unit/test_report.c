@@ -867,7 +867,7 @@ TEST(test_report__write_file_failure_leaves_nothing)
 		o.version = 99;
 		CHECK_EQ_INT(lg_report_write_file(join(dir, "x"), &r, &o), LG_EINVALID);
 		o.version = LG_REPORT_OPTIONS_VERSION;
-		o.format = (lg_format)7;
+		o.format = (lg_format)(LG_FORMAT_HTML + 1);
 		CHECK_EQ_INT(lg_report_write_file(join(dir, "x"), &r, &o), LG_EINVALID);
 		CHECK_EQ_INT(count_entries(dir), 0);
 	}
