@@ -10,6 +10,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config git \
       libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev \
+      libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -25,7 +26,7 @@ FROM debian:12-slim
 # open them.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      git libgit2-1.5 libhyperscan5 libcjson1 libpcre2-8-0 zlib1g \
+      git libgit2-1.5 libhyperscan5 libcjson1 libpcre2-8-0 zlib1g libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --create-home --home-dir /home/leakgate leakgate \
  && git config --system --add safe.directory '*'

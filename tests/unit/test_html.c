@@ -279,6 +279,9 @@ TEST(test_html__json_report_reads_back_to_the_same_report)
 	memcpy(r.findings[0].also_in[0].commit, COMMIT, 41);
 	r.findings[0].also_in_count = 1;
 	r.findings[0].unconfirmed = lg__strdup("match limit");
+	r.findings[0].verification.status = LG_VERIFY_LIVE;
+	r.findings[0].verification.http_status = 200;
+	r.findings[0].verification.identity = lg__strdup("ann@example.org");
 	r.warnings = calloc(1, sizeof(char *));
 	r.warnings[0] = lg__strdup("skipped blob 1234");
 	r.warning_count = 1;

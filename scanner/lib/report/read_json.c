@@ -291,6 +291,70 @@ static int read_also_in(lg_finding *f, const reader *rd, const cJSON *item, cons
 	return 0;
 }
 
+/* "verification": {"status", "http_status", "identity", "message"}, written
+ * when --verify ran. */
+static int read_verification(lg_finding *f, const reader *rd, const cJSON *item,
+			     const char *where)
+{
+	static const lg_verify_status statuses[] = { LG_VERIFY_LIVE, LG_VERIFY_INVALID,
+						     LG_VERIFY_UNVERIFIABLE, LG_VERIFY_ERROR };
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "verification");
+	const char *status;
+	uint64_t http;
+	size_t i;
+	int err;
+
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsObject(v))
+		return bad(rd, where, "'verification' is not an object");
+	if ((err = get_string(&status, rd, v, "status", 0, where)) != 0 ||
+	    (err = get_uint(&http, rd, v, "http_status", 1, where)) != 0)
+		return err;
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(status, lg_verify_status_name(statuses[i])) == 0)
+			f->verification.status = statuses[i];
+	if (f->verification.status == LG_VERIFY_NOT_RUN || http > 999)
+		return bad(rd, where, "'verification' has an unknown status or HTTP status");
+	f->verification.http_status = (int)http;
+	if ((err = dup_member(&f->verification.identity, rd, v, "identity", where)) != 0)
+		return err;
+	return dup_member(&f->verification.message, rd, v, "message", where);
+}
+
+/* "secret_parts": [{"name", "secret"}] of a paired credential, each secret
+ * as the report shows it (redacted like `secret`). */
+static int read_secret_parts(lg_finding *f, reader *rd, const cJSON *item, const char *where)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(item, "secret_parts"), *part;
+	const char *name, *secret;
+	int n, err;
+
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return bad(rd, where, "'secret_parts' is not an array");
+	if ((n = cJSON_GetArraySize(list)) == 0)
+		return 0;
+	if (!(f->parts = calloc((size_t)n, sizeof(*f->parts))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(part, list) {
+		lg_secret_part *p = &f->parts[f->part_count];
+
+		if (!cJSON_IsObject(part))
+			return bad(rd, where, "a 'secret_parts' entry is not an object");
+		if ((err = get_string(&name, rd, part, "name", 0, where)) != 0 ||
+		    (err = get_string(&secret, rd, part, "secret", 0, where)) != 0)
+			return err;
+		if (!(p->name = keep_string(&rd->r->storage, name)) ||
+		    !(p->secret = lg__strdup(secret)))
+			return LG_ENOMEM;
+		p->secret_len = strlen(secret);
+		f->part_count++;
+	}
+	return 0;
+}
+
 /* Reads the finding at findings[index] into *f (zeroed by the caller);
  * on failure the caller releases what was filled. */
 static int read_finding(lg_finding *f, reader *rd, const cJSON *item, size_t index)
@@ -340,6 +404,9 @@ static int read_finding(lg_finding *f, reader *rd, const cJSON *item, size_t ind
 	    (err = dup_member(&f->author_email, rd, item, "author_email", where)) != 0 ||
 	    (err = dup_member(&f->unconfirmed, rd, item, "unconfirmed", where)) != 0 ||
 	    (err = repository_for(&f->repository, rd, repository)) != 0)
+		return err;
+	if ((err = read_verification(f, rd, item, where)) != 0 ||
+	    (err = read_secret_parts(f, rd, item, where)) != 0)
 		return err;
 	return read_also_in(f, rd, item, where);
 }
