@@ -93,7 +93,7 @@
       var y = i * rowH + 2;
       var label = svgEl('text', { x: labelW - 6, y: y + 14, 'text-anchor': 'end' });
       var name = printable(r.label);
-      label.textContent = name.length > 22 ? name.slice(0, 21) + '\u2026' : name;
+      label.textContent = name.length > 20 ? '\u2026' + name.slice(-19) : name;
       var title = svgEl('title', {});
       title.textContent = printable(r.label) + ': ' + r.value;
       label.appendChild(title);
