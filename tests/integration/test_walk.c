@@ -26,11 +26,24 @@ static void on_warning(const char *message, void *payload)
 	snprintf(w->warnings + used, sizeof(w->warnings) - used, "%s\n", message);
 }
 
+static int state_knows_blob(const uint8_t id[20], const void *payload)
+{
+	return lg_state__knows_blob(payload, id);
+}
+
 static int collect_known(walked *w, const char *path, int all_objects,
 			 const lg_state *known)
 {
-	lg_history_options opts = { all_objects, known, on_warning, w };
+	lg_history_options opts = { .all_objects = all_objects, .on_warning = on_warning,
+				    .payload = w };
 	int err;
+
+	if (known) {
+		opts.known_tips = known->tips;
+		opts.known_tip_count = known->tip_count;
+		opts.known_blob = state_knows_blob;
+		opts.known_payload = known;
+	}
 
 	memset(w, 0, sizeof(*w));
 	if ((err = lg_repo__open(&w->repo, path)) != 0)

@@ -122,9 +122,14 @@ typedef struct {
 
 typedef struct {
 	int all_objects; /* add every blob in the object database */
-	/* An incremental scan: commits its tips reach are not walked and its
-	 * blobs are not collected. NULL: everything. */
-	const lg_state *known;
+	/* An incremental scan: commits these tips reach are not walked, and
+	 * blobs known_blob says an earlier run scanned are not collected
+	 * (scan/ answers from its state file; git/ knows nothing of it).
+	 * 0 / NULL: everything. */
+	uint8_t (*known_tips)[20];
+	size_t known_tip_count;
+	int (*known_blob)(const uint8_t id[20], const void *payload);
+	const void *known_payload;
 	void (*on_warning)(const char *message, void *payload);
 	void *payload;
 } lg_history_options;

@@ -8,7 +8,6 @@
  * of distinct trees, not commits times files.
  */
 #include "git/git.h"
-#include "findings/findings.h"
 
 #include <git2.h>
 
@@ -71,7 +70,7 @@ static int add_blob(lg_collector *c, const git_oid *id, const char *name,
 	if ((err = lg_buf__add(&c->path, name, name_len)) != 0)
 		return err;
 	if (lg_oidmap__has_path(&c->seen_pairs, id->id, c->path.ptr, tag) ||
-	    (c->opts && lg_state__knows_blob(c->opts->known, id->id)))
+	    (c->opts && c->opts->known_blob && c->opts->known_blob(id->id, c->opts->known_payload)))
 		goto out;
 	if (!(path = lg_arena__strndup(&c->h->arena, c->path.ptr, c->path.len))) {
 		err = LG_ENOMEM;
@@ -526,7 +525,7 @@ static int graph_walk(graph *g, lg_collector *c, uint8_t (*tips)[20], size_t nti
  * earlier run (the state's tips) already walked. */
 static int commit_order(graph *g, lg_collector *c, uint32_t **order, size_t *count)
 {
-	const lg_state *known = c->opts ? c->opts->known : NULL;
+	const lg_history_options *known = c->opts;
 	size_t alloc = 0, i;
 	int err;
 
@@ -535,10 +534,11 @@ static int commit_order(graph *g, lg_collector *c, uint32_t **order, size_t *cou
 	if ((err = lg_oidmap__init(&g->index, 1024)) != 0 || (err = lg_oidmap__init(&g->shallow, 16)) != 0 ||
 	    (err = load_shallow(g, c)) != 0)
 		return err;
-	if (known && known->tip_count) {
+	if (known && known->known_tip_count) {
 		size_t none = 0;
 
-		if ((err = graph_walk(g, c, known->tips, known->tip_count, 1, order, &none, &alloc)) != 0)
+		if ((err = graph_walk(g, c, known->known_tips, known->known_tip_count, 1, order,
+				      &none, &alloc)) != 0)
 			return err;
 		/* Hidden commits are done: clear `emitted` so the flag means
 		 * "in the order" for the visible walk. */
@@ -603,7 +603,8 @@ static int add_unreachable(const git_oid *id, void *payload)
 	uint32_t index;
 
 	if (git_odb_read_header(&size, &type, w->c->repo->odb, id) != 0 ||
-	    type != GIT_OBJECT_BLOB || lg_state__knows_blob(w->c->opts->known, id->id))
+	    type != GIT_OBJECT_BLOB ||
+	    (w->c->opts->known_blob && w->c->opts->known_blob(id->id, w->c->opts->known_payload)))
 		return 0;
 	if ((w->err = blob_index(&index, w->c, id->id)) != 0)
 		return -1;

@@ -13,6 +13,11 @@
  *
  * "This build" is the ELF build ID of the object holding this code (the
  * linker's hash of the whole output). Without one there is no cache.
+ *
+ * The cache stands in front of the loader: lg_ruleset_load*_cached try
+ * the cache, then load (rules.c) and store what loaded. rules.c knows
+ * nothing of the cache; this file uses the loader's internals
+ * (lg_ruleset__*) one way, to serialise a ruleset and adopt one back.
  */
 #define _GNU_SOURCE /* dl_iterate_phdr */
 #include "rules/rules.h"

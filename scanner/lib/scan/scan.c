@@ -527,12 +527,27 @@ typedef struct {
 	double start;
 } walk_task;
 
+/* lg_history_options.known_blob from a state. */
+static int state_knows_blob(const uint8_t id[20], const void *payload)
+{
+	return lg_state__knows_blob(payload, id);
+}
+
 static int run_walk(void *arg)
 {
 	walk_task *t = arg;
-	lg_history_options hopts = { t->opts->all_objects, t->known, t->opts->on_warning,
-				     t->opts->payload };
-	int err = lg_history__collect(t->h, t->repo, &hopts);
+	lg_history_options hopts = { .all_objects = t->opts->all_objects,
+				     .on_warning = t->opts->on_warning,
+				     .payload = t->opts->payload };
+	int err;
+
+	if (t->known) {
+		hopts.known_tips = t->known->tips;
+		hopts.known_tip_count = t->known->tip_count;
+		hopts.known_blob = state_knows_blob;
+		hopts.known_payload = t->known;
+	}
+	err = lg_history__collect(t->h, t->repo, &hopts);
 
 	return err ? err : lg_scan__check_time_budget(t->opts, t->start);
 }
@@ -642,7 +657,7 @@ typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
 			 const lg_commit_range *range, const lg_scan_options *opts)
 {
-	lg_history_options hopts = { 0, NULL, opts->on_warning, opts->payload };
+	lg_history_options hopts = { .on_warning = opts->on_warning, .payload = opts->payload };
 
 	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
