@@ -43,7 +43,9 @@ requests() {
 		jq -s length "$log"
 	fi
 }
-random_alnum() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c "$1"; }
+# random_of ALPHABET N: N random characters of ALPHABET.
+random_of() { python3 -c 'import secrets, sys; print("".join(secrets.choice(sys.argv[1]) for _ in range(int(sys.argv[2]))))' "$1" "$2"; }
+random_alnum() { random_of ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 "$1"; }
 glpat() { printf 'glpat-%s' "$(random_alnum 20)"; }
 
 # --- every provider: the rules' own examples, one secret per rule live -----
@@ -248,6 +250,30 @@ grep -q "refused" <<<"$err" || fail "the refusal does not say why: $err"
 LEAKGATE_VERIFY_OVERRIDE=gitlab=http://127.0.0.1.example.org:80 run "$LEAKGATE" scan --verify .
 [ "$rc" -eq 2 ] || fail "a look-alike loopback override was accepted"
 [ "$(requests)" -eq "$before" ] || fail "a refused override still sent requests"
+
+# --- AWS: STS GetCallerIdentity signed with SigV4, which the mock checks ---
+# (a test rule whose secret is "KEYID:SECRET"; the pack's check waits for
+# the pair finding that carries both parts)
+stop_mock
+b32() { random_of ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 "$1"; }
+b64() { random_of ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+ "$1"; }
+akid=AKIA$(b32 16) aws_secret=$(b64 40) other_akid=AKIA$(b32 16)
+jq -n --arg a "$akid" --arg s "$aws_secret" --arg o "$other_akid" \
+	'{credentials: {aws: {($a): "ok"}}, aws: {($a): $s, ($o): "not-the-secret-in-the-file"}}' >"$work/aws.json"
+start_mock "$work/aws.json"
+mkdir "$work/aws" && cd "$work/aws" && git init -q
+printf 'creds = "%s:%s"\nother = "%s:%s"\n' "$akid" "$aws_secret" "$other_akid" "$(b64 40)" >creds.py
+git add . && git commit -qm aws
+LEAKGATE_VERIFY_OVERRIDE=$override run "$LEAKGATE" scan --rules "$SRC/tests/verify/aws-key-on-a-line.json" \
+	--verify --format json .
+[ "$(jq -r '.findings[] | select(.line == 1) | "\(.verification.status) \(.verification.identity)"' <<<"$out")" = \
+	"live arn:aws:iam::123456789012:user/mock-aws-identity" ] ||
+	fail "AWS: the signed request was not accepted: $(jq -c '.findings[0].verification' <<<"$out")"
+[ "$(jq -r '.findings[] | select(.line == 2) | .verification.status' <<<"$out")" = invalid ] ||
+	fail "AWS: a wrong signature was not invalid"
+jq -e -s 'all(.[]; .method == "POST" and .path == "/" and (.headers.Authorization | startswith("AWS4-HMAC-SHA256 Credential=AKIA")))' \
+	"$log" >/dev/null || fail "AWS: not a SigV4-signed POST to /"
+grep -q "$aws_secret" "$log" && fail "AWS: the secret access key was sent"
 
 # --- a hook: the live secret comes first ----------------------------------
 stop_mock
