@@ -399,6 +399,11 @@ typedef struct {
 	char *message;      /* why error / unexpected; may be NULL */
 } lg_verification;
 
+/* The path of a finding in a commit's message, or in an annotated tag's
+ * (its `commit` then is the tag object's id, its author the tagger). */
+#define LG_COMMIT_MESSAGE_PATH "(commit message)"
+#define LG_TAG_MESSAGE_PATH "(tag message)"
+
 typedef struct {
 	const lg_rule *rule;
 	char *secret;        /* the full secret, NUL-terminated */

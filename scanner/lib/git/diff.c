@@ -346,7 +346,8 @@ static int visit_added_commit(lg_collector *c, git_commit *commit)
 	uint32_t index = (uint32_t)c->h->commit_count;
 	int err = 0;
 
-	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0)
+	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0 ||
+	    (err = lg_walk__commit_message(c, ci, commit)) != 0)
 		return err;
 	if (git_commit_tree(&tree, commit) != 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
@@ -403,6 +404,33 @@ static void hide_refs(lg_collector *c, git_revwalk *walk, const char *glob)
 	git_reference_iterator_free(it);
 }
 
+/* Hands on the messages of the annotated tags `rev` names (a tag of a
+ * tag: each), as a pushed tag adds them. */
+static int include_tag_messages(lg_collector *c, const char *rev)
+{
+	git_object *obj = NULL, *next;
+	int err = 0;
+
+	if (git_revparse_single(&obj, c->repo->repo, rev) != 0)
+		return 0; /* push_range says what is wrong with it */
+	while (!err && git_object_type(obj) == GIT_OBJECT_TAG) {
+		err = lg_walk__tag_message(c, (git_tag *)obj);
+		if (git_tag_target(&next, (git_tag *)obj) != 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(hex, sizeof(hex), git_tag_target_id((git_tag *)obj));
+			if (!err)
+				err = lg_error_set(LG_EREPO, "cannot read %s, the target of tag '%s': %s",
+						   hex, rev, lg_git__message());
+			break;
+		}
+		git_object_free(obj);
+		obj = next;
+	}
+	git_object_free(obj);
+	return err;
+}
+
 /* Sets up the walk over `range`. A revision that names nothing is an
  * error for an include (we would scan less than asked) and ignored for an
  * exclude (we scan more). */
@@ -410,8 +438,12 @@ static int push_range(lg_collector *c, git_revwalk *walk, const lg_commit_range 
 {
 	git_oid id;
 	size_t i;
+	int err;
 
 	for (i = 0; i < r->include_count; i++) {
+		if (!strstr(r->include[i], "..") &&
+		    (err = include_tag_messages(c, r->include[i])) != 0)
+			return err;
 		if (strstr(r->include[i], "..")) {
 			if (git_revwalk_push_range(walk, r->include[i]) != 0)
 				return lg_error_set(LG_EINVALID, "invalid range '%s': %s",

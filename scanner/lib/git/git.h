@@ -120,6 +120,16 @@ typedef struct {
 	void *arena; /* owns path strings and commit strings */
 } lg_history;
 
+/* A commit's or an annotated tag's message, as the walk reads it. */
+typedef struct {
+	/* The commit (id, author, date), or for a tag the tag object's id
+	 * with its tagger and date. Borrowed: valid during the call. */
+	const lg_commit_info *who;
+	int tag;          /* 1 for a tag's message */
+	const char *text; /* the message (no headers) */
+	size_t len;
+} lg_message;
+
 typedef struct {
 	int all_objects; /* add every blob in the object database */
 	/* An incremental scan: commits these tips reach are not walked, and
@@ -132,6 +142,13 @@ typedef struct {
 	const void *known_payload;
 	void (*on_warning)(const char *message, void *payload);
 	void *payload;
+	/* Called with the message of each commit the walk visits, as it reads
+	 * the commit (no second pass over the history), and of each annotated
+	 * tag a ref (or a pushed revision) names, once a tag; a non-zero
+	 * return stops the walk with that error. NULL: messages are not
+	 * read. */
+	int (*on_message)(const lg_message *msg, void *payload);
+	void *message_payload;
 } lg_history_options;
 
 /*
@@ -254,6 +271,12 @@ void lg_walk__warn(lg_collector *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Records a commit's id, author and time in the history. */
 int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, struct git_commit *commit);
+/* Hands the message of the commit just recorded as `ci`, or of annotated
+ * tag `tag` (once per tag), to the options' on_message, if any. */
+int lg_walk__commit_message(lg_collector *c, const lg_commit_info *ci,
+			    struct git_commit *commit);
+struct git_tag;
+int lg_walk__tag_message(lg_collector *c, struct git_tag *tag);
 
 /* ------------------------------------------------------------------------
  * gitinit.c: libgit2, initialised once

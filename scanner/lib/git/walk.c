@@ -214,7 +214,52 @@ int lg_walk__record_commit(lg_commit_info **out, lg_collector *c, git_commit *co
 	return 0;
 }
 
-/* Records commit `commit` and walks its tree. */
+int lg_walk__commit_message(lg_collector *c, const lg_commit_info *ci, git_commit *commit)
+{
+	const char *text;
+	lg_message msg;
+
+	if (!c->opts || !c->opts->on_message)
+		return 0;
+	text = git_commit_message(commit);
+	msg.who = ci;
+	msg.tag = 0;
+	msg.text = text ? text : "";
+	msg.len = text ? strlen(text) : 0;
+	return c->opts->on_message(&msg, c->opts->message_payload);
+}
+
+int lg_walk__tag_message(lg_collector *c, git_tag *tag)
+{
+	const git_signature *tagger = git_tag_tagger(tag);
+	const char *text = git_tag_message(tag);
+	lg_commit_info who;
+	lg_message msg;
+	uint32_t ignored;
+	int seen;
+
+	if (!c->opts || !c->opts->on_message)
+		return 0;
+	/* Two refs may name one tag. (Tag ids never equal commit ids, so the
+	 * tips' set serves.) */
+	if ((seen = lg_oidmap__get_or_put(&ignored, &c->tip_set, git_tag_id(tag)->id, 1)) != 0)
+		return seen < 0 ? LG_ENOMEM : 0;
+	memset(&who, 0, sizeof(who));
+	git_oid_tostr(who.id, sizeof(who.id), git_tag_id(tag));
+	if (tagger) {
+		who.author_name = (char *)(tagger->name ? tagger->name : "");
+		who.author_email = (char *)(tagger->email ? tagger->email : "");
+		who.time = tagger->when.time;
+		who.offset = tagger->when.offset;
+	}
+	msg.who = &who;
+	msg.tag = 1;
+	msg.text = text ? text : "";
+	msg.len = text ? strlen(text) : 0;
+	return c->opts->on_message(&msg, c->opts->message_payload);
+}
+
+/* Records commit `commit`, hands on its message and walks its tree. */
 static int visit_commit(lg_collector *c, git_commit *commit)
 {
 	uint32_t index = (uint32_t)c->h->commit_count;
@@ -222,7 +267,8 @@ static int visit_commit(lg_collector *c, git_commit *commit)
 	git_tree *tree;
 	int err;
 
-	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0)
+	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0 ||
+	    (err = lg_walk__commit_message(c, ci, commit)) != 0)
 		return err;
 	if (git_commit_tree(&tree, commit) != 0) {
 		lg_walk__warn(c, "cannot read the tree of commit %s: %s", ci->id, lg_git__message());
@@ -267,6 +313,10 @@ static int push_target(lg_collector *c, const git_oid *target, const char *refna
 		return 0;
 	}
 	while (git_object_type(obj) == GIT_OBJECT_TAG) {
+		if ((err = lg_walk__tag_message(c, (git_tag *)obj)) != 0) {
+			git_object_free(obj);
+			return err;
+		}
 		if (git_tag_target(&peeled, (git_tag *)obj) != 0) {
 			git_oid_tostr(hex, sizeof(hex), git_tag_target_id((git_tag *)obj));
 			lg_walk__warn(c, "ref '%s' points to a tag of %s, which cannot be read: %s",

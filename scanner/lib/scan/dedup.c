@@ -43,12 +43,35 @@ static int set_commit(lg_finding *f, const lg_history *h, uint32_t c)
  * scanned directory, outside git), so they are relative to the root that
  * holds the ignore file.
  */
+/* The rest of a finding in a commit's or tag's message: the path says
+ * which, the commit (or tag) and its author (tagger) are the message's. */
+static int message_finding(lg_finding *f, int *kept, const raw_match *rm,
+			   const lg_ignore *const *ignores, size_t nignores)
+{
+	const char *path = rm->tag_message ? LG_TAG_MESSAGE_PATH : LG_COMMIT_MESSAGE_PATH;
+	size_t k;
+
+	for (k = 0; k < nignores; k++)
+		if (lg_ignore_path(ignores[k], path))
+			return 0;
+	memcpy(f->commit, rm->message->id, sizeof(f->commit));
+	f->author_time = rm->message->time;
+	f->author_offset = rm->message->offset;
+	if (!(f->path = lg__strdup(path)) ||
+	    !(f->author_name = lg__strdup(rm->message->author_name)) ||
+	    !(f->author_email = lg__strdup(rm->message->author_email)) ||
+	    !(f->also_in = calloc(1, sizeof(*f->also_in))))
+		return lg_error_set_oom();
+	*kept = 1;
+	return 0;
+}
+
 static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 			raw_match *rm, const lg_history *h,
 			const lg_ignore *const *ignores, size_t nignores,
 			size_t ignore_strip, const char *repository)
 {
-	const lg_blob_entry *b = &h->blobs[rm->item];
+	const lg_blob_entry *b;
 	size_t p, k, locations = 0;
 	int err = 0;
 
@@ -71,6 +94,9 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 	for (k = 0; k < nignores; k++)
 		if (lg_ignore_fingerprint(ignores[k], f->fingerprint))
 			return 0;
+	if (rm->message)
+		return message_finding(f, kept, rm, ignores, nignores);
+	b = &h->blobs[rm->item];
 	if (h->commits)
 		lg_scan__hex_id(f->blob, b->id);
 

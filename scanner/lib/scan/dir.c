@@ -120,7 +120,7 @@ int lg_scan_path(lg_report *out, const lg_matcher *m, const char *path,
 	} else
 		err = file_list_add(&fl, lg__strdup(path));
 	if (!err)
-		err = lg_scan__history(out, NULL, m, &fl.h, opts, NULL, NULL, file_ignore,
+		err = lg_scan__history(out, NULL, NULL, m, &fl.h, opts, NULL, NULL, file_ignore,
 				   ignore_strip, start);
 	lg_ignore_free(file_ignore);
 	for (i = 0; i < fl.owned.count; i++)

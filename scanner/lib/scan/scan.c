@@ -58,6 +58,7 @@ void lg_scan__match_vec_release(match_vec *mv)
 	for (i = 0; i < mv->count; i++) {
 		free(mv->v[i].secret);
 		free(mv->v[i].line_text);
+		lg_scan__message_free(mv->v[i].message);
 	}
 	free(mv->v);
 	mv->v = NULL;
@@ -128,6 +129,114 @@ void lg_scan__hex_id(char out[41], const uint8_t id[20])
 /* ------------------------------------------------------------------------
  * Matching one item
  * ---------------------------------------------------------------------- */
+
+/* ------------------------------------------------------------------------
+ * Commit and tag messages, matched as the walk reads them
+ * ---------------------------------------------------------------------- */
+
+void lg_scan__message_free(lg_commit_info *who)
+{
+	if (!who)
+		return;
+	free(who->author_name);
+	free(who->author_email);
+	free(who);
+}
+
+static lg_commit_info *message_copy(const lg_commit_info *who)
+{
+	lg_commit_info *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *who;
+	c->author_name = lg__strdup(who->author_name ? who->author_name : "");
+	c->author_email = lg__strdup(who->author_email ? who->author_email : "");
+	if (!c->author_name || !c->author_email) {
+		lg_scan__message_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Keeps match `m` of the message being matched. */
+static int keep_message_match(const lg_match *m, void *payload)
+{
+	message_scan *ms = payload;
+	raw_match rm;
+
+	if (m->rule->confidence < ms->opts->min_confidence)
+		return 0;
+	memset(&rm, 0, sizeof(rm));
+	rm.item = SIZE_MAX;
+	rm.rule = m->rule;
+	rm.secret_len = m->secret_end - m->secret_start;
+	rm.secret = lg__strndup(ms->msg->text + m->secret_start, rm.secret_len);
+	rm.line_text = lg_scan__excerpt(ms->scratch, ms->msg->text, 0, m);
+	rm.line = m->line;
+	rm.column = m->column;
+	rm.end_column = m->end_column;
+	rm.unconfirmed = m->unconfirmed;
+	rm.message = message_copy(ms->msg->who);
+	rm.tag_message = ms->msg->tag;
+	if (!rm.secret || !rm.line_text || !rm.message ||
+	    lg_scan__match_vec_push(&ms->found, &rm)) {
+		free(rm.secret);
+		free(rm.line_text);
+		lg_scan__message_free(rm.message);
+		ms->err = lg_error_set_oom();
+		return -1;
+	}
+	return 0;
+}
+
+int lg_scan__message(const lg_message *msg, void *payload)
+{
+	message_scan *ms = payload;
+	char why[512];
+	int err;
+
+	ms->msg = msg;
+	ms->err = 0;
+	err = lg_matcher_scan(ms->m, ms->scratch, msg->text, msg->len, keep_message_match, ms,
+			      NULL);
+	if (err == LG_ESTOP)
+		err = ms->err ? ms->err : lg_error_set(LG_ERROR, "the match callback stopped");
+	if (!err)
+		return 0;
+	snprintf(why, sizeof(why), "%s", lg_error_last());
+	return lg_error_set(err, "the message of %s %.12s: %s", msg->tag ? "tag" : "commit",
+			    msg->who->id, why);
+}
+
+int lg_scan__message_scan_init(message_scan *ms, const lg_matcher *m,
+			       const lg_scan_options *opts)
+{
+	memset(ms, 0, sizeof(*ms));
+	ms->m = m;
+	ms->opts = opts;
+	return lg_scratch_new(&ms->scratch, m);
+}
+
+void lg_scan__message_scan_release(message_scan *ms)
+{
+	lg_scratch_free(ms->scratch);
+	lg_scan__match_vec_release(&ms->found);
+}
+
+/* Moves the matches of `from` to the end of `into`. */
+static int move_matches(match_vec *into, match_vec *from)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < from->count && !err; i++)
+		if ((err = lg_scan__match_vec_push(into, &from->v[i])) == 0) {
+			from->v[i].secret = from->v[i].line_text = NULL;
+			from->v[i].message = NULL;
+		}
+	return err;
+}
 
 static int compare_lines(const void *a, const void *b)
 {
@@ -492,10 +601,10 @@ static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 }
 
 /* Runs the matching phase over `h` and fills `out`. */
-int lg_scan__history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
-			const lg_history *h, const lg_scan_options *opts,
-			lg_repo *repo, const char *repo_path, lg_ignore *file_ignore,
-			size_t ignore_strip, double start)
+int lg_scan__history(lg_report *out, match_vec *messages, uint8_t **scanned_ok,
+		     const lg_matcher *m, const lg_history *h, const lg_scan_options *opts,
+		     lg_repo *repo, const char *repo_path, lg_ignore *file_ignore,
+		     size_t ignore_strip, double start)
 {
 	match_vec all = { 0 };
 	uint8_t *done = calloc(h->blob_count ? h->blob_count : 1, 1);
@@ -504,6 +613,8 @@ int lg_scan__history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
 	if (!done)
 		return lg_error_set_oom();
 	err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
+	if (!err && messages)
+		err = move_matches(&all, messages);
 	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, ignore_strip,
 				      repo_path);
@@ -525,6 +636,7 @@ typedef struct {
 	const lg_scan_options *opts;
 	const lg_state *known;
 	double start;
+	message_scan *messages;
 } walk_task;
 
 /* lg_history_options.known_blob from a state. */
@@ -538,7 +650,9 @@ static int run_walk(void *arg)
 	walk_task *t = arg;
 	lg_history_options hopts = { .all_objects = t->opts->all_objects,
 				     .on_warning = t->opts->on_warning,
-				     .payload = t->opts->payload };
+				     .payload = t->opts->payload,
+				     .on_message = lg_scan__message,
+				     .message_payload = t->messages };
 	int err;
 
 	if (t->known) {
@@ -609,7 +723,8 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 			      const lg_state *known, const lg_ignore *file_ignore,
 			      double start)
 {
-	walk_task walk = { h, repo, opts, known, start };
+	message_scan messages;
+	walk_task walk = { h, repo, opts, known, start, &messages };
 	first_task first = { run_walk, &walk };
 	lg_pack_blobs pack;
 	scan_job job;
@@ -617,8 +732,11 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	uint8_t *done = NULL;
 	int err;
 
-	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0)
+	if ((err = lg_scan__message_scan_init(&messages, m, opts)) != 0 ||
+	    (err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0) {
+		lg_scan__message_scan_release(&messages);
 		return err;
+	}
 	if ((err = job_init(&job, m, opts, NULL, repo, repo_path, start)) == 0) {
 		job.pack = &pack;
 		job.read = lg_scan__read_packed_blob;
@@ -643,8 +761,11 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	if (!err)
 		err = scan_remaining(&all, out, done, m, h, opts, repo, repo_path, start);
 	if (!err)
+		err = move_matches(&all, &messages.found);
+	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, 0, repo_path);
 	lg_scan__match_vec_release(&all);
+	lg_scan__message_scan_release(&messages);
 	*scanned_ok = done;
 	return err;
 }
@@ -655,9 +776,11 @@ typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
 
 /* Collects the lines a range of commits or the index adds. */
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
-			 const lg_commit_range *range, const lg_scan_options *opts)
+			 const lg_commit_range *range, const lg_scan_options *opts,
+			 message_scan *messages)
 {
-	lg_history_options hopts = { .on_warning = opts->on_warning, .payload = opts->payload };
+	lg_history_options hopts = { .on_warning = opts->on_warning, .payload = opts->payload,
+				     .on_message = lg_scan__message, .message_payload = messages };
 
 	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
@@ -670,15 +793,21 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 			  const char *path, const lg_scan_options *opts,
 			  lg_ignore *file_ignore, double start)
 {
-	int err = collect_items(h, repo, kind, range, opts);
+	message_scan messages;
+	int err = lg_scan__message_scan_init(&messages, m, opts);
 
 	if (!err)
+		err = collect_items(h, repo, kind, range, opts, &messages);
+	if (!err)
 		err = lg_scan__check_time_budget(opts, start);
-	if (err)
-		return err;
-	out->summary.commits = h->commit_count;
-	out->summary.unreadable = h->unreadable;
-	return lg_scan__history(out, NULL, m, h, opts, repo, path, file_ignore, 0, start);
+	if (!err) {
+		out->summary.commits = h->commit_count;
+		out->summary.unreadable = h->unreadable;
+		err = lg_scan__history(out, &messages.found, NULL, m, h, opts, repo, path,
+				       file_ignore, 0, start);
+	}
+	lg_scan__message_scan_release(&messages);
+	return err;
 }
 
 static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,

@@ -53,6 +53,10 @@ typedef struct {
 	char *line_text; /* excerpt with the secret already redacted */
 	int binary;
 	const char *unconfirmed; /* the matcher's reason (static), or NULL */
+	/* A commit's or tag's message (then `item` means nothing): who wrote
+	 * it, a copy owned by the match; NULL for a blob's match. */
+	lg_commit_info *message;
+	int tag_message;
 } raw_match;
 
 typedef struct {
@@ -159,6 +163,23 @@ typedef struct {
 	void *arg;
 } first_task;
 
+/* scan.c: matching the commit and tag messages the walk hands on (its
+ * on_message), on the walking thread with a scratch of its own; the
+ * matches gather in `found`. */
+typedef struct {
+	const lg_matcher *m;
+	const lg_scan_options *opts;
+	lg_scratch *scratch;
+	match_vec found;
+	const lg_message *msg; /* the one being matched */
+	int err;
+} message_scan;
+int lg_scan__message_scan_init(message_scan *ms, const lg_matcher *m,
+			       const lg_scan_options *opts);
+void lg_scan__message_scan_release(message_scan *ms);
+int lg_scan__message(const lg_message *msg, void *payload);
+void lg_scan__message_free(lg_commit_info *who);
+
 /* excerpt.c: the excerpt of match `m`'s line (EXCERPT_CONTEXT bytes each
  * side of the secret, "…" where clipped) with every secret on it hidden;
  * `bytes` holds the input from offset `bytes_from` on, at least
@@ -200,7 +221,7 @@ void lg_scan__match_vec_release(match_vec *mv);
 int lg_scan__item(worker *w, size_t i);
 
 /* Runs the matching phase over `h` and fills `out`. */
-int lg_scan__history(lg_report *out, uint8_t **scanned_ok, const lg_matcher *m,
+int lg_scan__history(lg_report *out, match_vec *messages, uint8_t **scanned_ok, const lg_matcher *m,
 			const lg_history *h, const lg_scan_options *opts,
 			lg_repo *repo, const char *repo_path, lg_ignore *file_ignore,
 			size_t ignore_strip, double start);
