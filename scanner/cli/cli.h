@@ -40,6 +40,10 @@ void rule_paths_release(rule_paths *rp);
  * stderr. Returns an exit code: EXIT_CLEAN on success. */
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp);
+/* The same; with `report_inline_allowed`, findings on a line marked
+ * leakgate:allow are reported, marked, for the caller's policy to decide. */
+int load_matcher_with(lg_ruleset **rules, lg_matcher **matcher,
+		      const rule_paths *rp, int report_inline_allowed);
 
 /* LEAKGATE_STREAM_THRESHOLD (bytes; tests lower it), for
  * lg_scan_options.stream_threshold; 0 (the default) when unset or invalid. */
@@ -82,6 +86,7 @@ typedef enum {
 	HOOK_SETTING_ALLOW_PUSH_OPTION,
 	HOOK_SETTING_IGNORE_FILE,
 	HOOK_SETTING_VERIFY,
+	HOOK_SETTING_INLINE_ALLOW,
 	HOOK_SETTING_COUNT
 } hook_setting_id;
 

@@ -37,6 +37,7 @@ typedef struct {
 	int from_pre_commit; /* pre-push run by the pre-commit framework */
 	const char *log_path;
 	const char *ignore_file; /* the server's own ignore file; may be NULL */
+	int honour_inline_allow; /* pre-receive: honour the pusher's leakgate:allow */
 	const char *remote; /* pre-push: the remote's name */
 	/* Settings from the command line (each wins over its git config
 	 * setting), then from git config: the strings they point at. */
@@ -271,13 +272,16 @@ static void hook_usage(FILE *f)
 		"  --ignore-file FILE    also honour this ignore file (the server's own)\n"
 		"  --verify              ask each finding's provider whether it is live and\n"
 		"                        say so first (network: see the README)\n"
+		"  --inline-allow=refuse|honour  pre-receive: a 'leakgate:allow' on a pushed\n"
+		"                        line is not honoured (default), or is, each use logged\n"
 		"  --no-ignore           do not read .leakgateignore\n"
 		"  --from-pre-commit     pre-push run by the pre-commit framework: what to scan\n"
 		"                        comes from its PRE_COMMIT_* environment, not stdin\n"
 		"\n"
 		"Each option but --no-ignore may instead be set in git config, where the\n"
 		"option wins: leakgate.rules, leakgate.timeout, leakgate.onError,\n"
-		"leakgate.log, leakgate.allowPushOption, leakgate.ignoreFile, leakgate.verify.\n"
+		"leakgate.log, leakgate.allowPushOption, leakgate.ignoreFile, leakgate.verify,\n"
+		"leakgate.inlineAllow.\n"
 		"\n"
 		"pre-receive honours .leakgateignore as it stands on the default branch\n"
 		"before the push, never one the push itself brings.\n");
@@ -291,6 +295,7 @@ const hook_setting hook_settings[HOOK_SETTING_COUNT] = {
 	[HOOK_SETTING_ALLOW_PUSH_OPTION] = { "allow-push-option", "leakgate.allowPushOption", 0 },
 	[HOOK_SETTING_IGNORE_FILE] = { "ignore-file", "leakgate.ignoreFile", 1 },
 	[HOOK_SETTING_VERIFY] = { "verify", "leakgate.verify", 0 },
+	[HOOK_SETTING_INLINE_ALLOW] = { "inline-allow", "leakgate.inlineAllow", 1 },
 };
 
 /* git's spellings of a boolean; -1 for anything else. */
@@ -355,6 +360,15 @@ static int apply_setting(hook_args *a, hook_setting_id id, const char *value, co
 			a->verify = b;
 		else if (a)
 			a->allow_push_option = b;
+		return 0;
+	case HOOK_SETTING_INLINE_ALLOW:
+		if (strcmp(value, "honour") != 0 && strcmp(value, "honor") != 0 &&
+		    strcmp(value, "refuse") != 0) {
+			cli_error("%s takes 'refuse' or 'honour', not '%s'", source, value);
+			return -1;
+		}
+		if (a)
+			a->honour_inline_allow = strcmp(value, "refuse") != 0;
 		return 0;
 	case HOOK_SETTING_RULES:
 		if (!*value) {
@@ -427,6 +441,7 @@ static const struct option hook_options[] = {
 	{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
 	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 	{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
+	{ "inline-allow", required_argument, NULL, HOOK_SETTING_INLINE_ALLOW },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
 	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
@@ -525,6 +540,45 @@ static int not_bypassed(const lg_finding *f, void *payload)
 	cli_warning("%s", msg);
 	log_event(a, "bypass", f, 1, msg);
 	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Inline leakgate:allow on the server
+ *
+ * The marker comes from the pusher, so on the server it is a request, not
+ * a reviewed exemption: the matcher reports such findings marked, and this
+ * policy decides. Developer-side hooks keep the matcher's default (the
+ * marker drops the finding), as it serves the developer.
+ * ---------------------------------------------------------------------- */
+
+/* --inline-allow=honour: drops a marked finding, warning and logging it. */
+static int not_inline_allowed(const lg_finding *f, void *payload)
+{
+	hook_args *a = payload;
+	char msg[256];
+
+	if (!f->inline_allowed)
+		return 1;
+	snprintf(msg, sizeof(msg), "inline leakgate:allow honoured: %s at %.12s by '%s'",
+		 f->fingerprint, f->commit, pushing_user());
+	cli_warning("%s", msg);
+	log_event(a, "inline-allow", f, 1, msg);
+	return 0;
+}
+
+/* The default: a marked finding stays; one line says why, and how to get
+ * an exemption. The fingerprint names it (the path was printed, escaped,
+ * in the report). */
+static void explain_inline_allow(const lg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->count; i++)
+		if (r->findings[i].inline_allowed)
+			cli_error("%s: its line says 'leakgate:allow', which this server does not "
+				  "honour from a push; for an exemption, land the fingerprint in "
+				  ".leakgateignore on the default branch, or ask an administrator",
+				  r->findings[i].fingerprint);
 }
 
 /* ------------------------------------------------------------------------
@@ -682,7 +736,9 @@ static int run_hook(hook_args *a)
 		return hook_failed(a, "a hook setting is wrong (see above)");
 	if (a->ignore_file && load_server_ignore(&server_ignore, a->ignore_file) != 0)
 		return hook_failed(a, lg_error_last());
-	if ((code = load_matcher(&rules, &matcher, &a->rules)) != EXIT_CLEAN) {
+	/* Only the server makes its own decision on the marker. */
+	if ((code = load_matcher_with(&rules, &matcher, &a->rules,
+				      a->kind == HOOK_PRE_RECEIVE)) != EXIT_CLEAN) {
 		lg_ignore_free(server_ignore);
 		return hook_failed(a, "cannot load the rules");
 	}
@@ -691,6 +747,8 @@ static int run_hook(hook_args *a)
 		failure_reason(reason, sizeof(reason), a, err);
 		code = hook_failed(a, reason);
 	} else {
+		if (a->honour_inline_allow && a->kind == HOOK_PRE_RECEIVE)
+			lg_report_filter(&report, not_inline_allowed, a);
 		if (a->allow_push_option && a->kind == HOOK_PRE_RECEIVE)
 			lg_report_filter(&report, not_bypassed, a);
 		if (report.count && a->verify)
@@ -698,6 +756,7 @@ static int run_hook(hook_args *a)
 		if (report.count) {
 			ro.format = rejection_format(a->kind);
 			lg_report_write(stderr, &report, &ro);
+			explain_inline_allow(&report);
 			log_event(a, "rejected", report.findings, report.count, NULL);
 			code = EXIT_FINDINGS;
 		} else {

@@ -45,6 +45,7 @@ static void install_usage(FILE *f)
 		"  --allow-push-option   leakgate.allowPushOption\n"
 		"  --ignore-file FILE    leakgate.ignoreFile\n"
 		"  --verify              leakgate.verify (ask providers whether findings are live)\n"
+		"  --inline-allow=refuse|honour  leakgate.inlineAllow\n"
 		"\n"
 		"The script runs the leakgate that installed it; if that file is moved or\n"
 		"deleted, the 'leakgate' on PATH.\n");
@@ -267,6 +268,7 @@ static int run_install(int argc, char **argv, int uninstall)
 		{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
 		{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
 		{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
+		{ "inline-allow", required_argument, NULL, HOOK_SETTING_INLINE_ALLOW },
 		{ NULL, 0, NULL, 0 }
 	};
 	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0;

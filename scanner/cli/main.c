@@ -198,6 +198,12 @@ static int load_extended(lg_ruleset **rules, const rule_paths *rp, const char *c
 int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 		 const rule_paths *rp)
 {
+	return load_matcher_with(rules, matcher, rp, 0);
+}
+
+int load_matcher_with(lg_ruleset **rules, lg_matcher **matcher,
+		      const rule_paths *rp, int report_inline_allowed)
+{
 	lg_matcher_options mopts = LG_MATCHER_OPTIONS_INIT;
 	path_storage storage;
 	int err;
@@ -205,6 +211,7 @@ int load_matcher(lg_ruleset **rules, lg_matcher **matcher,
 	*rules = NULL;
 	*matcher = NULL;
 	mopts.cache_dir = cache_dir(&storage);
+	mopts.report_inline_allowed = report_inline_allowed;
 	/* LEAKGATE_NO_JIT: for memory checkers (scripts/run.sh's valgrind
 	 * run), which cannot tell PCRE2's JIT reading within a page past a
 	 * subject's end from a bug. */

@@ -249,10 +249,15 @@ typedef struct {
 	 * JIT's SIMD loads may read a few bytes past a subject's end, never
 	 * across a page, which valgrind cannot tell from a bug). */
 	int no_jit;
+	/* Report the matches on a line marked `leakgate:allow` too, with
+	 * lg_match.inline_allowed set, instead of dropping them: for a caller
+	 * whose policy decides (a server's hook, where the marker comes from
+	 * the pusher). 0: dropped, as everywhere else. */
+	int report_inline_allowed;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0 }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0, 0 }
 int lg_matcher_options_init(lg_matcher_options *opts, unsigned version);
 
 /* Compiles (or loads from cache) the database for `rules`, which it only
@@ -281,6 +286,9 @@ typedef struct {
 	 * "secret" is then the candidate's text on its last line up to
 	 * Hyperscan's reported end, at most 64 bytes; match_* equals secret_*. */
 	const char *unconfirmed;
+	/* 1 when the line carries `leakgate:allow` (reported only with
+	 * lg_matcher_options.report_inline_allowed). */
+	int inline_allowed;
 } lg_match;
 
 /* Called for each confirmed match (and each undecided one, marked
@@ -299,7 +307,9 @@ typedef struct {
  * Scans `buf` and reports each secret that passes every check: the rule's
  * regex (confirm stage), secret group, entropy, keywords, checksum, the
  * rule's own allow patterns and the shared placeholder filter, and the
- * inline `leakgate:allow` marker on the secret's line. `result` may be NULL.
+ * inline `leakgate:allow` marker on the secret's line (unless the matcher
+ * was made with report_inline_allowed: then such a match is reported with
+ * inline_allowed set). `result` may be NULL.
  */
 int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 		    size_t len, lg_match_cb cb, void *payload,
@@ -432,6 +442,8 @@ typedef struct {
 	 * secrets were redacted: `secret` holds the redacted form and
 	 * `line_text` the report's excerpt, to be shown as they are. */
 	int secret_redacted;
+	int inline_allowed;      /* its line carries `leakgate:allow`: only from a
+				    matcher made with report_inline_allowed */
 } lg_finding;
 
 typedef struct {

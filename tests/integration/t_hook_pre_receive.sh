@@ -37,6 +37,15 @@ push() {
 }
 server_rev() { git -C "$work/server.git" rev-parse --verify -q "$1" || echo none; }
 
+hook=$work/server.git/hooks/pre-receive
+cp "$hook" "$work/hook.saved"
+
+# server_hook ARGS...: the server's hook becomes `leakgate hook pre-receive ARGS`.
+server_hook() {
+	{ printf '#!/bin/sh\nexec %q hook pre-receive' "$LEAKGATE"; printf ' %q' "$@"; printf ' "$@"\n'; } > "$hook"
+}
+
+
 # --- a clean push is accepted
 echo "hello" > README && git add README && git commit -qm "readme"
 push origin main
@@ -155,6 +164,49 @@ push origin side
 [ "$rc" -ne 0 ] || fail "a side branch's .leakgateignore exempted its own later push"
 git checkout -q main
 
+# --- inline leakgate:allow on a pushed line: refused by default, with one
+# line saying why and how; honoured, and logged, when the server says so
+git checkout -qb inline
+printf '%s # leakgate:allow test value\n' "$(token_line)" > allowed.env
+git add allowed.env && git commit -qm "allowed inline"
+inline_commit=$(git rev-parse HEAD)
+push origin inline
+[ "$rc" -ne 0 ] || fail "inline leakgate:allow was honoured by default"
+grep -q "commit ${inline_commit:0:12}  allowed.env:1" <<<"$out" || fail "inline allow: finding not named: $out"
+fp=$(grep -o 'fingerprint [0-9a-f]\{32\}' <<<"$out" | head -1 | cut -d' ' -f2)
+grep -q "remote: leakgate: $fp: its line says 'leakgate:allow', which this server does not honour from a push; for an exemption, land the fingerprint in .leakgateignore on the default branch, or ask an administrator" <<<"$out" ||
+	fail "inline allow: no line saying why and how: $out"
+[ "$(server_rev inline)" = none ] || fail "inline allow: the ref moved"
+git -C "$work/server.git" config leakgate.inlineAllow honour
+git -C "$work/server.git" config leakgate.log "$work/inline.log"
+GL_USERNAME=ian push origin inline
+[ "$rc" -eq 0 ] || fail "leakgate.inlineAllow=honour did not honour the marker: $out"
+grep -q "inline leakgate:allow honoured: $fp" <<<"$out" || fail "honoured marker not shown: $out"
+inline_event=$(grep '"event":"inline-allow"' "$work/inline.log" | tail -1)
+[ "$(jq -r '.user + " " + (.fingerprints | join(",")) + " " + (.duration | type)' <<<"$inline_event" 2>/dev/null)" = "ian $fp number" ] ||
+	fail "inline-allow not logged with the user and fingerprint: $(cat "$work/inline.log")"
+# an unmarked secret in the same push is still refused when honouring
+printf '%s # leakgate:allow\n' "$(token_line)" > allowed2.env && token_line > plain.env
+git add allowed2.env plain.env && git commit -qm "one marked, one not"
+push origin inline
+[ "$rc" -ne 0 ] || fail "honouring the marker let an unmarked secret through"
+grep -q "push rejected: 1 secret" <<<"$out" || fail "honouring: not exactly the unmarked secret refused: $out"
+grep -q "plain.env:1" <<<"$out" || fail "honouring: unmarked secret not named: $out"
+# the command line wins over git config
+git -C "$work/server.git" config --unset leakgate.log
+server_hook --inline-allow=refuse
+git reset -q --hard HEAD~1
+printf '%s # leakgate:allow\n' "$(token_line)" > allowed3.env && git add allowed3.env && git commit -qm "marked again"
+push origin inline
+[ "$rc" -ne 0 ] || fail "--inline-allow=refuse did not win over leakgate.inlineAllow=honour"
+cp "$work/hook.saved" "$hook"
+git -C "$work/server.git" config leakgate.inlineAllow sometimes
+push origin inline
+grep -q "git config leakgate.inlineAllow takes 'refuse' or 'honour', not 'sometimes'" <<<"$out" ||
+	fail "bad leakgate.inlineAllow not named: $out"
+git -C "$work/server.git" config --unset leakgate.inlineAllow
+git checkout -q main
+
 # --- the server's own ignore file (git config leakgate.ignoreFile)
 git checkout -qb server-ignored
 token_line > vendor.env && git add vendor.env && git commit -qm "vendor"
@@ -183,14 +235,6 @@ git checkout -q main
 
 # --- fail closed on an internal error or past the time budget;
 # --on-error=allow chooses availability
-hook=$work/server.git/hooks/pre-receive
-cp "$hook" "$work/hook.saved"
-
-# server_hook ARGS...: the server's hook becomes `leakgate hook pre-receive ARGS`.
-server_hook() {
-	{ printf '#!/bin/sh\nexec %q hook pre-receive' "$LEAKGATE"; printf ' %q' "$@"; printf ' "$@"\n'; } > "$hook"
-}
-
 # fails_closed BRANCH MESSAGE ARGS...: with hook ARGS the check cannot finish,
 # so a clean push of BRANCH is refused with MESSAGE and logged as an error;
 # with --on-error=allow it goes through.

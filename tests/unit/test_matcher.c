@@ -697,6 +697,37 @@ TEST(test_matcher__match_limit_from_options)
 	fixture_free(&f);
 }
 
+/* With report_inline_allowed, the match on the marked line is reported,
+ * marked, and the other one is not marked: whole and streamed alike. */
+TEST(test_matcher__inline_allow_marker_reported_marked)
+{
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
+	const char *buf = SID " # leakgate:allow test fixture\n" SID "\n";
+	seen_list streamed = { 0 };
+	lg_stream *st = NULL;
+	fixture f;
+	size_t i;
+
+	opts.report_inline_allowed = 1;
+	fixture_init(&f, "[" SID_RULE "]", &opts);
+	scan_str(&f, buf);
+	CHECK_EQ_INT(f.count, 2);
+	CHECK(f.count == 2 && f.found[0].line == 1 && f.found[0].inline_allowed);
+	CHECK(f.count == 2 && f.found[1].line == 2 && !f.found[1].inline_allowed);
+	streamed.whole = buf;
+	CHECK_EQ_INT(lg_matcher__stream_new(&st, f.m, f.s, STREAM_CONTEXT, seen_stream,
+					    &streamed), 0);
+	for (i = 0; i < strlen(buf); i += 7)
+		CHECK_EQ_INT(lg_matcher__stream_feed(st, buf + i, strlen(buf) - i < 7 ?
+						     strlen(buf) - i : 7), 0);
+	CHECK_EQ_INT(lg_matcher__stream_finish(st, NULL), 0);
+	lg_matcher__stream_free(st);
+	CHECK_EQ_INT(streamed.count, 2);
+	CHECK(streamed.count == 2 && streamed.v[0].m.inline_allowed && !streamed.v[1].m.inline_allowed);
+	free(streamed.v);
+	fixture_free(&f);
+}
+
 /* Streams `buf` in chunks of `chunk` bytes (after a first one of `first`,
  * to put boundaries anywhere) and checks it finds what `whole` holds. */
 static void check_stream(fixture *f, const char *buf, size_t len, size_t first,
@@ -728,6 +759,7 @@ static void check_stream(fixture *f, const char *buf, size_t len, size_t first,
 		    a->secret_end != b->secret_end || a->line != b->line ||
 		    a->column != b->column || a->end_column != b->end_column ||
 		    a->line_start != b->line_start || a->line_end != b->line_end ||
+		    a->inline_allowed != b->inline_allowed ||
 		    strcmp(got.v[i].text, whole->v[i].text) != 0) {
 			fprintf(stderr, "chunks %zu/%zu: match %zu differs: %s@%zu line %zu:%zu-%zu"
 				" vs %s@%zu line %zu:%zu-%zu\n", first, chunk, i,
@@ -784,6 +816,7 @@ static void put(lg_buf *b, const char *s)
 
 TEST(test_matcher__stream_matches_whole_scan)
 {
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
 	fixture f;
 	lg_buf b = LG_BUF_INIT;
 	size_t cuts[8], ncuts = 0, i, n;
@@ -826,6 +859,11 @@ TEST(test_matcher__stream_matches_whole_scan)
 	check_streams(&f, b.ptr, b.len, cuts, ncuts, sizes, sizeof(sizes) / sizeof(*sizes));
 	fixture_free(&f);
 	fixture_init(&f, BOUNDED_STREAM_RULES, NULL);
+	check_streams(&f, b.ptr, b.len, cuts, ncuts, sizes, sizeof(sizes) / sizeof(*sizes));
+	fixture_free(&f);
+	/* Marked instead of dropped, the allowed lines' matches agree too. */
+	opts.report_inline_allowed = 1;
+	fixture_init(&f, STREAM_RULES, &opts);
 	check_streams(&f, b.ptr, b.len, cuts, ncuts, sizes, sizeof(sizes) / sizeof(*sizes));
 	lg_buf__release(&b);
 	fixture_free(&f);
@@ -883,6 +921,7 @@ TEST(test_matcher__stream_with_the_rule_pack)
 
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__secret_at_offset_zero),
+	TEST_ENTRY(test_matcher__inline_allow_marker_reported_marked),
 	TEST_ENTRY(test_matcher__secret_at_end_without_newline),
 	TEST_ENTRY(test_matcher__crlf_is_not_part_of_the_secret),
 	TEST_ENTRY(test_matcher__overlapping_rules_both_reported_in_order),

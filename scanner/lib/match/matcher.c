@@ -60,6 +60,7 @@ struct lg_matcher {
 	size_t count;
 	size_t max_matches;
 	int no_jit; /* lg_matcher_options.no_jit */
+	int report_inline_allowed; /* lg_matcher_options.report_inline_allowed */
 	pcre2_match_context *mctx;
 	pthread_mutex_t compile_lock;
 	/* Streams: the bytes kept before the last handled report (0 until
@@ -248,6 +249,7 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 		return lg_error_set_oom();
 	m->rules = rules;
 	m->no_jit = opts && opts->no_jit;
+	m->report_inline_allowed = opts && opts->report_inline_allowed;
 	m->count = lg_ruleset_count(rules);
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
@@ -888,8 +890,9 @@ static size_t end_column(const lg_match *f, const char *secret, size_t content_e
 
 /*
  * Fills line and columns of the sorted matches in one forward pass, and
- * drops those on a line marked leakgate:allow. The line's content ends
- * before its \n and before a \r that precedes it.
+ * drops those on a line marked leakgate:allow (marks them instead with
+ * report_inline_allowed). The line's content ends before its \n and
+ * before a \r that precedes it.
  */
 static void locate(lg_scratch *s)
 {
@@ -902,8 +905,9 @@ static void locate(lg_scratch *s)
 		size_t content_end;
 
 		cursor_seek(&c, s->buf, s->len, f->secret_start);
-		if (c.allowed)
+		if (c.allowed && !s->m->report_inline_allowed)
 			continue;
+		f->inline_allowed = c.allowed;
 		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
 		f->line = c.number;
 		f->line_start = c.start;
@@ -1229,7 +1233,7 @@ static void settle(lg_stream *st, size_t limit)
 }
 
 /* Reports, in order, the located matches whose line has ended and whose
- * bytes are all copied; drops those on an allowed line. */
+ * bytes are all copied; drops (or marks) those on an allowed line. */
 static int report_ready(lg_stream *st, int final)
 {
 	size_t k = 0, i;
@@ -1250,7 +1254,8 @@ static int report_ready(lg_stream *st, int final)
 			need = f->m.secret_end;
 		if (!final && f->bytes_from + f->bytes_len < need)
 			break;
-		if (!f->allowed) {
+		if (!f->allowed || st->m->report_inline_allowed) {
+			f->m.inline_allowed = f->allowed;
 			if (st->cb(&f->m, f->bytes, f->bytes_from, st->payload))
 				rc = LG_ESTOP;
 			st->reported++;

@@ -87,6 +87,7 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 	f->column = rm->column;
 	f->end_column = rm->end_column;
 	f->binary = rm->binary;
+	f->inline_allowed = rm->inline_allowed;
 	f->repository = repository;
 	if (rm->unconfirmed && !(f->unconfirmed = lg__strdup(rm->unconfirmed)))
 		return LG_ENOMEM;

@@ -177,6 +177,7 @@ static int keep_message_match(const lg_match *m, void *payload)
 	rm.column = m->column;
 	rm.end_column = m->end_column;
 	rm.unconfirmed = m->unconfirmed;
+	rm.inline_allowed = m->inline_allowed;
 	rm.message = message_copy(ms->msg->who);
 	rm.tag_message = ms->msg->tag;
 	if (!rm.secret || !rm.line_text || !rm.message ||
@@ -275,6 +276,7 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	rm.end_column = m->end_column;
 	rm.binary = w->binary;
 	rm.unconfirmed = m->unconfirmed;
+	rm.inline_allowed = m->inline_allowed;
 	if (!rm.secret || !rm.line_text || lg_scan__match_vec_push(&w->matches, &rm)) {
 		free(rm.secret);
 		free(rm.line_text);

@@ -57,6 +57,7 @@ typedef struct {
 	 * it, a copy owned by the match; NULL for a blob's match. */
 	lg_commit_info *message;
 	int tag_message;
+	int inline_allowed;      /* lg_match.inline_allowed */
 } raw_match;
 
 typedef struct {
