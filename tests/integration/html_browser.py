@@ -10,7 +10,8 @@ EXPECT.json says what the test planted:
   {"rows": [[rule_id, "path:line"], ...],   every finding row, in any order
    "filter_rule": rule_id,                   a rule to filter by
    "hostile": "path:line",                   a cell that must be text only
-   "secrets": [full secret, ...]}            must not appear in the page
+   "secrets": [full secret, ...],            must not appear in the page
+   "new_in_run": text}                       optional: the "new in this run" card says it
 
 The network is switched off (offline emulation) before the report loads;
 any request other than the report file itself, any console error, any
@@ -149,6 +150,12 @@ def main():
                         tr.querySelector('.c-date').textContent, tr.dataset.index])"""
 
         check(js("document.body.dataset.ready") == "true", "the script ran to its end")
+        if "new_in_run" in expect:
+            # A report written with --baseline: the summary says what is new.
+            text = js("(f => f.hidden ? null : f.textContent)"
+                      "(document.getElementById('new-in-run'))")
+            check(text is not None and expect["new_in_run"] in text,
+                  "the summary shows what is new in this run: %r" % text)
         rows = js(rows_js)
         check(sorted([r[0], r[1]] for r in rows) == sorted(expect["rows"]),
               "the table has the expected rows: %s" % [r[:2] for r in rows])

@@ -45,6 +45,7 @@ commit_on 2024-09-09 "deploy"
 
 run "$LEAKGATE" scan --format json -q .
 [ "$rc" -eq 1 ] || fail "scan exited $rc: $err"
+printf '%s\n' "$out" > "$work/scan.json"
 # What the test planted, as [rule, path:line]: read from the test's own
 # knowledge, and checked against the JSON report, so a wrong row fails.
 jq -c '[.findings[] | [.rule_id, "\(.path):\(.line)"]] | sort' <<<"$out" > "$work/json-rows"
@@ -68,4 +69,18 @@ case $brc in
 77) skip "chromium could not start" ;;
 *) fail "the report failed in the browser" ;;
 esac
+# With --baseline: the findings of the baseline (the Twilio tokens, by
+# fingerprint) are left out, and the summary says what is new.
+jq -r '.findings[] | select(.rule_id == "twilio-auth-token") | .fingerprint' "$work/scan.json" \
+	> "$work/baseline.txt"
+run "$LEAKGATE" scan --format html --baseline "$work/baseline.txt" -o "$work/new.html" -q .
+[ "$rc" -eq 1 ] || fail "baseline html scan exited $rc: $err"
+jq -n --argjson rows "$planted" --arg h "$hostile:1" --arg a "$aws_id" '{rows: [$rows[] |
+	select(.[0] == "aws-access-key-id")], filter_rule: "aws-access-key-id", hostile: $h,
+	secrets: [$a], new_in_run: "2 new findings not in the baseline (2 known)"}' > "$work/expect-new.json"
+set +e
+python3 "$SRC/tests/integration/html_browser.py" "$chromium" "$work/new.html" "$work/expect-new.json"
+brc=$?
+set -e
+[ "$brc" -eq 0 ] || fail "the --baseline report failed in the browser"
 finish "html browser"
