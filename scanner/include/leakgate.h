@@ -591,8 +591,10 @@ typedef struct {
 	size_t exclude_count;
 	const char *const *exclude_globs;
 	size_t exclude_glob_count;
-	/* Read .leakgateignore from this revision's tree (the pushed content);
-	 * NULL: from the working copy, else HEAD. */
+	/* Read .leakgateignore from this revision's tree: pre-receive passes
+	 * "HEAD" (the default branch before the push: reviewed state, never
+	 * the pushed content), pre-push the pushed tip. NULL: from the working
+	 * copy, else HEAD. */
 	const char *ignore_rev;
 } lg_commit_range;
 
