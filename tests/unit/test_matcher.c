@@ -728,6 +728,22 @@ TEST(test_matcher__inline_allow_marker_reported_marked)
 	fixture_free(&f);
 }
 
+/* Two secrets with one delimiter between them: the first match takes the
+ * delimiter, and the second is found all the same. */
+TEST(test_matcher__adjacent_secrets_share_a_delimiter)
+{
+	fixture f;
+	const char *text = "k=tok_abcdefghij tok_klmnopqrst,tok_uvwxyzabcd\n";
+
+	fixture_init(&f, "[" RULE("tok", "(?:^|[^A-Za-z0-9_])(tok_[a-z]{10})(?:[^A-Za-z0-9_]|$)",
+				  "\"secret_group\": 1,") "]", NULL);
+	scan_str(&f, text);
+	CHECK_EQ_INT(f.count, 3);
+	CHECK(f.count == 3 && strcmp(secret_of(&f, text, 1), "tok_klmnopqrst") == 0);
+	CHECK(f.count == 3 && strcmp(secret_of(&f, text, 2), "tok_uvwxyzabcd") == 0);
+	fixture_free(&f);
+}
+
 /* Streams `buf` in chunks of `chunk` bytes (after a first one of `first`,
  * to put boundaries anywhere) and checks it finds what `whole` holds. */
 static void check_stream(fixture *f, const char *buf, size_t len, size_t first,
@@ -944,6 +960,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__catastrophic_regex_is_bounded),
 	TEST_ENTRY(test_matcher__undecided_candidate_is_reported),
 	TEST_ENTRY(test_matcher__match_limit_from_options),
+	TEST_ENTRY(test_matcher__adjacent_secrets_share_a_delimiter),
 	TEST_ENTRY(test_matcher__rules_check_counts_failures),
 	TEST_ENTRY(test_matcher__database_cache),
 	TEST_ENTRY(test_matcher__stream_matches_whole_scan),

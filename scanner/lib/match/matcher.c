@@ -638,7 +638,13 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 		s->scanned_upto[rule] = end;
 		return 0;
 	}
+	/* The next search resumes where the secret ends, not the match: a
+	 * rule's match takes the delimiter after its secret ("(?:[^A-Za-z0-9_]
+	 * |$)"), and a next secret behind that one delimiter needs it too. */
 	s->scanned_upto[rule] = s->base + (ov[1] > ov[0] ? ov[1] : ov[0] + 1);
+	if ((unsigned)rc > r->secret_group && ov[2 * r->secret_group] != PCRE2_UNSET &&
+	    ov[2 * r->secret_group + 1] > ov[0] && ov[2 * r->secret_group + 1] < ov[1])
+		s->scanned_upto[rule] = s->base + ov[2 * r->secret_group + 1];
 	if ((unsigned)rc > r->secret_group &&
 	    ov[2 * r->secret_group] != PCRE2_UNSET)
 		consider(s, rule, s->base + ov[0], s->base + ov[1],
