@@ -652,6 +652,7 @@ typedef struct {
 #define LG_VERIFY_OPTIONS_INIT                                                 \
 	{ LG_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL,   \
 	  NULL, NULL, NULL }
+int lg_verify_options_init(lg_verify_options *opts, unsigned version);
 
 /* "live", "invalid", "unverifiable", "error" ("not run" for NOT_RUN). */
 const char *lg_verify_status_name(lg_verify_status s);

@@ -816,3 +816,11 @@ done:
 	run_free(&R);
 	return err;
 }
+
+int lg_verify_options_init(lg_verify_options *opts, unsigned version)
+{
+	lg_verify_options tmpl = LG_VERIFY_OPTIONS_INIT;
+
+	return lg__options_init(opts, sizeof(*opts), &tmpl, version, LG_VERIFY_OPTIONS_VERSION,
+				"lg_verify_options");
+}
