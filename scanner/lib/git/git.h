@@ -233,6 +233,30 @@ int lg_oidmap__has_path(const lg_oidmap *m, const uint8_t id[20], const char *pa
 int lg_oidmap__add_path(lg_oidmap *m, const uint8_t id[20], const char *path, uint64_t tag);
 
 /* ------------------------------------------------------------------------
+ * lasttree.c: the last tree the walk finished at each path
+ * ---------------------------------------------------------------------- */
+
+struct git_tree;
+typedef struct lg_last_tree lg_last_tree;
+typedef struct {
+	lg_last_tree *slots;
+	size_t mask, count;
+	size_t entries; /* tree entries held, all trees together */
+} lg_last_trees;
+
+/* The last tree finished at `path` (whose lg_oidmap__path_hash_extend hash
+ * is `path_hash`), or NULL; borrowed until the next _put or _release. */
+const struct git_tree *lg_last_trees__get(const lg_last_trees *lt, const char *path,
+					  uint64_t path_hash);
+/* Remembers `tree` (taken over) as the last tree finished at `path`,
+ * which must live as long as the cache (an arena string, or ""). Returns
+ * 1 when it forgot every other tree to make room (what _get returned
+ * before is then gone), 0, or LG_ENOMEM. */
+int lg_last_trees__put(lg_last_trees *lt, const char *path, uint64_t path_hash,
+		       struct git_tree *tree);
+void lg_last_trees__release(lg_last_trees *lt);
+
+/* ------------------------------------------------------------------------
  * walk.c, shared with diff.c: the collector both walks fill
  * ---------------------------------------------------------------------- */
 
@@ -253,6 +277,7 @@ typedef struct {
 	lg_oidmap seen_trees; /* (tree id, path) -> 1 */
 	lg_oidmap seen_pairs; /* (blob id, path) -> 1 */
 	lg_oidmap tip_set;    /* commit id -> 1, so a tip is recorded once */
+	lg_last_trees last_trees; /* what the walk skips unchanged entries against */
 	size_t broken_refs; /* refs whose target could not be read */
 	/* Trees and blobs that tags point to, walked after the commits so
 	 * that what a commit also holds is credited to the commit. */

@@ -94,12 +94,77 @@ out:
 typedef struct {
 	git_tree *tree;
 	size_t next;
-	size_t path_len; /* length of the path prefix for this tree's entries */
+	const char *path;   /* this tree's path: "" or "dir/", arena-owned */
+	size_t path_len;    /* its length: the prefix of this tree's entries */
 	uint64_t path_hash; /* and its hash */
+	/* The last tree finished at the same path (lasttree.c), whose
+	 * entries are read alongside this tree's; NULL when none. */
+	const git_tree *ref;
+	size_t ref_next;
 } tree_frame;
 
+/* 1 when the frame's reference tree holds an entry identical to `e`:
+ * then everything `e` holds was recorded when that tree was walked. Both
+ * trees are in git's order, so the reference's cursor only moves forward. */
+static int unchanged_entry(tree_frame *f, const git_tree_entry *e)
+{
+	size_t n = f->ref ? git_tree_entrycount(f->ref) : 0;
+
+	while (f->ref_next < n) {
+		const git_tree_entry *r = git_tree_entry_byindex(f->ref, f->ref_next);
+		int cmp = git_tree_entry_cmp(r, e);
+
+		if (cmp < 0) {
+			f->ref_next++;
+			continue;
+		}
+		if (cmp > 0)
+			return 0;
+		f->ref_next++;
+		return git_tree_entry_filemode(r) == git_tree_entry_filemode(e) &&
+		       git_oid_equal(git_tree_entry_id(r), git_tree_entry_id(e));
+	}
+	return 0;
+}
+
+/* Finishes the top frame: its tree becomes the last one finished at its
+ * path (the root is the caller's, so the cache takes a reference). */
+static int pop_tree(lg_collector *c, tree_frame *stack, size_t *depth, git_tree *root)
+{
+	tree_frame *f = &stack[--*depth];
+	git_object *kept = (git_object *)f->tree;
+
+	size_t i;
+	int rc;
+
+	if (f->tree == root && git_object_dup(&kept, (git_object *)root) != 0)
+		return 0; /* not kept: the walk only skips less */
+	if ((rc = lg_last_trees__put(&c->last_trees, f->path, f->path_hash,
+				     (git_tree *)kept)) < 0)
+		return rc;
+	if (rc == 1) /* the cache forgot the frames' reference trees */
+		for (i = 0; i < *depth; i++)
+			stack[i].ref = NULL;
+	return 0;
+}
+
+/* Pushes a frame for `tree` at `path` (of `len` bytes, hashed `hash`). */
+static int push_tree(tree_frame **stack, size_t *depth, size_t *alloc, lg_collector *c,
+		     git_tree *tree, const char *path, size_t len, uint64_t hash)
+{
+	int err = lg_array__grow((void **)stack, alloc, *depth + 1, sizeof(**stack), 16);
+
+	if (err)
+		return err;
+	(*stack)[(*depth)++] = (tree_frame){
+		tree, 0, path, len, hash, lg_last_trees__get(&c->last_trees, path, hash), 0
+	};
+	return 0;
+}
+
 /* Walks `root` with an explicit stack (deep trees cannot overflow the C
- * stack), descending into each (tree, path) not seen before. */
+ * stack), descending into each (tree, path) not seen before, and past
+ * each entry the last tree finished at the same path holds unchanged. */
 static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 {
 	tree_frame *stack = NULL;
@@ -109,9 +174,8 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 	c->path.len = 0;
 	if ((err = lg_buf__add(&c->path, "", 0)) != 0)
 		return err;
-	if ((err = lg_array__grow((void **)&stack, &alloc, 1, sizeof(*stack), 256)) != 0)
+	if ((err = push_tree(&stack, &depth, &alloc, c, root, "", 0, LG_PATH_HASH_START)) != 0)
 		return err;
-	stack[depth++] = (tree_frame){ root, 0, 0, LG_PATH_HASH_START };
 	while (depth && !err) {
 		tree_frame *f = &stack[depth - 1];
 		const git_tree_entry *e;
@@ -119,9 +183,7 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 		const char *name;
 
 		if (f->next >= git_tree_entrycount(f->tree)) {
-			if (f->tree != root)
-				git_tree_free(f->tree);
-			depth--;
+			err = pop_tree(c, stack, &depth, root);
 			if (depth) {
 				c->path.len = stack[depth - 1].path_len;
 				c->path.ptr[c->path.len] = '\0';
@@ -129,6 +191,8 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 			continue;
 		}
 		e = git_tree_entry_byindex(f->tree, f->next++);
+		if (unchanged_entry(f, e))
+			continue;
 		mode = git_tree_entry_filemode(e);
 		name = git_tree_entry_name(e);
 		c->path.len = f->path_len;
@@ -168,15 +232,15 @@ static int walk_tree(lg_collector *c, git_tree *root, uint32_t commit)
 				lg_walk__warn(c, "cannot read tree %s at '%s': %s", hex,
 				     lg__printable(shown, sizeof(shown), path), lg_git__message());
 				c->h->unreadable++;
-			} else if ((err = lg_array__grow((void **)&stack, &alloc, depth + 1,
-					       sizeof(*stack), 256)) == 0) {
-				stack[depth++] = (tree_frame){ sub, 0, len, hash };
-			} else {
+			} else if ((err = push_tree(&stack, &depth, &alloc, c, sub, path, len,
+						    hash)) != 0) {
 				git_tree_free(sub);
 			}
 		}
 		/* GIT_FILEMODE_COMMIT: a submodule; its history is not ours. */
 	}
+	/* After an error: the trees of the unfinished frames are dropped,
+	 * not kept, since what they hold was not all recorded. */
 	while (depth) {
 		if (stack[depth - 1].tree != root)
 			git_tree_free(stack[depth - 1].tree);
@@ -714,6 +778,7 @@ int lg_walk__collector_end(lg_collector *c, int err)
 	free(c->seen_trees.slots);
 	free(c->seen_pairs.slots);
 	free(c->tip_set.slots);
+	lg_last_trees__release(&c->last_trees);
 	free(c->provs);
 	while (c->tagged_count)
 		git_object_free(c->tagged[--c->tagged_count]);
