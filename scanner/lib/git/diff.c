@@ -82,6 +82,9 @@ static int add_delta(lg_collector *c, git_diff *diff, size_t i, uint32_t commit,
 	if (d->status == GIT_DELTA_DELETED || d->new_file.mode == GIT_FILEMODE_COMMIT ||
 	    d->new_file.mode == GIT_FILEMODE_TREE || git_oid_is_zero(&d->new_file.id))
 		return 0;
+	if (c->opts && c->opts->wanted &&
+	    !c->opts->wanted(d->new_file.id.id, c->opts->wanted_payload))
+		return 0; /* no match in the blob: no finding on any of its lines */
 	if (merge && same_in_another_parent(merge, d))
 		return 0;
 	if (git_patch_from_diff(&patch, diff, i) != 0) {
@@ -159,7 +162,8 @@ static int add_diff(lg_collector *c, git_diff *diff, uint32_t commit, git_commit
 typedef struct {
 	lg_buf bytes;    /* the paths, each followed by its NUL */
 	size_t *offsets; /* where each starts in bytes */
-	size_t count, alloc;
+	uint8_t (*ids)[20]; /* each path's new blob, or zeros (deleted, a tree) */
+	size_t count, alloc, ids_alloc;
 } path_list;
 
 typedef struct {
@@ -168,13 +172,24 @@ typedef struct {
 	size_t path_len;
 } diff_frame;
 
-static int path_list_add(path_list *l, const lg_buf *dir, const char *name)
+/* Adds the path `dir` + `name`, whose new side is `new_e` (NULL when the
+ * file is deleted). */
+static int path_list_add(path_list *l, const lg_buf *dir, const char *name,
+			 const git_tree_entry *new_e)
 {
+	git_filemode_t mode = new_e ? git_tree_entry_filemode(new_e) : 0;
 	int err;
 
 	if ((err = lg_array__grow((void **)&l->offsets, &l->alloc, l->count + 1,
-			sizeof(*l->offsets), 256)) != 0)
+			sizeof(*l->offsets), 256)) != 0 ||
+	    (err = lg_array__grow((void **)&l->ids, &l->ids_alloc, l->count + 1,
+			sizeof(*l->ids), 256)) != 0)
 		return err;
+	if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+	    mode == GIT_FILEMODE_LINK)
+		memcpy(l->ids[l->count], git_tree_entry_id(new_e)->id, 20);
+	else
+		memset(l->ids[l->count], 0, 20);
 	l->offsets[l->count] = l->bytes.len;
 	if ((err = lg_buf__add(&l->bytes, dir->ptr, dir->len)) != 0 ||
 	    (err = lg_buf__add(&l->bytes, name, strlen(name) + 1)) != 0)
@@ -187,6 +202,7 @@ static void path_list_release(path_list *l)
 {
 	lg_buf__release(&l->bytes);
 	free(l->offsets);
+	free(l->ids);
 }
 
 static size_t tree_size(const git_tree *t)
@@ -254,7 +270,7 @@ static int compare_entry(path_list *out, diff_frame **stack, size_t *depth, size
 		return 0;
 	/* A file on either side is a path of its own. */
 	if ((old_e && !is_tree(old_e)) || (new_e && !is_tree(new_e)))
-		err = path_list_add(out, &c->path, name);
+		err = path_list_add(out, &c->path, name, new_e);
 	if (!err && (is_tree(old_e) || is_tree(new_e)))
 		err = push_subtrees(stack, depth, alloc, c, old_e, new_e, name);
 	return err;
@@ -305,18 +321,34 @@ static int changed_paths(path_list *out, lg_collector *c, git_tree *old_root, gi
 	return err;
 }
 
+/* 1 unless the options name the blobs worth diffing and no new blob of
+ * `paths` is one of them: then no line the commit adds can hold a match. */
+static int any_wanted(const lg_collector *c, const path_list *paths)
+{
+	size_t i;
+
+	if (!c->opts || !c->opts->wanted)
+		return 1;
+	for (i = 0; i < paths->count; i++)
+		if (c->opts->wanted(paths->ids[i], c->opts->wanted_payload))
+			return 1;
+	return 0;
+}
+
 /* The diff of `commit` against its first parent, limited to the paths
- * that differ; *diff stays NULL when none does. */
+ * that differ; *diff stays NULL when none does, or when no blob it adds
+ * is wanted (any_wanted). */
 static int diff_commit(git_diff **diff, lg_collector *c, git_tree *parent_tree, git_tree *tree)
 {
-	path_list paths = { LG_BUF_INIT, NULL, 0, 0 };
+	path_list paths = { LG_BUF_INIT, NULL, NULL, 0, 0, 0 };
 	char **names = NULL;
 	git_diff_options o;
 	size_t i;
 	int err;
 
 	*diff = NULL;
-	if ((err = changed_paths(&paths, c, parent_tree, tree)) != 0 || paths.count == 0)
+	if ((err = changed_paths(&paths, c, parent_tree, tree)) != 0 || paths.count == 0 ||
+	    !any_wanted(c, &paths))
 		goto out;
 	if (!(names = malloc(paths.count * sizeof(*names)))) {
 		err = lg_error_set_oom();
@@ -364,6 +396,79 @@ static int visit_added_commit(lg_collector *c, git_commit *commit)
 			       git_commit_parentcount(commit) > 1 ? commit : NULL);
 	}
 	git_diff_free(diff);
+	git_tree_free(parent_tree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	return err;
+}
+
+/* Adds the new blob of each path in `paths` that no earlier commit of the
+ * range added, as an item of every line, found at that path in `commit`. */
+static int add_changed_blobs(lg_collector *c, const path_list *paths, uint32_t commit)
+{
+	static const uint8_t zero[20];
+	lg_history *h = c->h;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < paths->count && !err; i++) {
+		const char *path = paths->bytes.ptr + paths->offsets[i];
+		uint32_t index;
+		int seen;
+
+		if (memcmp(paths->ids[i], zero, 20) == 0)
+			continue;
+		if ((seen = lg_oidmap__get_or_put(&index, &c->blobs, paths->ids[i],
+						  (uint32_t)h->blob_count)) < 0)
+			return LG_ENOMEM;
+		if (seen)
+			continue;
+		if ((err = lg_array__grow((void **)&h->blobs, &c->blob_alloc, h->blob_count + 1,
+					  sizeof(*h->blobs), 256)) != 0 ||
+		    (err = lg_array__grow((void **)&c->provs, &c->prov_alloc, c->prov_count + 1,
+					  sizeof(*c->provs), 256)) != 0)
+			return err;
+		memset(&h->blobs[index], 0, sizeof(h->blobs[0]));
+		memcpy(h->blobs[index].id, paths->ids[i], 20);
+		h->blobs[index].pack_order = index;
+		h->blob_count++;
+		c->provs[c->prov_count].blob = index;
+		c->provs[c->prov_count].commit = commit;
+		if (!(c->provs[c->prov_count].path = lg_arena__strndup(&h->arena, path,
+									strlen(path))))
+			return LG_ENOMEM;
+		c->prov_count++;
+	}
+	return err;
+}
+
+/* Records commit `commit` and the blobs of the files it changes against
+ * its first parent (lg_history__collect_changed). */
+static int visit_changed_commit(lg_collector *c, git_commit *commit)
+{
+	path_list paths = { LG_BUF_INIT, NULL, NULL, 0, 0, 0 };
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_commit *parent = NULL;
+	lg_commit_info *ci;
+	uint32_t index = (uint32_t)c->h->commit_count;
+	int err;
+
+	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0)
+		return err;
+	if (git_commit_tree(&tree, commit) != 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) != 0 ||
+	      git_commit_tree(&parent_tree, parent) != 0))) {
+		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, lg_git__message());
+	} else if ((err = changed_paths(&paths, c, parent_tree, tree)) == LG_EREPO) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", lg_error_last());
+		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, why);
+	} else if (!err) {
+		err = add_changed_blobs(c, &paths, index);
+	}
+	path_list_release(&paths);
 	git_tree_free(parent_tree);
 	git_commit_free(parent);
 	git_tree_free(tree);
@@ -470,9 +575,10 @@ static int push_range(lg_collector *c, git_revwalk *walk, const lg_commit_range 
 	return 0;
 }
 
-int lg_history__collect_added(lg_history *out, lg_repo *repo,
-			      const lg_commit_range *range,
-			      const lg_history_options *opts)
+/* Walks the commits of `range`, parents first, calling `visit` on each. */
+static int walk_range(lg_history *out, lg_repo *repo, const lg_commit_range *range,
+		      const lg_history_options *opts,
+		      int (*visit)(lg_collector *c, git_commit *commit))
 {
 	lg_collector c;
 	git_revwalk *walk;
@@ -498,11 +604,25 @@ int lg_history__collect_added(lg_history *out, lg_repo *repo,
 					   lg_git__message());
 			break;
 		}
-		err = visit_added_commit(&c, commit);
+		err = visit(&c, commit);
 		git_commit_free(commit);
 	}
 	git_revwalk_free(walk);
 	return lg_walk__collector_end(&c, err);
+}
+
+int lg_history__collect_added(lg_history *out, lg_repo *repo,
+			      const lg_commit_range *range,
+			      const lg_history_options *opts)
+{
+	return walk_range(out, repo, range, opts, visit_added_commit);
+}
+
+int lg_history__collect_changed(lg_history *out, lg_repo *repo,
+				const lg_commit_range *range,
+				const lg_history_options *opts)
+{
+	return walk_range(out, repo, range, opts, visit_changed_commit);
 }
 
 int lg_history__collect_staged(lg_history *out, lg_repo *repo,

@@ -149,6 +149,11 @@ typedef struct {
 	 * read. */
 	int (*on_message)(const lg_message *msg, void *payload);
 	void *message_payload;
+	/* lg_history__collect_added: when set, only the files whose new blob
+	 * it returns 1 for are diffed (a commit adding none of them is not
+	 * diffed at all); the others add no item. NULL: every file. */
+	int (*wanted)(const uint8_t id[20], void *payload);
+	void *wanted_payload;
 } lg_history_options;
 
 /*
@@ -172,6 +177,14 @@ void lg_history__release(lg_history *h);
 int lg_history__collect_added(lg_history *out, lg_repo *repo,
 			      const lg_commit_range *range,
 			      const lg_history_options *opts);
+
+/* Collects each distinct blob the commits of `range` bring in (the new
+ * side of every file a commit changes against its first parent), once,
+ * with every line: the first commit and path it appears at. No diff, so
+ * no rename detection: a superset of the blobs of collect_added's items. */
+int lg_history__collect_changed(lg_history *out, lg_repo *repo,
+				const lg_commit_range *range,
+				const lg_history_options *opts);
 
 /* Collects the lines the index adds to HEAD (to an empty tree before the
  * first commit). Items carry no commit. */

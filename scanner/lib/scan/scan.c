@@ -776,13 +776,70 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
  * commits adds, or the lines the index adds. */
 typedef enum { COLLECT_HISTORY, COLLECT_ADDED, COLLECT_STAGED } collect_kind;
 
+static int blob_has_match(const uint8_t id[20], void *payload)
+{
+	return lg_oidmap__contains(payload, id);
+}
+
+/*
+ * The blobs worth diffing for the lines a range adds: each blob the range
+ * brings in is read and matched once, with every line (in the order the
+ * commits bring them), and those with a match, or that could not be
+ * matched in full, go into `wanted`. A blob with no match has no finding on
+ * any line, so the commits that add only such blobs need no diff: a large
+ * push costs about what scanning its new blobs costs. Nothing is warned
+ * here; the second pass reads again what failed, and warns then.
+ */
+static int blobs_worth_diffing(lg_oidmap *wanted, lg_summary *sum, const lg_matcher *m,
+			       lg_repo *repo, const lg_commit_range *range,
+			       const lg_scan_options *opts, double start)
+{
+	lg_scan_options quiet = *opts;
+	lg_history_options hopts = { .all_objects = 0 };
+	lg_history h;
+	lg_report first;
+	match_vec all = { 0 };
+	uint8_t *done;
+	size_t i;
+	int err;
+
+	quiet.on_warning = NULL;
+	quiet.on_progress = NULL;
+	memset(&first, 0, sizeof(first));
+	if ((err = lg_oidmap__init(wanted, 32)) != 0)
+		return err;
+	if ((err = lg_history__collect_changed(&h, repo, range, &hopts)) != 0)
+		return err;
+	if (!(done = calloc(h.blob_count ? h.blob_count : 1, 1)))
+		err = lg_error_set_oom();
+	if (!err && (err = lg_scan__check_time_budget(opts, start)) == 0)
+		err = scan_remaining(&all, &first, done, m, &h, &quiet, repo, NULL, start);
+	for (i = 0; !err && i < all.count; i++)
+		done[all.v[i].item] = 0;
+	for (i = 0; !err && i < h.blob_count; i++) {
+		uint32_t ignored;
+
+		if (!done[i] && lg_oidmap__get_or_put(&ignored, wanted, h.blobs[i].id, 1) < 0)
+			err = lg_error_set_oom();
+	}
+	sum->blobs_scanned = first.summary.blobs_scanned;
+	sum->bytes_scanned = first.summary.bytes_scanned;
+	lg_scan__match_vec_release(&all);
+	lg_report_free(&first);
+	free(done);
+	lg_history__release(&h);
+	return err;
+}
+
 /* Collects the lines a range of commits or the index adds. */
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
 			 const lg_commit_range *range, const lg_scan_options *opts,
-			 message_scan *messages)
+			 message_scan *messages, const lg_oidmap *wanted)
 {
 	lg_history_options hopts = { .on_warning = opts->on_warning, .payload = opts->payload,
-				     .on_message = lg_scan__message, .message_payload = messages };
+				     .on_message = lg_scan__message, .message_payload = messages,
+				     .wanted = wanted ? blob_has_match : NULL,
+				     .wanted_payload = (void *)wanted };
 
 	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
@@ -795,11 +852,17 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 			  const char *path, const lg_scan_options *opts,
 			  lg_ignore *file_ignore, double start)
 {
+	lg_oidmap wanted = { NULL, 0, 0 };
+	lg_summary first = { 0 };
 	message_scan messages;
 	int err = lg_scan__message_scan_init(&messages, m, opts);
 
+	if (!err && kind == COLLECT_ADDED)
+		err = blobs_worth_diffing(&wanted, &first, m, repo, range, opts, start);
 	if (!err)
-		err = collect_items(h, repo, kind, range, opts, &messages);
+		err = collect_items(h, repo, kind, range, opts, &messages,
+				    kind == COLLECT_ADDED ? &wanted : NULL);
+	free(wanted.slots);
 	if (!err)
 		err = lg_scan__check_time_budget(opts, start);
 	if (!err) {
@@ -807,6 +870,11 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 		out->summary.unreadable = h->unreadable;
 		err = lg_scan__history(out, &messages.found, NULL, m, h, opts, repo, path,
 				       file_ignore, 0, start);
+	}
+	if (!err && kind == COLLECT_ADDED) {
+		/* What was read: each blob once, in the first pass. */
+		out->summary.blobs_scanned = first.blobs_scanned;
+		out->summary.bytes_scanned = first.bytes_scanned;
 	}
 	lg_scan__message_scan_release(&messages);
 	return err;
