@@ -72,7 +72,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
         rules[r["id"]] = r
 lines = open(sys.argv[3]).read().splitlines()
 findings = json.load(open(sys.argv[2]))["findings"]
-creds, expect, chosen, requests = {}, [], set(), set()
+creds, expect, chosen, requests, aws = {}, [], set(), set(), {}
 def groups(pattern, text, secret):
     if not pattern:
         return {}
@@ -89,6 +89,7 @@ for f in findings:
     secret = f["secret"]
     line = lines[f["line"] - 1]
     vars = {"secret": secret}
+    vars.update({p["name"]: p["secret"] for p in f.get("secret_parts") or []})
     g1 = groups(v.get("secret_pattern"), secret, secret)
     g2 = groups(v.get("line_pattern"), line, secret)
     if g1 is None or g2 is None:
@@ -96,7 +97,10 @@ for f in findings:
     vars.update(g1 or {}); vars.update(g2 or {})
     sub = lambda t: re.sub(r"\{([a-z0-9_]+)\}", lambda m: vars[m.group(1)], t)
     p = v["provider"]
-    if "basic_auth" in v:
+    if "aws_sigv4" in v:  # the mock checks the signature with the secret
+        cred = sub(v["aws_sigv4"]["access_key"])
+        aws[cred] = sub(v["aws_sigv4"]["secret_key"])
+    elif "basic_auth" in v:
         cred = sub(v["basic_auth"][0]) + ":" + sub(v["basic_auth"][1])
     elif p == "slack-webhook":
         cred = secret.split("/services/")[1]
@@ -111,8 +115,8 @@ for f in findings:
     requests.add((json.dumps(v, sort_keys=True), cred))
     expect.append({"rule_id": f["rule_id"], "line": f["line"], "provider": p,
                    "status": "live" if live or creds[p].get(cred) == "ok" else "invalid",
-                   "identity": ("mock-%s-identity" % p) if "identity" in v and (live or creds[p].get(cred) == "ok") else None})
-print(json.dumps({"credentials": creds}))
+                   "identity": (("arn:aws:iam::123456789012:user/" if p == "aws" else "") + "mock-%s-identity" % p) if "identity" in v and (live or creds[p].get(cred) == "ok") else None})
+print(json.dumps({"credentials": creds, "aws": aws}))
 sys.stderr.write(json.dumps({"findings": expect, "requests": len(requests),
                              "providers": sorted({e["provider"] for e in expect})}))
 EOF
