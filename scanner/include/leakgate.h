@@ -149,6 +149,27 @@ typedef struct lg_rule {
 	/* The rule's live check (its `verify` object) as compact JSON,
 	 * validated at load; NULL when the rule has none. Read by verify/. */
 	const char *verify;
+	/* Where `keywords` and `context_patterns` are looked for: bytes
+	 * before the match's start and after its end (default 256 and 0),
+	 * and, when context_lines > 0, only within that many lines on each
+	 * side of the match's lines. */
+	uint32_t context_before, context_after, context_lines;
+	/* PCRE2 regexes; any one found in the context window counts as a
+	 * keyword would (an Account SID near a bare 32-hex token).
+	 * NULL-terminated; may be empty. */
+	const char *const *context_patterns;
+	size_t context_pattern_count;
+	/* The secret must look like a generated value, not a word, a run,
+	 * or a reference to one elsewhere (lg_generic_value_ok). */
+	int generic_value;
+	/* A pair rule (regex NULL): reports one more finding wherever a
+	 * match of a rule in pair_rules[0] and one of pair_rules[1] lie at
+	 * most pair_max_lines apart in one file, with both secrets as its
+	 * parts, named pair_names[0] and pair_names[1]. */
+	const char *pair_names[2];
+	const char *const *pair_rules[2]; /* rule ids; NULL-terminated */
+	size_t pair_rule_count[2];
+	uint32_t pair_max_lines;
 } lg_rule;
 
 typedef struct lg_ruleset lg_ruleset;
@@ -332,6 +353,13 @@ double lg_entropy(const char *s, size_t len);
 /* 1 when `secret` (or the text around it) is a placeholder under the shared
  * filter documented in patterns/README.md. */
 int lg_is_placeholder(const char *secret, size_t len);
+
+/* 1 when `value`, assigned to a secret-sounding name, looks generated:
+ * not a reference to a value kept elsewhere (${X}, process.env.X,
+ * os.environ[...], {{ x }}, <x>, $X), not a word or a run (password,
+ * changeme, 12345678, abcdefgh), and enough character classes and entropy
+ * for its length. The check generic rules declare with "generic_value". */
+int lg_generic_value_ok(const char *value, size_t len);
 
 /* ------------------------------------------------------------------------
  * Secrets: redaction and fingerprints (findings/)

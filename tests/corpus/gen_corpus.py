@@ -57,7 +57,7 @@ def mutate(rnd, secret):
 def fresh_example(rnd, rule, example):
     """The example with a new secret of the same shape, or the example as
     it is when the rule's format cannot be re-randomized (checksums)."""
-    if rule.get("checksum"):
+    if rule.get("checksum") or "pair" in rule:
         return example
     try:
         rx = to_python_regex(rule["regex"])
@@ -76,8 +76,13 @@ def fresh_example(rnd, rule, example):
     return example
 
 
-def secret_line(rule, text):
-    """0-based line, within `text`, where the rule's secret starts."""
+def secret_line(rule, text, rules=()):
+    """0-based line, within `text`, where the rule's secret starts (a pair
+    rule's: where its second part's rule finds its secret)."""
+    if "pair" in rule:
+        lines = [secret_line(r, text) for r in rules
+                 if r["id"] in rule["pair"]["second"]["rules"] and to_python_regex(r["regex"]).search(text)]
+        return min(lines) if lines else 0
     try:
         m = to_python_regex(rule["regex"]).search(text)
     except re.error:
@@ -95,7 +100,7 @@ LINE_FORMATS = ("htpasswd-hash", "netrc-password", "pgpass-password")
 
 def fits_minified(rule):
     return ("\n" not in rule["examples"][1] and rule["id"] not in LINE_FORMATS
-            and not rule["regex"].startswith("(?:^|\\n)"))
+            and not rule.get("regex", "").startswith("(?:^|\\n)"))
 
 
 # The file kinds, and how a snippet sits in each: (name, header lines, how
@@ -134,14 +139,14 @@ def main():
             # minified line, so every rule is seen in those shapes too.
             if j == 1 and i % 3 == 0:
                 crlf.append(FILLER)
-                expected.append((rule["id"], "config/windows.env", len(crlf) + 1 + secret_line(rule, text)))
+                expected.append((rule["id"], "config/windows.env", len(crlf) + 1 + secret_line(rule, text, rules)))
                 crlf.extend(text.split("\n"))
                 continue
             if j == 1 and i % 3 == 1 and fits_minified(rule):
                 minified.append(text)
                 continue
             lines.append(FILLER)
-            expected.append((rule["id"], path, len(lines) + 1 + secret_line(rule, text)))
+            expected.append((rule["id"], path, len(lines) + 1 + secret_line(rule, text, rules)))
             lines.extend(text.split("\n"))
     for path, lines in files.items():
         lines.extend(next(k[3] for k in KINDS if k[0] == path))

@@ -382,7 +382,7 @@ TEST(test_rules__min_entropy_keeps_random_secrets_of_the_rule_shape)
 	CHECK_EQ_INT(lg_ruleset_load(&rs, paths, 1, collect, &problems), 0);
 	for (i = 0; rs && i < lg_ruleset_count(rs); i++) {
 		const lg_rule *r = lg_ruleset_get(rs, i);
-		const char *group = capture_group(r->regex, r->secret_group);
+		const char *group = r->regex ? capture_group(r->regex, r->secret_group) : NULL;
 
 		if (r->min_entropy <= 0 || !group ||
 		    !simple_secret_shape(alphabet, &length, group))

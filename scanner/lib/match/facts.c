@@ -68,8 +68,12 @@ int lg_match__rule_facts(lg_rule_facts *facts, const lg_ruleset *rs,
 {
 	size_t i, n = lg_ruleset_count(rs), problems = 0;
 
-	for (i = 0; i < n; i++)
-		problems += rule_facts(&facts[i], lg_ruleset_get(rs, i), on_problem, payload) != 0;
+	for (i = 0; i < n; i++) {
+		const lg_rule *r = lg_ruleset_get(rs, i);
+
+		if (r->regex) /* a pair rule has none: its facts stay zero */
+			problems += rule_facts(&facts[i], r, on_problem, payload) != 0;
+	}
 	if (problems)
 		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files", problems,
 				    problems == 1 ? "" : "s");

@@ -63,6 +63,26 @@ typedef void (*lg_span_cb)(size_t start, size_t end, void *payload);
 int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
 			     lg_span_cb cb, void *payload);
 
+/* pair.c: one secret found in a file, as pairing sees it. */
+typedef struct {
+	const lg_rule *rule;
+	const char *secret;
+	size_t secret_len;
+	size_t line;
+} lg_pair_input;
+/* Called for each pair found: pair rule `pair`, its first part in[first]
+ * and its second in[second]; non-zero stops and is returned. */
+typedef int (*lg_pair_cb)(const lg_rule *pair, size_t first, size_t second, void *payload);
+/* For every pair rule of `rs`, pairs each input one of its second-part
+ * rules found with the nearest input of a first-part rule (at most
+ * pair_max_lines lines away, not the same secret), each pair of secrets
+ * once. */
+int lg_pair__find(const lg_ruleset *rs, const lg_pair_input *in, size_t n,
+		  lg_pair_cb cb, void *payload);
+/* Writes the fingerprint of a pair finding: rule and both secrets. */
+void lg_pair__fingerprint(char out[LG_FINGERPRINT_HEXLEN + 1], const char *rule_id,
+			  const lg_secret_part *parts, size_t count);
+
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
 /* matcher.c: the facts of rule `i` the matcher works with (borrowed). */

@@ -25,7 +25,7 @@
 #include <strings.h>
 
 #define WINDOW_CAP 4096              /* confirm window of unbounded rules */
-#define KEYWORD_WINDOW 256           /* bytes before a match searched for keywords */
+#define KEYWORD_WINDOW 256           /* a stream's tail holds at least this much context */
 #define DEFAULT_MAX_MATCHES 10000    /* confirmed matches per buffer */
 #define MAX_CANDIDATES 1000000       /* Hyperscan reports per buffer */
 #define PCRE2_MATCH_LIMIT 100000     /* bounds catastrophic backtracking */
@@ -39,6 +39,8 @@ typedef struct {
 	pcre2_code *regex;
 	pcre2_code **allow;
 	size_t allow_count;
+	pcre2_code **context;  /* the rule's context patterns */
+	size_t context_count;
 	size_t window;
 	/* The regexes compile on the rule's first candidate: most rules never
 	 * fire on a given push, and compiling (with JIT) hundreds of them
@@ -147,6 +149,9 @@ static void compiled_rule_release(compiled_rule *c)
 	for (i = 0; i < c->allow_count; i++)
 		pcre2_code_free(c->allow[i]);
 	free(c->allow);
+	for (i = 0; i < c->context_count; i++)
+		pcre2_code_free(c->context[i]);
+	free(c->context);
 }
 
 /* Compiles rule `r`'s regexes into `c`. The loader checked that PCRE2
@@ -164,6 +169,14 @@ static int compile_rule(compiled_rule *c, const lg_rule *r, int no_jit)
 		if (!(c->allow[i] = compile_pcre2(r->allow[i], PCRE2_CASELESS, no_jit)))
 			return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses allow pattern %zu",
 					    r->id, i + 1);
+	if (r->context_pattern_count &&
+	    !(c->context = calloc(r->context_pattern_count, sizeof(*c->context))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (i = 0; i < r->context_pattern_count; i++, c->context_count++)
+		if (!(c->context[i] = compile_pcre2(r->context_patterns[i], PCRE2_MULTILINE,
+						    no_jit)))
+			return lg_error_set(LG_ERULES, "rule %s: PCRE2 refuses context pattern %zu",
+					    r->id, i + 1);
 	return 0;
 }
 
@@ -172,10 +185,10 @@ static int compile_rule(compiled_rule *c, const lg_rule *r, int no_jit)
 static int compile_database(lg_matcher *m)
 {
 	hs_database_t *db = NULL;
-	size_t n = m->count, i;
-	const char **exprs = calloc(n, sizeof(*exprs));
-	unsigned *flags = calloc(n, sizeof(*flags));
-	unsigned *ids = calloc(n, sizeof(*ids));
+	size_t n = 0, i;
+	const char **exprs = calloc(m->count ? m->count : 1, sizeof(*exprs));
+	unsigned *flags = calloc(m->count ? m->count : 1, sizeof(*flags));
+	unsigned *ids = calloc(m->count ? m->count : 1, sizeof(*ids));
 	hs_compile_error_t *err = NULL;
 	int rc = 0;
 
@@ -183,12 +196,14 @@ static int compile_database(lg_matcher *m)
 		rc = lg_error_set_oom();
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < m->count; i++) {
 		const lg_rule *r = lg_ruleset_get(m->rules, i);
 
-		exprs[i] = r->regex;
-		flags[i] = HS_FLAG_MULTILINE | (m->facts[i].prefilter ? HS_FLAG_PREFILTER : 0);
-		ids[i] = (unsigned)i;
+		if (!r->regex)
+			continue; /* a pair rule: its parts' rules find it */
+		exprs[n] = r->regex;
+		flags[n] = HS_FLAG_MULTILINE | (m->facts[i].prefilter ? HS_FLAG_PREFILTER : 0);
+		ids[n++] = (unsigned)i;
 	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
 			     &db, &err) == HS_SUCCESS) {
@@ -196,7 +211,7 @@ static int compile_database(lg_matcher *m)
 	} else {
 		if (err && err->expression >= 0 && (size_t)err->expression < n)
 			rc = lg_error_set(LG_ERULES, "rule %s: Hyperscan refuses it: %s",
-					  lg_ruleset_get(m->rules, (size_t)err->expression)->id,
+					  lg_ruleset_get(m->rules, ids[err->expression])->id,
 					  err->message);
 		else
 			rc = lg_error_set(LG_ERULES, "Hyperscan cannot compile the rules: %s",
@@ -381,17 +396,63 @@ double lg_entropy(const char *s, size_t len)
 	return h;
 }
 
-/* At least one keyword must appear within the match or in the
- * KEYWORD_WINDOW bytes before it. */
-static int keywords_near(const lg_rule *r, const char *buf, size_t start,
+/* The start of the window `lines` lines before the line holding
+ * buf[start], no further back than `from`. */
+static size_t lines_back(const char *buf, size_t from, size_t start, uint32_t lines)
+{
+	size_t p = start;
+
+	for (;;) {
+		while (p > from && buf[p - 1] != '\n')
+			p--;
+		if (p <= from || lines-- == 0)
+			return p;
+		p--; /* onto the previous line's \n */
+	}
+}
+
+/* The end of the window `lines` lines after the line holding buf[end - 1],
+ * no further on than `to`. */
+static size_t lines_ahead(const char *buf, size_t end, size_t to, uint32_t lines)
+{
+	size_t p = end;
+
+	for (;;) {
+		const char *nl = p < to ? memchr(buf + p, '\n', to - p) : NULL;
+
+		if (!nl)
+			return to;
+		p = (size_t)(nl - buf);
+		if (lines-- == 0)
+			return p;
+		p++;
+	}
+}
+
+/* When the rule asks for context (keywords or context patterns), 1 when
+ * one of them appears in the match or in the rule's context window around
+ * it: context_before bytes before, context_after bytes after, within
+ * context_lines lines when set. `len` is the buffer's length. */
+static int context_found(lg_scratch *s, size_t rule, const lg_rule *r, size_t start,
 			 size_t end)
 {
-	size_t from = start > KEYWORD_WINDOW ? start - KEYWORD_WINDOW : 0, i;
+	const compiled_rule *c = &s->m->compiled[rule];
+	const char *buf = s->buf;
+	size_t from = start > r->context_before ? start - r->context_before : 0;
+	size_t to = s->len - end > r->context_after ? end + r->context_after : s->len, i;
 
-	if (!r->keyword_count)
+	if (!r->keyword_count && !c->context_count)
 		return 1;
+	if (r->context_lines) {
+		from = lines_back(buf, from, start, r->context_lines);
+		to = lines_ahead(buf, end > start ? end : start, to, r->context_lines);
+	}
 	for (i = 0; i < r->keyword_count; i++)
-		if (lg__contains_nocase(buf + from, end - from, r->keywords[i]))
+		if (lg__contains_nocase(buf + from, to - from, r->keywords[i]))
+			return 1;
+	for (i = 0; i < c->context_count; i++)
+		if (pcre2_match(c->context[i], (PCRE2_SPTR)(buf + from), to - from, 0, 0,
+				s->md, s->m->mctx) >= 0)
 			return 1;
 	return 0;
 }
@@ -493,7 +554,9 @@ static void consider(lg_scratch *s, size_t rule, size_t mstart, size_t mend,
 		return;
 	if (r->min_entropy > 0 && lg_entropy(secret, slen) < r->min_entropy)
 		return;
-	if (!keywords_near(r, s->buf, mstart - s->base, mend - s->base))
+	if (r->generic_value && !lg_generic_value_ok(secret, slen))
+		return;
+	if (!context_found(s, rule, r, mstart - s->base, mend - s->base))
 		return;
 	if (!checksum_ok(r, secret, slen))
 		return;
@@ -638,6 +701,9 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 		s->scanned_upto[rule] = end;
 		return 0;
 	}
+	/* A stream decides the context after a match once it has it all. */
+	if (s->partial && r->context_after && ov[1] + r->context_after >= s->len)
+		return 1;
 	/* The next search resumes where the secret ends, not the match: a
 	 * rule's match takes the delimiter after its secret ("(?:[^A-Za-z0-9_]
 	 * |$)"), and a next secret behind that one delimiter needs it too. */
@@ -1041,11 +1107,16 @@ static size_t matcher_stream_tail(const lg_matcher *m)
 		return tail;
 	tail = KEYWORD_WINDOW + 16;
 	for (i = 0; i < m->count; i++) {
-		const compiled_rule *c = ready_rule(m, i);
+		const lg_rule *rule = lg_ruleset_get(m->rules, i);
+		const compiled_rule *c = rule->regex ? ready_rule(m, i) : NULL;
 		const lg_rule_facts *r = &m->facts[i];
+		size_t before = rule->context_before > KEYWORD_WINDOW ? rule->context_before
+								       : KEYWORD_WINDOW;
 		uint32_t lookbehind = 0;
 		size_t longest, need;
 
+		if (!rule->regex)
+			continue; /* a pair rule: its parts' rules find it */
 		if (!c)
 			return 0;
 		pcre2_pattern_info(c->regex, PCRE2_INFO_MAXLOOKBEHIND, &lookbehind);
@@ -1053,8 +1124,8 @@ static size_t matcher_stream_tail(const lg_matcher *m)
 							      : r->max_width;
 		/* +16: the byte before a match (\b, multiline ^) and spare. */
 		need = longest + 16;
-		if (c->window + lookbehind + KEYWORD_WINDOW + 16 > need)
-			need = c->window + lookbehind + KEYWORD_WINDOW + 16;
+		if (c->window + lookbehind + before + 16 > need)
+			need = c->window + lookbehind + before + 16;
 		if (need > tail)
 			tail = need;
 	}
@@ -1450,6 +1521,11 @@ int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
 typedef struct {
 	const lg_rule *rule;
 	int hit;
+	/* A pair rule's example: every match, for pairing. */
+	const char *text;
+	lg_pair_input *found;
+	size_t count, alloc;
+	int oom;
 } check_state;
 
 static int note_rule_hit(const lg_match *m, void *payload)
@@ -1458,7 +1534,49 @@ static int note_rule_hit(const lg_match *m, void *payload)
 
 	if (m->rule == st->rule)
 		st->hit = 1;
+	if (st->rule->pair_names[0]) {
+		if (st->count == st->alloc) {
+			size_t alloc = st->alloc ? 2 * st->alloc : 16;
+			lg_pair_input *p = realloc(st->found, alloc * sizeof(*p));
+
+			if (!p) {
+				st->oom = 1;
+				return 1;
+			}
+			st->found = p;
+			st->alloc = alloc;
+		}
+		st->found[st->count++] = (lg_pair_input){ m->rule, st->text + m->secret_start,
+							  m->secret_end - m->secret_start, m->line };
+	}
 	return 0;
+}
+
+static int note_pair_hit(const lg_rule *pair, size_t first, size_t second, void *payload)
+{
+	check_state *st = payload;
+
+	(void)first;
+	(void)second;
+	if (pair == st->rule)
+		st->hit = 1;
+	return 0;
+}
+
+/* Scans example `ex` of rule st->rule; st->hit tells whether the rule
+ * found it (a pair rule: paired two of the matches). */
+static int check_example(const lg_matcher *m, lg_scratch *s, check_state *st, const char *ex)
+{
+	int err;
+
+	st->text = ex;
+	st->count = 0;
+	err = lg_matcher_scan(m, s, ex, strlen(ex), note_rule_hit, st, NULL);
+	if (st->oom)
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	if (!err && st->rule->pair_names[0])
+		err = lg_pair__find(m->rules, st->found, st->count, note_pair_hit, st);
+	return err;
 }
 
 int lg_rules_check(size_t *failures, const lg_matcher *m, lg_check_cb cb,
@@ -1478,9 +1596,10 @@ int lg_rules_check(size_t *failures, const lg_matcher *m, lg_check_cb cb,
 			int negative = k >= r->example_count;
 			const char *ex = negative ? r->negative_examples[k - r->example_count]
 						  : r->examples[k];
-			check_state st = { r, 0 };
+			check_state st = { r, 0, NULL, NULL, 0, 0, 0 };
 
-			err = lg_matcher_scan(m, s, ex, strlen(ex), note_rule_hit, &st, NULL);
+			err = check_example(m, s, &st, ex);
+			free(st.found);
 			if (!err && st.hit == negative) {
 				(*failures)++;
 				if (cb)

@@ -180,6 +180,24 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	}
 	if (rule && rule->remediation)
 		jw_str_member(w, "remediation", rule->remediation);
+	if (f->part_count) {
+		jw_key(w, "secret_parts");
+		jw_open(w, "[");
+		for (i = 0; i < f->part_count; i++) {
+			lg_finding part = *f; /* shown as the finding's own secret is */
+
+			part.secret = f->parts[i].secret;
+			part.secret_len = f->parts[i].secret_len;
+			shown = lg_report__secret(redacted, &shown_len, &part, o);
+			jw_next(w);
+			jw_open(w, "{");
+			jw_str_member(w, "name", f->parts[i].name);
+			jw_key(w, "secret");
+			jw_string(w, shown, shown_len);
+			jw_close(w, "}");
+		}
+		jw_close(w, "]");
+	}
 	jw_key(w, "also_in");
 	jw_open(w, "[");
 	for (i = 0; i < f->also_in_count; i++) {

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #define CACHE_FILE_MAX_BYTES (64u << 20)
-#define CACHE_MAGIC "LGRULES2"
+#define CACHE_MAGIC "LGRULES3"
 #define NO_STRING 0xFFFFFFFFu /* a NULL string or list */
 #define BUILD_ID_MAX 64
 
@@ -220,7 +220,15 @@ static int put_rule(lg_buf *b, const lg_rule *r)
 	    (err = put_list(b, r->allow, r->allow_count)) ||
 	    (err = put_list(b, r->supersedes, r->supersedes_count)) ||
 	    (err = put_list(b, r->examples, r->example_count)) ||
-	    (err = put_list(b, r->negative_examples, r->negative_example_count)))
+	    (err = put_list(b, r->negative_examples, r->negative_example_count)) ||
+	    (err = put_u32(b, r->context_before)) || (err = put_u32(b, r->context_after)) ||
+	    (err = put_u32(b, r->context_lines)) ||
+	    (err = put_list(b, r->context_patterns, r->context_pattern_count)) ||
+	    (err = put_u32(b, (uint32_t)r->generic_value)) ||
+	    (err = put_string(b, r->pair_names[0])) || (err = put_string(b, r->pair_names[1])) ||
+	    (err = put_list(b, r->pair_rules[0], r->pair_rule_count[0])) ||
+	    (err = put_list(b, r->pair_rules[1], r->pair_rule_count[1])) ||
+	    (err = put_u32(b, r->pair_max_lines)))
 		return err;
 	return put_string(b, r->verify);
 }
@@ -234,7 +242,8 @@ static size_t list_slots(const lg_ruleset *rs)
 		const lg_rule *r = lg_ruleset_get(rs, i);
 
 		n += r->keyword_count + r->allow_count + r->supersedes_count +
-		     r->example_count + r->negative_example_count + 5;
+		     r->example_count + r->negative_example_count + r->context_pattern_count +
+		     r->pair_rule_count[0] + r->pair_rule_count[1] + 8;
 	}
 	lg_ruleset__known_non_secrets(rs, &known);
 	return n + known + 1;
@@ -337,7 +346,7 @@ static int get_rule(reader *rd, lg_rule *r)
 	r->name = get_string(rd, 1);
 	r->description = get_string(rd, 1);
 	r->remediation = get_string(rd, 0);
-	r->regex = get_string(rd, 1);
+	r->regex = get_string(rd, 0); /* a pair rule has none */
 	r->source_file = get_string(rd, 1);
 	severity = get_u32(rd);
 	confidence = get_u32(rd);
@@ -352,12 +361,24 @@ static int get_rule(reader *rd, lg_rule *r)
 	r->supersedes = get_list(rd, &r->supersedes_count);
 	r->examples = get_list(rd, &r->example_count);
 	r->negative_examples = get_list(rd, &r->negative_example_count);
+	r->context_before = get_u32(rd);
+	r->context_after = get_u32(rd);
+	r->context_lines = get_u32(rd);
+	r->context_patterns = get_list(rd, &r->context_pattern_count);
+	r->generic_value = get_u32(rd) != 0;
+	r->pair_names[0] = get_string(rd, 0);
+	r->pair_names[1] = get_string(rd, 0);
+	r->pair_rules[0] = get_list(rd, &r->pair_rule_count[0]);
+	r->pair_rules[1] = get_list(rd, &r->pair_rule_count[1]);
+	r->pair_max_lines = get_u32(rd);
 	r->verify = get_string(rd, 0);
 	r->severity = (lg_severity)severity;
 	r->confidence = (lg_confidence)confidence;
 	r->checksum = (lg_checksum)checksum;
 	if (severity > LG_SEVERITY_CRITICAL || confidence > LG_CONFIDENCE_HIGH ||
-	    checksum > LG_CHECKSUM_NPM_CRC32)
+	    checksum > LG_CHECKSUM_NPM_CRC32 || (!r->regex) == (!r->pair_names[0]) ||
+	    (!r->pair_names[0]) != (!r->pair_names[1]) || r->context_before > 4096 ||
+	    r->context_after > 4096 || r->context_lines > 50)
 		rd->bad = 1;
 	return rd->bad ? -1 : 0;
 }

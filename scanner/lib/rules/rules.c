@@ -154,6 +154,11 @@ static void rule_release(lg_rule *r)
 	free_string_list(r->examples);
 	free_string_list(r->negative_examples);
 	free((char *)r->verify);
+	free_string_list(r->context_patterns);
+	free((char *)r->pair_names[0]);
+	free((char *)r->pair_names[1]);
+	free_string_list(r->pair_rules[0]);
+	free_string_list(r->pair_rules[1]);
 }
 
 void lg_ruleset_free(lg_ruleset *rs)
@@ -326,19 +331,20 @@ static int read_enum(int *out, rule_ctx *c, const char *key,
 static const char *const known_fields[] = {
 	"id", "name", "description", "severity", "confidence", "regex",
 	"secret_group", "keywords", "min_entropy", "allow", "checksum",
-	"remediation", "examples", "negative_examples", "supersedes", "verify", NULL
+	"remediation", "examples", "negative_examples", "supersedes", "verify", "context",
+	"generic_value", "pair", NULL
 };
 
 /* Unknown keys are most often typos ("regexp", "example"); silently
  * ignoring them would drop a check the author meant to have. */
-static int check_unknown_fields(rule_ctx *c)
+static int check_unknown_fields(rule_ctx *c, const char *const *known)
 {
 	const cJSON *item;
 	const char *const *k;
 	int bad = 0;
 
 	cJSON_ArrayForEach(item, c->obj) {
-		for (k = known_fields; *k; k++)
+		for (k = known; *k; k++)
 			if (item->string && strcmp(*k, item->string) == 0)
 				break;
 		if (!*k) {
@@ -419,6 +425,114 @@ static int valid_rule_id(const char *id)
 
 static const char *const checksum_names[] = { "none", "github_crc32", "npm_crc32" };
 
+#define DEFAULT_CONTEXT_BEFORE 256 /* keywords were always looked for here */
+#define MAX_CONTEXT_BYTES 4096
+#define MAX_CONTEXT_LINES 50
+
+/* Reads an optional boolean field (absent: 0). */
+static int read_bool(int *out, rule_ctx *c, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+
+	*out = 0;
+	if (!v)
+		return 0;
+	if (!cJSON_IsBool(v)) {
+		problem(c->ld, c->file, c->rule_id, "field '%s' must be true or false", key);
+		return -1;
+	}
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+/* Reads an optional whole number within [0, max] into *out. */
+static int read_count(uint32_t *out, rule_ctx *c, const char *key, uint32_t max)
+{
+	double v = *out;
+
+	if (read_number(&v, c, key, 0, max) != 0)
+		return -1;
+	if (v != (double)(uint32_t)v) {
+		problem(c->ld, c->file, c->rule_id, "field '%s' must be a whole number", key);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The object field `key` of the rule, as a context for its own fields;
+ * 1 when present, 0 when absent, -1 when not an object. */
+static int sub_object(rule_ctx *sub, rule_ctx *c, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+
+	*sub = *c;
+	if (!v)
+		return 0;
+	if (!cJSON_IsObject(v)) {
+		problem(c->ld, c->file, c->rule_id, "field '%s' must be an object", key);
+		return -1;
+	}
+	sub->obj = v;
+	return 1;
+}
+
+static const char *const context_fields[] = { "before", "after", "lines", "patterns", NULL };
+
+/* "context": {"before": BYTES, "after": BYTES, "lines": N, "patterns": [REGEX...]}:
+ * where keywords and context patterns are looked for. */
+static int read_context(lg_rule *r, rule_ctx *c)
+{
+	rule_ctx sub;
+	int has = sub_object(&sub, c, "context"), bad = 0;
+
+	r->context_before = DEFAULT_CONTEXT_BEFORE;
+	if (has <= 0)
+		return has;
+	bad |= check_unknown_fields(&sub, context_fields);
+	bad |= read_count(&r->context_before, &sub, "before", MAX_CONTEXT_BYTES);
+	bad |= read_count(&r->context_after, &sub, "after", MAX_CONTEXT_BYTES);
+	bad |= read_count(&r->context_lines, &sub, "lines", MAX_CONTEXT_LINES);
+	bad |= read_string_list(&r->context_patterns, &r->context_pattern_count, &sub,
+				"patterns", 0, 1);
+	return bad;
+}
+
+static const char *const pair_fields[] = { "first", "second", "max_lines", NULL };
+static const char *const part_fields[] = { "name", "rules", NULL };
+
+/* "pair": {"first": {"name": N, "rules": [ID...]}, "second": {...},
+ * "max_lines": N}. The ids are resolved once every file is loaded. */
+static int read_pair(lg_rule *r, rule_ctx *c)
+{
+	static const char *const sides[2] = { "first", "second" };
+	rule_ctx pair, part;
+	int has = sub_object(&pair, c, "pair"), bad = 0, i;
+
+	if (has <= 0)
+		return has;
+	bad |= check_unknown_fields(&pair, pair_fields);
+	r->pair_max_lines = 5;
+	bad |= read_count(&r->pair_max_lines, &pair, "max_lines", MAX_CONTEXT_LINES);
+	for (i = 0; i < 2; i++) {
+		int in = sub_object(&part, &pair, sides[i]);
+
+		if (in == 0)
+			problem(c->ld, c->file, c->rule_id, "pair: missing field '%s'", sides[i]);
+		if (in <= 0) {
+			bad = -1;
+			continue;
+		}
+		bad |= check_unknown_fields(&part, part_fields);
+		bad |= read_string((char **)&r->pair_names[i], &part, "name", 1);
+		bad |= read_string_list(&r->pair_rules[i], &r->pair_rule_count[i], &part,
+					"rules", 1, 1);
+	}
+	if (!bad && !r->pair_names[0])
+		bad = -1;
+	return bad;
+}
+
 /* Reads and validates the rule object `obj`, the file's rule number
  * `position` (0-based, named "#N" in messages when it has no id), into *r.
  * Returns 0 when the rule is valid; otherwise every problem has been
@@ -453,7 +567,8 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 	bad |= read_string((char **)&r->name, &c, "name", 1);
 	bad |= read_string((char **)&r->description, &c, "description", 1);
 	bad |= read_string((char **)&r->remediation, &c, "remediation", 0);
-	bad |= read_string((char **)&r->regex, &c, "regex", 1);
+	bad |= read_string((char **)&r->regex, &c, "regex",
+			   !cJSON_GetObjectItemCaseSensitive(obj, "pair"));
 	bad |= read_enum(&sev, &c, "severity", severity_names, 4, 1);
 	bad |= read_enum(&conf, &c, "confidence", confidence_names, 3, 0);
 	bad |= read_enum(&checksum, &c, "checksum", checksum_names, 3, 0);
@@ -470,7 +585,10 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 				&r->negative_example_count, &c,
 				"negative_examples", 1, 0);
 	bad |= read_verify(&r->verify, &c);
-	bad |= check_unknown_fields(&c);
+	bad |= check_unknown_fields(&c, known_fields);
+	bad |= read_context(r, &c);
+	bad |= read_pair(r, &c);
+	bad |= read_bool(&r->generic_value, &c, "generic_value");
 
 	if (group != (double)(unsigned)group) {
 		problem(ld, file, c.rule_id, "secret_group must be a whole number");
@@ -504,6 +622,16 @@ static int read_rule(lg_rule *r, loader *ld, const char *file,
 				"field 'supersedes' names '%s', not another rule's id", *p);
 			bad = -1;
 		}
+	}
+	for (p = r->context_patterns; p && *p; p++)
+		bad |= check_pcre2(&c, "context pattern", *p, PCRE2_MULTILINE, NULL);
+	if (r->pair_names[0] && (r->regex || r->keyword_count || r->allow_count ||
+				 r->context_pattern_count || r->min_entropy > 0 ||
+				 r->generic_value || r->checksum || r->secret_group)) {
+		problem(ld, file, c.rule_id,
+			"a pair rule has no regex of its own (nor keywords, context, allow, "
+			"min_entropy, generic_value, checksum or secret_group): its parts' rules find it");
+		bad = -1;
 	}
 	if (!bad && !(r->source_file = lg__strdup(file)))
 		bad = -1;
@@ -804,6 +932,27 @@ static void resolve_duplicate_ids(lg_ruleset *rs, loader *ld)
 	free(dropped);
 }
 
+/* Reports each rule a pair names that is not loaded, or is a pair rule
+ * itself. */
+static void check_pair_parts(const lg_ruleset *rs, loader *ld)
+{
+	size_t i, j;
+	int side;
+	const char *const *p;
+
+	for (i = 0; i < rs->count; i++)
+		for (side = 0; side < 2; side++)
+			for (p = rs->rules[i].pair_rules[side]; p && *p; p++) {
+				for (j = 0; j < rs->count; j++)
+					if (strcmp(rs->rules[j].id, *p) == 0)
+						break;
+				if (j == rs->count || !rs->rules[j].regex)
+					problem(ld, rs->rules[i].source_file, rs->rules[i].id,
+						"pair: '%s' is not %s", *p, j == rs->count ?
+						"a loaded rule" : "a rule with a regex");
+			}
+}
+
 /* Hashes every field that changes what the rules match, in order. */
 static int compute_hash(lg_ruleset *rs)
 {
@@ -816,7 +965,7 @@ static int compute_hash(lg_ruleset *rs)
 		const lg_rule *r = &rs->rules[i];
 
 		err = lg_buf__printf(&b, "%s\x1f%s\x1f%d\x1f%d\x1f%u\x1f%.6f\x1f%d\x1f",
-				     r->id, r->regex, (int)r->severity,
+				     r->id, r->regex ? r->regex : "", (int)r->severity,
 				     (int)r->confidence, r->secret_group,
 				     r->min_entropy, (int)r->checksum);
 		for (p = r->keywords; !err && p && *p; p++)
@@ -825,6 +974,18 @@ static int compute_hash(lg_ruleset *rs)
 			err = lg_buf__printf(&b, "a%s\x1f", *p);
 		for (p = r->supersedes; !err && p && *p; p++)
 			err = lg_buf__printf(&b, "s%s\x1f", *p);
+		if (!err)
+			err = lg_buf__printf(&b, "c%u,%u,%u,%d\x1f", r->context_before,
+					     r->context_after, r->context_lines, r->generic_value);
+		for (p = r->context_patterns; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "p%s\x1f", *p);
+		if (!err && r->pair_names[0])
+			err = lg_buf__printf(&b, "P%s\x1f%s\x1f%u\x1f", r->pair_names[0],
+					     r->pair_names[1], r->pair_max_lines);
+		for (p = r->pair_rules[0]; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "1%s\x1f", *p);
+		for (p = r->pair_rules[1]; !err && p && *p; p++)
+			err = lg_buf__printf(&b, "2%s\x1f", *p);
 		if (!err)
 			err = lg_buf__printf(&b, "%s\x1f%s\x1e", r->name,
 					     r->description);
@@ -849,6 +1010,7 @@ static int finish_load(lg_ruleset **out, lg_ruleset *rs, loader *ld)
 	free(rs->layers);
 	rs->layers = NULL;
 	rs->layers_alloc = 0;
+	check_pair_parts(rs, ld);
 	if (ld->problems) {
 		lg_ruleset_free(rs);
 		return lg_error_set(LG_ERULES, "%zu problem%s in the rule files",

@@ -91,7 +91,14 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 	f->repository = repository;
 	if (rm->unconfirmed && !(f->unconfirmed = lg__strdup(rm->unconfirmed)))
 		return LG_ENOMEM;
-	lg_fingerprint(f->fingerprint, f->rule->id, f->secret, f->secret_len);
+	f->parts = rm->parts;
+	f->part_count = rm->part_count;
+	rm->parts = NULL;
+	rm->part_count = 0;
+	if (f->part_count)
+		lg_pair__fingerprint(f->fingerprint, f->rule->id, f->parts, f->part_count);
+	else
+		lg_fingerprint(f->fingerprint, f->rule->id, f->secret, f->secret_len);
 	for (k = 0; k < nignores; k++)
 		if (lg_ignore_fingerprint(ignores[k], f->fingerprint))
 			return 0;

@@ -51,15 +51,28 @@ int lg_scan__match_vec_push(match_vec *mv, const raw_match *m)
 	return 0;
 }
 
+void lg_scan__raw_match_release(raw_match *rm)
+{
+	size_t i;
+
+	free(rm->secret);
+	free(rm->line_text);
+	lg_scan__message_free(rm->message);
+	rm->message = NULL;
+	for (i = 0; i < rm->part_count; i++)
+		free(rm->parts[i].secret);
+	free(rm->parts);
+	rm->secret = rm->line_text = NULL;
+	rm->parts = NULL;
+	rm->part_count = 0;
+}
+
 void lg_scan__match_vec_release(match_vec *mv)
 {
 	size_t i;
 
-	for (i = 0; i < mv->count; i++) {
-		free(mv->v[i].secret);
-		free(mv->v[i].line_text);
-		lg_scan__message_free(mv->v[i].message);
-	}
+	for (i = 0; i < mv->count; i++)
+		lg_scan__raw_match_release(&mv->v[i]);
 	free(mv->v);
 	mv->v = NULL;
 	mv->count = mv->alloc = 0;
@@ -235,6 +248,8 @@ static int move_matches(match_vec *into, match_vec *from)
 		if ((err = lg_scan__match_vec_push(into, &from->v[i])) == 0) {
 			from->v[i].secret = from->v[i].line_text = NULL;
 			from->v[i].message = NULL;
+			from->v[i].parts = NULL;
+			from->v[i].part_count = 0;
 		}
 	return err;
 }
@@ -299,16 +314,75 @@ static int on_stream_match(const lg_match *m, const char *bytes, size_t bytes_fr
 	return keep_match(payload, m, bytes, bytes_from);
 }
 
+/* Pairing: the matches of the item being scanned, from `first` on in the
+ * worker's list. */
+typedef struct {
+	worker *w;
+	size_t first;
+} pair_ctx;
+
+/* Adds the match of pair rule `pair` made of the item's matches `a`
+ * (first part) and `b` (second part): found where its second part is. */
+static int on_pair(const lg_rule *pair, size_t a, size_t b, void *payload)
+{
+	pair_ctx *pc = payload;
+	worker *w = pc->w;
+	const raw_match *pa = &w->matches.v[pc->first + a], *pb = &w->matches.v[pc->first + b];
+	raw_match rm = *pb;
+
+	if (pair->confidence < w->job->opts->min_confidence || pb->message)
+		return 0; /* (a message's matches are not paired: the walk matches them) */
+	rm.rule = pair;
+	rm.secret = lg__strndup(pb->secret, pb->secret_len);
+	rm.line_text = lg__strdup(pb->line_text);
+	rm.parts = calloc(2, sizeof(*rm.parts));
+	rm.part_count = 0;
+	if (rm.parts) {
+		rm.parts[0].name = pair->pair_names[0];
+		rm.parts[0].secret = lg__strndup(pa->secret, pa->secret_len);
+		rm.parts[0].secret_len = pa->secret_len;
+		rm.parts[1].name = pair->pair_names[1];
+		rm.parts[1].secret = lg__strndup(pb->secret, pb->secret_len);
+		rm.parts[1].secret_len = pb->secret_len;
+		rm.part_count = 2;
+	}
+	if (!rm.secret || !rm.line_text || !rm.parts || !rm.parts[0].secret ||
+	    !rm.parts[1].secret || lg_scan__match_vec_push(&w->matches, &rm) != 0) {
+		lg_scan__raw_match_release(&rm);
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Adds a match for each pair that a pair rule finds among the matches of
+ * the item just scanned, those from `first` on. */
+static int pair_matches(worker *w, size_t first)
+{
+	size_t n = w->matches.count - first, k;
+	lg_pair_input *in;
+	pair_ctx pc = { w, first };
+	int err;
+
+	if (n < 2)
+		return 0;
+	if (!(in = calloc(n, sizeof(*in))))
+		return lg_error_set(LG_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++) {
+		const raw_match *rm = &w->matches.v[first + k];
+
+		in[k] = (lg_pair_input){ rm->rule, rm->secret, rm->secret_len, rm->line };
+	}
+	err = lg_pair__find(lg_matcher__rules(w->job->matcher), in, n, on_pair, &pc);
+	free(in);
+	return err;
+}
+
 /* Drops the matches kept from position `from` of the worker's list on
  * (an item that could not be read to its end). */
 static void drop_matches(worker *w, size_t from)
 {
-	while (w->matches.count > from) {
-		raw_match *rm = &w->matches.v[--w->matches.count];
-
-		free(rm->secret);
-		free(rm->line_text);
-	}
+	while (w->matches.count > from)
+		lg_scan__raw_match_release(&w->matches.v[--w->matches.count]);
 }
 
 /* The error that stops the scan when matching item `i` failed with `err`:
@@ -391,7 +465,7 @@ int lg_scan__item(worker *w, size_t i)
 {
 	scan_job *job = w->job;
 	item_data d = { NULL, 0, NULL, NULL };
-	size_t len;
+	size_t len, first = w->matches.count;
 	lg_scan_result result;
 	int err;
 	char id[41], path[512];
@@ -441,6 +515,8 @@ int lg_scan__item(worker *w, size_t i)
 		if (err)
 			return matcher_failed(w, i, err);
 	}
+	if ((err = pair_matches(w, first)) != 0)
+		return err;
 	if (result.capped && !job->pack) {
 		w->capped_blobs++;
 		lg_scan__hex_id(id, job->history->blobs[i].id);
@@ -703,8 +779,11 @@ static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
 		if (err || history_index[rm->item] == SIZE_MAX)
 			continue;
 		rm->item = history_index[rm->item];
-		if ((err = lg_scan__match_vec_push(all, rm)) == 0)
+		if ((err = lg_scan__match_vec_push(all, rm)) == 0) {
 			rm->secret = rm->line_text = NULL; /* moved */
+			rm->parts = NULL;
+			rm->part_count = 0;
+		}
 	}
 	free(history_index);
 	return err;

@@ -58,6 +58,8 @@ typedef struct {
 	lg_commit_info *message;
 	int tag_message;
 	int inline_allowed;      /* lg_match.inline_allowed */
+	lg_secret_part *parts; /* a pair rule's match: its two parts */
+	size_t part_count;
 } raw_match;
 
 typedef struct {
@@ -214,6 +216,8 @@ void lg_scan__job_warn(scan_job *job, const char *fmt, ...)
 int lg_scan__string_vec_push(string_vec *sv, char *s);
 
 int lg_scan__match_vec_push(match_vec *mv, const raw_match *m);
+/* Frees a raw match's strings and parts, and empties it. */
+void lg_scan__raw_match_release(raw_match *rm);
 
 void lg_scan__match_vec_release(match_vec *mv);
 

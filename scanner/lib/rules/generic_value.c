@@ -1,0 +1,167 @@
+/*
+ * generic_value.c - does a value assigned to a secret-sounding name look
+ * generated? The check that generic rules (password=, api_key:, secret =)
+ * declare with "generic_value", so that they can report at medium
+ * confidence: such a rule has no format to lean on, only the value.
+ *
+ * A value fails when it is a reference to a value kept elsewhere, an
+ * identifier, an obvious word or a run, or when its characters are too
+ * uniform for its length. Each test below is one class of false alarm
+ * measured on real histories (patterns/README.md has the figures).
+ */
+#include "rules/rules.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MIN_GENERIC_LENGTH 8
+/* A fraction of the entropy a random string of the value's length and
+ * alphabet has at most: random values sit well above it, words below. */
+#define ENTROPY_SHARE 0.75
+
+/* Words people put where a secret belongs, alone or with digits and
+ * punctuation around them: "password123", "Admin!", "changeme2024". */
+static const char *const obvious_words[] = {
+	"password", "passwd", "passw0rd", "secret", "changeme", "qwerty", "letmein",
+	"admin", "administrator", "root", "test", "testing", "default", "welcome",
+	"guest", "user", "login", "token", "apikey", "none", "null", "empty",
+	"string", "value", "foobar", "hunter", "master", "dragon", "monkey", NULL
+};
+
+/* Parts of a value that read a setting from somewhere else. */
+static const char *const reference_parts[] = {
+	"env.", "env[", "env(", "config.", "config[", "settings.", "params.",
+	"props.", "vars.", "this.", "self.", "credentials.", NULL
+};
+
+static int is_separator(char c)
+{
+	return c == '_' || c == '-' || c == '.';
+}
+
+/* $NAME, %NAME%, and the parts above. */
+static int is_reference(const char *v, size_t len)
+{
+	const char *const *p;
+
+	if (v[0] == '$' || (v[0] == '%' && v[len - 1] == '%'))
+		return 1;
+	for (p = reference_parts; *p; p++)
+		if (lg__contains_nocase(v, len, *p))
+			return 1;
+	return 0;
+}
+
+/*
+ * An identifier rather than a value: words joined by separators
+ * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key), three or more parts,
+ * each made of letters or of a few digits.
+ */
+static int is_identifier(const char *v, size_t len)
+{
+	size_t i = 0, parts = 0;
+
+	while (i < len) {
+		size_t start = i, letters = 0, digits = 0;
+
+		for (; i < len && !is_separator(v[i]); i++) {
+			if (isalpha((unsigned char)v[i]))
+				letters++;
+			else if (isdigit((unsigned char)v[i]))
+				digits++;
+			else
+				return 0;
+		}
+		if (i == start || (letters && digits > 1) || (!letters && digits > 4))
+			return 0;
+		parts++;
+		i++; /* the separator */
+	}
+	return parts >= 3;
+}
+
+/* "password123", "Secret!", "admin_2024": an obvious word, and around it
+ * only digits, separators and punctuation. */
+static int is_obvious_word(const char *v, size_t len)
+{
+	const char *const *w;
+	size_t i, letters = 0;
+
+	for (i = 0; i < len; i++)
+		letters += isalpha((unsigned char)v[i]) != 0;
+	for (w = obvious_words; *w; w++) {
+		size_t n = strlen(*w);
+
+		/* The word holds every letter: nothing else spells a word. */
+		if (lg__contains_nocase(v, len, *w) && letters <= n)
+			return 1;
+	}
+	return 0;
+}
+
+/* "12345678", "abcdefgh", "aabbccdd", "qweqweqwe": most neighbours one
+ * step apart or equal, or few distinct characters. */
+static int is_run(const char *v, size_t len)
+{
+	size_t steps = 0, distinct = 0, i;
+	unsigned char seen[256] = { 0 };
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)v[i]);
+
+		distinct += !seen[c];
+		seen[c] = 1;
+		if (i && abs((int)c - tolower((unsigned char)v[i - 1])) <= 1)
+			steps++;
+	}
+	return 2 * steps >= len - 1 || distinct < 4 || 4 * distinct < len;
+}
+
+/*
+ * Enough kinds of character, and enough entropy for its length and
+ * alphabet: a value needs a digit or punctuation besides letters (a
+ * random 16-character mix lacks both about once in 300), and an entropy
+ * of at least ENTROPY_SHARE of the most its length allows.
+ */
+static int looks_random(const char *v, size_t len)
+{
+	size_t i, lower = 0, upper = 0, digit = 0, other = 0, hex = 0;
+	double alphabet = 0, most;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (islower(c))
+			lower++;
+		else if (isupper(c))
+			upper++;
+		else if (isdigit(c))
+			digit++;
+		else if (!is_separator((char)c))
+			other++;
+		hex += isxdigit(c) != 0;
+	}
+	if (!digit && !other)
+		return 0;
+	if ((lower != 0) + (upper != 0) + (digit != 0) + (other != 0) < 2)
+		return 0;
+	if (hex == len && !(lower && upper))
+		alphabet = 16;
+	else
+		alphabet = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) +
+			   (other ? 32 : 0);
+	most = log2((double)len < alphabet ? (double)len : alphabet);
+	return lg_entropy(v, len) >= ENTROPY_SHARE * most;
+}
+
+int lg_generic_value_ok(const char *value, size_t len)
+{
+	if (len < MIN_GENERIC_LENGTH)
+		return 0;
+	return !is_reference(value, len) && !is_identifier(value, len) &&
+	       !is_obvious_word(value, len) && !is_run(value, len) &&
+	       looks_random(value, len);
+}
