@@ -845,15 +845,24 @@ static int supersedes(const lg_rule *a, const lg_rule *b)
 	return 0;
 }
 
+/* 1 when rule `a` speaks for a secret that rule `b` found too: it is
+ * more confident, or as confident and specific where `b` is generic (a
+ * provider's rule, not a password= assignment). */
+static int outranks(const lg_rule *a, const lg_rule *b)
+{
+	return a->confidence > b->confidence ||
+	       (a->confidence == b->confidence && b->generic_value && !a->generic_value);
+}
+
 /* 1 when match `k` speaks for the secret of match `j`, both starting at
  * the same byte: `k`'s rule supersedes `j`'s (whatever their ends: the
  * general rule often stops earlier or later in the same token), or `k`
- * found the very same secret with more confidence. */
+ * found the very same secret and outranks `j`'s rule. */
 static int speaks_for(const lg_match *k, const lg_match *j)
 {
 	if (supersedes(k->rule, j->rule) && !supersedes(j->rule, k->rule))
 		return 1;
-	return k->secret_end == j->secret_end && k->rule->confidence > j->rule->confidence;
+	return k->secret_end == j->secret_end && outranks(k->rule, j->rule);
 }
 
 /*
@@ -864,7 +873,8 @@ static int speaks_for(const lg_match *k, const lg_match *j)
  * specific speak for it: a rule that declares it `supersedes` another
  * (a GCP service-account key over any PEM key, an OpenAI project key over
  * the legacy shape), and among rules finding the very same secret, the
- * more confident (a provider's rule over a generic assignment rule): one
+ * more confident (a provider's rule over a generic assignment rule),
+ * and of equally confident ones the specific before the generic: one
  * secret, not one finding per rule that saw it. All of this looks only
  * within a run of equal secret_start, so a stream can settle its matches
  * a run at a time.

@@ -20,7 +20,7 @@
 #define MIN_GENERIC_LENGTH 8
 /* A fraction of the entropy a random string of the value's length and
  * alphabet has at most: random values sit well above it, words below. */
-#define ENTROPY_SHARE 0.75
+#define ENTROPY_SHARE 0.6
 
 /* Words people put where a secret belongs, alone or with digits and
  * punctuation around them: "password123", "Admin!", "changeme2024". */
@@ -42,13 +42,35 @@ static int is_separator(char c)
 	return c == '_' || c == '-' || c == '.';
 }
 
-/* $NAME, %NAME%, and the parts above. */
+/* Starts of values that name something else when words follow: a string
+ * joined to a variable ("+name), curl's @file, paths. */
+static const char *const name_starts[] = { "+", "@/", "/", "~/", "./", "../", NULL };
+
+/* Letters and . _ - / only: a name or a path, not generated. */
+static int is_wordy(const char *v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalpha((unsigned char)v[i]) && !is_separator(v[i]) && v[i] != '/')
+			return 0;
+	return 1;
+}
+
+/* $NAME, %NAME%, "+name, @/etc/passwd, /run/secrets/db, and the parts
+ * above. */
 static int is_reference(const char *v, size_t len)
 {
 	const char *const *p;
 
 	if (v[0] == '$' || (v[0] == '%' && v[len - 1] == '%'))
 		return 1;
+	for (p = name_starts; *p; p++) {
+		size_t n = strlen(*p);
+
+		if (len > n && strncmp(v, *p, n) == 0 && is_wordy(v + n, len - n))
+			return 1;
+	}
 	for (p = reference_parts; *p; p++)
 		if (lg__contains_nocase(v, len, *p))
 			return 1;
@@ -57,19 +79,23 @@ static int is_reference(const char *v, size_t len)
 
 /*
  * An identifier rather than a value: words joined by separators
- * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key), three or more parts,
- * each made of letters or of a few digits.
+ * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key, libtest_arg4), in one
+ * case, each part made of letters and at most one digit, or of a few
+ * digits.
  */
 static int is_identifier(const char *v, size_t len)
 {
-	size_t i = 0, parts = 0;
+	size_t i = 0, parts = 0, upper = 0, lower = 0;
 
 	while (i < len) {
 		size_t start = i, letters = 0, digits = 0;
 
 		for (; i < len && !is_separator(v[i]); i++) {
-			if (isalpha((unsigned char)v[i]))
+			if (isalpha((unsigned char)v[i])) {
 				letters++;
+				upper += isupper((unsigned char)v[i]) != 0;
+				lower += islower((unsigned char)v[i]) != 0;
+			}
 			else if (isdigit((unsigned char)v[i]))
 				digits++;
 			else
@@ -80,7 +106,9 @@ static int is_identifier(const char *v, size_t len)
 		parts++;
 		i++; /* the separator */
 	}
-	return parts >= 3;
+	/* In one case (libtest_arg4, DB_PASSWORD_V2): a random value with
+	 * separators mixes the cases. */
+	return parts >= 2 && (!upper || !lower);
 }
 
 /* "password123", "Secret!", "admin_2024": an obvious word, and around it
@@ -102,29 +130,47 @@ static int is_obvious_word(const char *v, size_t len)
 	return 0;
 }
 
-/* "12345678", "abcdefgh", "aabbccdd", "qweqweqwe": most neighbours one
- * step apart or equal, or few distinct characters. */
+/* "hunter2hunter2", "ab12ab12ab12": a shorter piece over and over. */
+static int repeats(const char *v, size_t len)
+{
+	size_t p, i;
+
+	for (p = 1; p <= len / 2; p++) {
+		for (i = p; i < len && v[i] == v[i - p]; i++)
+			;
+		if (i == len)
+			return 1;
+	}
+	return 0;
+}
+
+/* "12345678", "abcdefgh", "aabbccdd", "abcabcabcabc": most neighbours
+ * one step apart or equal, or few distinct characters. */
 static int is_run(const char *v, size_t len)
 {
 	size_t steps = 0, distinct = 0, i;
 	unsigned char seen[256] = { 0 };
 
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)v[i]);
+		unsigned char c = (unsigned char)v[i];
 
 		distinct += !seen[c];
 		seen[c] = 1;
-		if (i && abs((int)c - tolower((unsigned char)v[i - 1])) <= 1)
+		if (i && abs((int)c - (unsigned char)v[i - 1]) <= 1)
 			steps++;
 	}
-	return 2 * steps >= len - 1 || distinct < 4 || 4 * distinct < len;
+	/* A long hex value has at most 16 distinct characters. */
+	return 2 * steps >= len - 1 || distinct < 4 || 4 * distinct < (len < 40 ? len : 40) ||
+	       repeats(v, len);
 }
 
 /*
  * Enough kinds of character, and enough entropy for its length and
- * alphabet: a value needs a digit or punctuation besides letters (a
- * random 16-character mix lacks both about once in 300), and an entropy
- * of at least ENTROPY_SHARE of the most its length allows.
+ * alphabet. Two classes at least. Letters alone (one random 16-letter
+ * alphanumeric value in 16 has no digit) must mix the cases as chance
+ * does, a quarter to three quarters upper case, which camelCase names
+ * (MySuperSecretValue) and words do not. And an entropy of at least
+ * ENTROPY_SHARE of the most its length and alphabet allow.
  */
 static int looks_random(const char *v, size_t len)
 {
@@ -144,7 +190,7 @@ static int looks_random(const char *v, size_t len)
 			other++;
 		hex += isxdigit(c) != 0;
 	}
-	if (!digit && !other)
+	if (!digit && !other && (4 * upper < len || 4 * lower < len))
 		return 0;
 	if ((lower != 0) + (upper != 0) + (digit != 0) + (other != 0) < 2)
 		return 0;

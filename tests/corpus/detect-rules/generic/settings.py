@@ -1,0 +1,1 @@
+api_key = "8f4b4475136c80bf08fbef950834ae69"

@@ -1,0 +1,1 @@
+client = Client("AC4a3b9f019bc8c55e580dfdf2e7d3f083", "05159fd19d00f49540c9d87286117b3f")

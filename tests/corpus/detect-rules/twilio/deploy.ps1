@@ -1,0 +1,1 @@
+$env:TWILIO_AUTH_TOKEN = "cd4d4d1a167660d6d73390e7cff2cb0e"
