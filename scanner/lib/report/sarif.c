@@ -121,6 +121,24 @@ static int append_message(lg_buf *b, const lg_finding *f)
 	return err;
 }
 
+/* A pair finding's parts, each secret redacted as SARIF always is. */
+static int append_parts(lg_buf *b, const lg_finding *f)
+{
+	char redacted[LG_REPORT_REDACTED_MAX];
+	size_t i;
+	int err = lg_buf__puts(b, ",\n            \"secret_parts\": [");
+
+	for (i = 0; i < f->part_count && !err; i++) {
+		lg_redact(redacted, sizeof(redacted), f->parts[i].secret, f->parts[i].secret_len);
+		err = lg_buf__puts(b, i ? ", {\"name\": " : "{\"name\": ");
+		if (!err) err = json_str(b, f->parts[i].name);
+		if (!err) err = lg_buf__puts(b, ", \"secret\": ");
+		if (!err) err = json_str(b, redacted);
+		if (!err) err = lg_buf__puts(b, "}");
+	}
+	return err ? err : lg_buf__puts(b, "]");
+}
+
 static int append_properties(lg_buf *b, const lg_finding *f)
 {
 	char date[LG_REPORT_DATE_MAX];
@@ -144,6 +162,8 @@ static int append_properties(lg_buf *b, const lg_finding *f)
 		if (!err)
 			err = json_str(b, f->unconfirmed);
 	}
+	if (!err && f->part_count)
+		err = append_parts(b, f);
 	if (!err)
 		err = lg_buf__printf(b, ",\n            \"binary\": %s,\n            \"also_in\": %zu",
 				     f->binary ? "true" : "false", f->also_in_count);
