@@ -65,7 +65,13 @@ run "$LEAKGATE" scan --format json .
 	fail "YAML auth token: $(finding twilio-auth-token config/twilio.yml)"
 [ "$(finding twilio-stream-token stream.env)" = "$stream_commit 2 21 Dee Stream 2023-04-01T12:00:00+02:00" ] ||
 	fail "stream token (CRLF): $(finding twilio-stream-token stream.env)"
-[ "$(jq '.findings | length' <<<"$out")" = 6 ] || fail "expected exactly 6 findings: $(jq -c '[.findings[] | [.rule_id,.path]]' <<<"$out")"
+# The SID and token of .env, and the API key SID and secret of the YAML,
+# are pairs too: one more finding each, at the secret's line.
+[ "$(finding twilio-account-credentials .env)" = "$env_commit 3 19 Bob Leaker 2023-02-01T10:30:00-05:00" ] ||
+	fail "account SID + auth token pair: $(finding twilio-account-credentials .env)"
+[ "$(finding twilio-api-key-credentials config/twilio.yml)" = "$yaml_commit 3 19 Cy Config 2023-03-01T08:00:00+00:00" ] ||
+	fail "API key pair: $(finding twilio-api-key-credentials config/twilio.yml)"
+[ "$(jq '.findings | length' <<<"$out")" = 8 ] || fail "expected exactly 8 findings: $(jq -c '[.findings[] | [.rule_id,.path]]' <<<"$out")"
 jq -e '[.findings[] | select(.path == ".env.example" or .path == "client.js")] | length == 0' <<<"$out" >/dev/null ||
 	fail "a placeholder was reported"
 [ "$(jq .summary.commits <<<"$out")" = 6 ] || fail "commits: $(jq .summary <<<"$out")"
@@ -91,8 +97,8 @@ for fmt in text json jsonl; do
 		grep -qF "$s" <<<"$err" && fail "a secret appears in full on stderr ($fmt)"
 	done
 done
-jq -e '.findings | length == 6' "$work/report.json" >/dev/null || fail "report.json does not hold 6 findings"
-[ "$(wc -l < "$work/report.jsonl")" = 6 ] || fail "report.jsonl does not hold 6 lines"
+jq -e '.findings | length == 8' "$work/report.json" >/dev/null || fail "report.json does not hold 8 findings"
+[ "$(wc -l < "$work/report.jsonl")" = 8 ] || fail "report.jsonl does not hold 8 lines"
 while read -r line; do jq -e . >/dev/null <<<"$line" || fail "a JSONL line does not parse"; done < "$work/report.jsonl"
 grep -q "CRITICAL Twilio Auth Token (twilio-auth-token)" "$work/report.text" || fail "text report lacks the auth token"
 ls -A "$work" | grep -q '\.tmp-' && fail "a temporary report file was left behind"
@@ -112,7 +118,7 @@ run "$LEAKGATE" scan --format json "$work/bare.git"
 [ "$(jq -c '[.findings[] | [.rule_id, .path, .commit, .line]] | sort' <<<"$out")" = \
   "$(jq -c '[.findings[] | [.rule_id, .path, .commit, .line]] | sort' "$work/report.json")" ] || fail "bare clone differs"
 (cd "$work/bare.git" && GIT_DIR=. "$LEAKGATE" scan --format json > "$work/gitdir.json" 2>/dev/null) || true
-jq -e '.findings | length == 6' "$work/gitdir.json" >/dev/null || fail "GIT_DIR was not honoured"
+jq -e '.findings | length == 8' "$work/gitdir.json" >/dev/null || fail "GIT_DIR was not honoured"
 
 # ---------------------------------------------------------------------------
 # Where a secret hides: branches, tags, renames, two paths.

@@ -44,6 +44,8 @@ TEST(test_generic_value__identifiers_are_not_values)
 	CHECK(!ok("libtest_arg4"));
 	CHECK(!ok("auth-token-v2"));
 	CHECK(!ok("my.secret.key.2024"));
+	CHECK(!ok("encode_base64"));
+	CHECK(!ok("hmac_sha256_key"));
 }
 
 TEST(test_generic_value__words_and_runs_are_not_values)

@@ -313,6 +313,29 @@ static int append_verification(lg_buf *b, const lg_verification *v)
 	return err ? err : lg_buf__puts(b, "\n");
 }
 
+/* "  parts: account_sid AC12…, auth_token 9f3e…": a pair finding's parts,
+ * each shown as the finding's secret is. */
+static int append_parts(lg_buf *b, const lg_finding *f, const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX];
+	size_t i, shown_len;
+	int err = lg_buf__puts(b, "  parts:");
+
+	for (i = 0; i < f->part_count && !err; i++) {
+		lg_finding part = *f;
+		const char *shown;
+
+		part.secret = f->parts[i].secret;
+		part.secret_len = f->parts[i].secret_len;
+		shown = lg_report__secret(redacted, &shown_len, &part, o);
+		err = lg_buf__puts(b, i ? ", " : " ");
+		if (!err) err = text_escape_str(b, f->parts[i].name);
+		if (!err) err = lg_buf__puts(b, " ");
+		if (!err) err = lg_report__escape(b, shown, shown_len);
+	}
+	return err ? err : lg_buf__puts(b, "\n");
+}
+
 /* Appends one finding's block, ending with a blank line. */
 static int append_finding(lg_buf *b, const lg_finding *f,
 			  const lg_report_options *o)
@@ -336,6 +359,8 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 		err = lg_report__escape(b, shown, shown_len);
 	if (!err)
 		err = lg_buf__puts(b, "\n");
+	if (!err && f->part_count)
+		err = append_parts(b, f, o);
 	if (!err && f->unconfirmed) {
 		err = lg_buf__puts(b, "  UNCONFIRMED: ");
 		if (!err)

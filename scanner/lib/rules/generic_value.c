@@ -79,9 +79,9 @@ static int is_reference(const char *v, size_t len)
 
 /*
  * An identifier rather than a value: words joined by separators
- * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key, libtest_arg4), in one
- * case, each part made of letters and at most one digit, or of a few
- * digits.
+ * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key, encode_base64), in
+ * one case, each part made of letters and at most one digit besides up to
+ * three ending it, or of a few digits.
  */
 static int is_identifier(const char *v, size_t len)
 {
@@ -90,7 +90,10 @@ static int is_identifier(const char *v, size_t len)
 	while (i < len) {
 		size_t start = i, letters = 0, digits = 0;
 
+		size_t trailing = 0; /* digits ending the part: sha256, base64 */
+
 		for (; i < len && !is_separator(v[i]); i++) {
+			trailing = isdigit((unsigned char)v[i]) ? trailing + 1 : 0;
 			if (isalpha((unsigned char)v[i])) {
 				letters++;
 				upper += isupper((unsigned char)v[i]) != 0;
@@ -101,7 +104,8 @@ static int is_identifier(const char *v, size_t len)
 			else
 				return 0;
 		}
-		if (i == start || (letters && digits > 1) || (!letters && digits > 4))
+		if (i == start || (letters && digits - (trailing <= 3 ? trailing : 0) > 1) ||
+		    (!letters && digits > 4))
 			return 0;
 		parts++;
 		i++; /* the separator */
