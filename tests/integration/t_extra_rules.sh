@@ -42,7 +42,9 @@ acme=acmedt_$(hex 12)
 # "passwd" in it: the built-in rule allows self-naming passwords, ours does not
 intranet_pw=passwd$(hex 4)
 public_pw=$(head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 20)
-printf 'x=1\nDEPLOY_TOKEN=%s\n' "$acme" > deploy.env
+# (names that do not sound secret: the built-in generic rules would find a
+# token assigned to DEPLOY_TOKEN=)
+printf 'x=1\nDEPLOY=%s\n' "$acme" > deploy.env
 printf 'a\nb\nurl = "https://bob:%s@intranet.acme.test/x"\nmirror = "https://deploy:%s@git.corp.net/app.git"\n' \
 	"$intranet_pw" "$public_pw" > remotes.toml
 git add -A && git commit -qm "config"
@@ -70,7 +72,7 @@ run "$LEAKGATE" scan --extra-rules "$work/missing.json" .
 [ "$rc" -eq 2 ] && grep -q "missing.json: cannot read" <<<"$err" || fail "missing extra file: exit $rc: $err"
 
 # --- the pre-commit hook takes them too
-printf 'TOKEN=acmedt_%s\n' "$(hex 12)" > new.env
+printf 'ACME=acmedt_%s\n' "$(hex 12)" > new.env
 git add new.env
 run "$LEAKGATE" hook pre-commit --extra-rules "$work/ours"
 [ "$rc" -eq 1 ] && grep -q "new.env:1" <<<"$both" || fail "pre-commit with extra rules: exit $rc: $both"
