@@ -275,10 +275,14 @@ typedef struct {
 	 * whose policy decides (a server's hook, where the marker comes from
 	 * the pusher). 0: dropped, as everywhere else. */
 	int report_inline_allowed;
+	/* Whole-buffer scans also decode encoded text (base64, %XX, string
+	 * escapes, UTF-16) to a depth of 2 and scan it: lg_match.decoded.
+	 * Off by default: it costs more than the 15% budget on fast scans. */
+	int decode;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0, 0 }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 }
 int lg_matcher_options_init(lg_matcher_options *opts, unsigned version);
 
 /* Compiles (or loads from cache) the database for `rules`, which it only
@@ -310,6 +314,15 @@ typedef struct {
 	/* 1 when the line carries `leakgate:allow` (reported only with
 	 * lg_matcher_options.report_inline_allowed). */
 	int inline_allowed;
+	/* NULL for a secret found as written. Otherwise it was found in the
+	 * decoded form of encoded text ("base64", "percent", "escape",
+	 * "utf16", or a chain such as "base64+percent"; a static string):
+	 * match_* and secret_* are then the encoded span in the buffer (where
+	 * it is reported), and the secret itself is decoded_secret (valid
+	 * during the callback only). */
+	const char *decoded;
+	const char *decoded_secret;
+	size_t decoded_secret_len;
 } lg_match;
 
 /* Called for each confirmed match (and each undecided one, marked
@@ -460,6 +473,10 @@ typedef struct {
 	lg_location *also_in;
 	size_t also_in_count;
 	const char *repository; /* borrowed: the scanned repository's path */
+	const char *decoded;     /* how the secret was encoded where found:
+				    "base64", "percent", "escape", "utf16", or
+				    a chain "base64+percent"; NULL when found as
+				    written (a static string) */
 	char *unconfirmed;       /* why the confirm step could not decide (the
 				    rule's regex hit a PCRE2 limit); NULL for a
 				    confirmed finding. Reported all the same. */

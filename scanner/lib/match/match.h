@@ -82,6 +82,26 @@ int lg_pair__find(const lg_ruleset *rs, const lg_pair_input *in, size_t n,
 /* Writes the fingerprint of a pair finding: rule and both secrets. */
 void lg_pair__fingerprint(char out[LG_FINGERPRINT_HEXLEN + 1], const char *rule_id,
 			  const lg_secret_part *parts, size_t count);
+/* decode.c: candidate encoded spans in a buffer, and their decoding. */
+typedef enum {
+	LG_DECODE_BASE64, LG_DECODE_PERCENT, LG_DECODE_ESCAPE, LG_DECODE_UTF16
+} lg_decode_kind;
+typedef struct {
+	size_t start, end; /* bytes of the buffer */
+	lg_decode_kind kind;
+} lg_encoded_span;
+/* "base64", "percent", "escape", "utf16". */
+const char *lg_decode__name(lg_decode_kind kind);
+/* Fills spans[0, n) with the candidate spans of [buf, buf + len), at most
+ * `max`, and returns n: base64 runs first, then percent, escape, UTF-16. */
+size_t lg_decode__find(lg_encoded_span *spans, size_t max, const char *buf, size_t len);
+/* Decodes `span` of `buf` into `out` (room for span->end - span->start
+ * bytes: no decoding is longer) and returns the decoded length; 0 when the
+ * result is not mostly printable text, so not worth scanning. */
+size_t lg_decode__span(char *out, const char *buf, const lg_encoded_span *span);
+/* 0 when the first bytes of `span` already decode to something that is not
+ * text (a cheap look before copying and decoding it all); 1 otherwise. */
+int lg_decode__promising(const char *buf, const lg_encoded_span *span);
 
 /* matcher.c: the rules a matcher was built from (borrowed). */
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);

@@ -63,6 +63,7 @@ struct lg_matcher {
 	size_t max_matches;
 	int no_jit; /* lg_matcher_options.no_jit */
 	int report_inline_allowed; /* lg_matcher_options.report_inline_allowed */
+	int decode; /* lg_matcher_options.decode */
 	pcre2_match_context *mctx;
 	pthread_mutex_t compile_lock;
 	/* Streams: the bytes kept before the last handled report (0 until
@@ -81,6 +82,13 @@ typedef struct {
 	int line_done;      /* line_end, end_column and `allowed` are known */
 	int allowed;
 } found_match;
+
+/* A secret found in decoded text: the match located at the encoded span,
+ * and its own copy of the decoded secret. */
+typedef struct {
+	lg_match m;
+	char *secret;
+} decoded_match;
 
 /* A Hyperscan report: the rule, and the end offset in the buffer. */
 typedef struct {
@@ -120,6 +128,13 @@ struct lg_scratch {
 	undo_entry *undo;
 	size_t undo_count;
 	uint8_t *span_rules; /* lg_matcher__secret_spans: rules Hyperscan saw */
+	/* Decoding (whole-buffer scans): how many decodings deep this scratch
+	 * scans, the scratch that scans the decoded text one level deeper,
+	 * and the secrets found there. */
+	int depth;
+	lg_scratch *inner;
+	decoded_match *dec;
+	size_t dec_count, dec_alloc;
 };
 
 /* ------------------------------------------------------------------------
@@ -265,6 +280,7 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	m->rules = rules;
 	m->no_jit = opts && opts->no_jit;
 	m->report_inline_allowed = opts && opts->report_inline_allowed;
+	m->decode = opts && opts->decode;
 	m->count = lg_ruleset_count(rules);
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
@@ -359,10 +375,15 @@ int lg_scratch_new(lg_scratch **out, const lg_matcher *m)
 	return 0;
 }
 
+static void decoded_clear(lg_scratch *s);
+
 void lg_scratch_free(lg_scratch *s)
 {
 	if (!s)
 		return;
+	decoded_clear(s);
+	free(s->dec);
+	lg_scratch_free(s->inner);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	free(s->scanned_upto);
@@ -1016,11 +1037,250 @@ static void scratch_reset(lg_scratch *s)
 	memset(s->scanned_upto, 0, s->m->count * sizeof(*s->scanned_upto));
 }
 
+/* ------------------------------------------------------------------------
+ * Decoded text (whole-buffer scans): candidate encoded spans are decoded
+ * and scanned again, to a depth of DECODE_DEPTH decodings. The text is
+ * scanned with the span's line before it (at most KEYWORD_WINDOW bytes),
+ * so that context rules see the setting's name (`password: <base64>`);
+ * only secrets inside the decoded part count. A secret some rule found as
+ * written is not reported again decoded.
+ * ---------------------------------------------------------------------- */
+
+#define DECODE_DEPTH 2
+#define DECODE_MAX_SPANS 256          /* candidate spans per buffer */
+#define DECODE_MAX_SPAN (1u << 20)    /* longer encoded runs are skipped */
+
+static const char *const chain_names[4][5] = {
+	{ "base64", "base64+base64", "base64+percent", "base64+escape", "base64+utf16" },
+	{ "percent", "percent+base64", "percent+percent", "percent+escape", "percent+utf16" },
+	{ "escape", "escape+base64", "escape+percent", "escape+escape", "escape+utf16" },
+	{ "utf16", "utf16+base64", "utf16+percent", "utf16+escape", "utf16+utf16" },
+};
+
+static void decoded_clear(lg_scratch *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->dec_count; i++)
+		free(s->dec[i].secret);
+	s->dec_count = 0;
+}
+
+/* The decoded text of one span within the inner buffer: [from, to) is
+ * decoded, the line's bytes before the span come just before `from`. */
+typedef struct {
+	const lg_encoded_span *span;
+	size_t text_from, from, to;
+} decoded_piece;
+
+/* The inner scan over every span's decoded text at once. */
+typedef struct {
+	lg_scratch *s;
+	const decoded_piece *pieces;
+	size_t count;
+	const char *inner;   /* the inner buffer */
+	int failed;
+} span_scan;
+
+static const char *chain_name(lg_decode_kind outer, const char *inner)
+{
+	int k;
+
+	if (!inner)
+		return chain_names[outer][0];
+	for (k = 0; k < 4; k++)
+		if (strcmp(inner, chain_names[k][0]) == 0)
+			return chain_names[outer][k + 1];
+	return chain_names[outer][0]; /* a deeper chain is named by its first step */
+}
+
+/* 1 when some rule of the outer scan found this very secret as written
+ * (the decoded form would only repeat it, under a more general rule). */
+static int found_as_written(const lg_scratch *s, const char *secret, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->found_count; i++) {
+		const lg_match *m = &s->found[i].m;
+
+		if (m->secret_end - m->secret_start == len &&
+		    memcmp(s->buf + m->secret_start, secret, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when a decoded match of `rule` with this secret is already kept. */
+static int decoded_already(const lg_scratch *s, const lg_rule *rule, const char *secret, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->dec_count; i++)
+		if (s->dec[i].m.rule == rule && s->dec[i].m.decoded_secret_len == len &&
+		    memcmp(s->dec[i].secret, secret, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The piece whose text holds inner offset `at`, or NULL. */
+static const decoded_piece *piece_at(const span_scan *ss, size_t at)
+{
+	size_t lo = 0, hi = ss->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ss->pieces[mid].to <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ss->count && ss->pieces[lo].text_from <= at ? &ss->pieces[lo] : NULL;
+}
+
+/* The inner scan's callback: keeps a secret that lies in a piece's
+ * decoded part. */
+static int keep_decoded(const lg_match *im, void *payload)
+{
+	span_scan *ss = payload;
+	lg_scratch *s = ss->s;
+	const char *secret = im->decoded ? im->decoded_secret : ss->inner + im->secret_start;
+	size_t len = im->decoded ? im->decoded_secret_len : im->secret_end - im->secret_start;
+	const decoded_piece *p = piece_at(ss, im->secret_start);
+	decoded_match d;
+
+	if (im->unconfirmed || !p || im->secret_start < p->from || im->secret_end > p->to)
+		return 0;
+	if (found_as_written(s, secret, len) || decoded_already(s, im->rule, secret, len))
+		return 0;
+	if (s->dec_count == s->dec_alloc) {
+		size_t alloc = s->dec_alloc ? 2 * s->dec_alloc : 8;
+		decoded_match *q = realloc(s->dec, alloc * sizeof(*q));
+
+		if (!q)
+			return ss->failed = 1;
+		s->dec = q;
+		s->dec_alloc = alloc;
+	}
+	memset(&d, 0, sizeof(d));
+	if (!(d.secret = malloc(len + 1)))
+		return ss->failed = 1;
+	memcpy(d.secret, secret, len);
+	d.secret[len] = '\0';
+	d.m.rule = im->rule;
+	d.m.match_start = d.m.secret_start = p->span->start;
+	d.m.match_end = d.m.secret_end = p->span->end;
+	d.m.decoded = chain_name(p->span->kind, im->decoded);
+	d.m.decoded_secret = d.secret;
+	d.m.decoded_secret_len = len;
+	s->dec[s->dec_count++] = d;
+	return 0;
+}
+
+/* Appends span `span`'s line prefix and its decoding to `text` as piece
+ * *p, then a newline. 1 when it decoded to text; 0 when not (nothing is
+ * kept); LG_ENOMEM. */
+static int add_piece(decoded_piece *p, lg_buf *text, const lg_scratch *s,
+		     const lg_encoded_span *span)
+{
+	size_t line_from = span->start, enc_len = span->end - span->start, n, at = text->len;
+
+	while (line_from > 0 && s->buf[line_from - 1] != '\n' &&
+	       span->start - line_from < KEYWORD_WINDOW)
+		line_from--;
+	if (lg_buf__add(text, s->buf + line_from, span->start - line_from) != 0 ||
+	    lg_buf__add(text, s->buf + span->start, enc_len) != 0) /* room for the decoding */
+		return LG_ENOMEM;
+	p->span = span;
+	p->text_from = at;
+	p->from = at + (span->start - line_from);
+	n = lg_decode__span(text->ptr + p->from, s->buf, span);
+	text->len = n ? p->from + n : at;
+	p->to = text->len;
+	if (n && lg_buf__add(text, "\n", 1) != 0)
+		return LG_ENOMEM;
+	return n ? 1 : 0;
+}
+
+static int compare_decoded(const void *pa, const void *pb)
+{
+	const lg_match *a = &((const decoded_match *)pa)->m, *b = &((const decoded_match *)pb)->m;
+
+	if (a->secret_start != b->secret_start)
+		return a->secret_start < b->secret_start ? -1 : 1;
+	return a->rule->index < b->rule->index ? -1 : a->rule->index > b->rule->index;
+}
+
+/* Finds and decodes the buffer's encoded spans and scans all their decoded
+ * text in one inner scan (one Hyperscan pass, however many spans), keeping
+ * what it holds in s->dec, located at the spans and sorted. */
+static int scan_decoded(lg_scratch *s)
+{
+	lg_encoded_span spans[DECODE_MAX_SPANS];
+	decoded_piece pieces[DECODE_MAX_SPANS];
+	lg_buf text = LG_BUF_INIT;
+	span_scan ss;
+	size_t n, i, count = 0, kept = 0;
+	line_cursor c;
+	int rc = 0;
+
+	decoded_clear(s);
+	if (!s->m->decode || s->depth >= DECODE_DEPTH)
+		return 0;
+	n = lg_decode__find(spans, DECODE_MAX_SPANS, s->buf, s->len);
+	for (i = 0; i < n && rc >= 0; i++)
+		if (spans[i].end - spans[i].start <= DECODE_MAX_SPAN &&
+		    lg_decode__promising(s->buf, &spans[i]) &&
+		    (rc = add_piece(&pieces[count], &text, s, &spans[i])) > 0)
+			count++;
+	if (rc >= 0 && count) {
+		rc = 0;
+		if (!s->inner && (rc = lg_scratch_new(&s->inner, s->m)) == 0)
+			s->inner->depth = s->depth + 1;
+		ss.s = s;
+		ss.pieces = pieces;
+		ss.count = count;
+		ss.inner = text.ptr;
+		ss.failed = 0;
+		if (!rc)
+			rc = lg_matcher_scan(s->m, s->inner, text.ptr, text.len, keep_decoded, &ss, NULL);
+		if (ss.failed)
+			rc = lg_error_set(LG_ENOMEM, "out of memory");
+		else if (rc == LG_ESTOP)
+			rc = 0;
+	}
+	lg_buf__release(&text);
+	if (rc < 0)
+		return rc;
+	if (s->dec_count > 1)
+		qsort(s->dec, s->dec_count, sizeof(*s->dec), compare_decoded);
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < s->dec_count; i++) {
+		lg_match *f = &s->dec[i].m;
+		size_t content_end;
+
+		cursor_seek(&c, s->buf, s->len, f->secret_start);
+		if (c.allowed) {
+			free(s->dec[i].secret);
+			continue;
+		}
+		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
+		f->line = c.number;
+		f->line_start = c.start;
+		f->line_end = content_end;
+		f->column = cursor_column(&c, s->buf, f->secret_start);
+		f->end_column = end_column(f, s->buf + f->secret_start, content_end);
+		s->dec[kept++] = s->dec[i];
+	}
+	s->dec_count = kept;
+	return 0;
+}
+
 int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 		    size_t len, lg_match_cb cb, void *payload,
 		    lg_scan_result *result)
 {
-	size_t i;
+	size_t i, j = 0, reported = 0;
 	int rc = 0;
 
 	(void)m; /* the scratch's own */
@@ -1036,12 +1296,23 @@ int lg_matcher_scan(const lg_matcher *m, lg_scratch *s, const char *buf,
 		qsort(s->found, s->found_count, sizeof(*s->found), compare_matches);
 	s->found_count = select_reported(s->found, s->found_count);
 	locate(s);
-	for (i = 0; i < s->found_count && !rc; i++)
-		if (cb(&s->found[i].m, payload))
+	if ((rc = scan_decoded(s)) != 0)
+		return rc;
+	/* Both lists are in order of secret_start: report them merged. */
+	for (i = 0; (i < s->found_count || j < s->dec_count) && !rc; reported++) {
+		const lg_match *next;
+
+		if (j == s->dec_count ||
+		    (i < s->found_count && s->found[i].m.secret_start <= s->dec[j].m.secret_start))
+			next = &s->found[i++].m;
+		else
+			next = &s->dec[j++].m;
+		if (cb(next, payload))
 			rc = LG_ESTOP;
+	}
 	if (result) {
 		result->candidates = s->candidates;
-		result->matches = i;
+		result->matches = reported;
 		result->capped = s->capped;
 		result->binary = memchr(s->buf, '\0', s->len < BINARY_PROBE ?
 					s->len : BINARY_PROBE) != NULL;

@@ -167,6 +167,8 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	jw_str_member(w, "fingerprint", f->fingerprint);
 	jw_bool_member(w, "binary", f->binary);
 	jw_str_member(w, "repository", f->repository);
+	if (f->decoded)
+		jw_str_member(w, "decoded", f->decoded);
 	if (f->unconfirmed)
 		jw_str_member(w, "unconfirmed", f->unconfirmed);
 	if (f->line_text) {

@@ -157,6 +157,11 @@ static int append_properties(lg_buf *b, const lg_finding *f)
 			json_str(b, date) : lg_buf__puts(b, "null");
 	if (!err) err = lg_buf__puts(b, ",\n            \"repository\": ");
 	if (!err) err = f->repository ? json_str(b, f->repository) : lg_buf__puts(b, "null");
+	if (!err && f->decoded) {
+		err = lg_buf__puts(b, ",\n            \"decoded\": ");
+		if (!err)
+			err = json_str(b, f->decoded);
+	}
 	if (!err && f->unconfirmed) {
 		err = lg_buf__puts(b, ",\n            \"unconfirmed\": ");
 		if (!err)

@@ -361,6 +361,13 @@ static int append_finding(lg_buf *b, const lg_finding *f,
 		err = lg_buf__puts(b, "\n");
 	if (!err && f->part_count)
 		err = append_parts(b, f, o);
+	if (!err && f->decoded) {
+		err = lg_buf__puts(b, "  decoded: ");
+		if (!err)
+			err = text_escape_str(b, f->decoded);
+		if (!err)
+			err = lg_buf__puts(b, " (found in the decoded text; reported where the encoded text is)\n");
+	}
 	if (!err && f->unconfirmed) {
 		err = lg_buf__puts(b, "  UNCONFIRMED: ");
 		if (!err)

@@ -89,6 +89,7 @@ static int make_finding(lg_finding *f, int *kept, uint32_t *commit_order,
 	f->binary = rm->binary;
 	f->inline_allowed = rm->inline_allowed;
 	f->repository = repository;
+	f->decoded = rm->decoded;
 	if (rm->unconfirmed && !(f->unconfirmed = lg__strdup(rm->unconfirmed)))
 		return LG_ENOMEM;
 	f->parts = rm->parts;

@@ -283,8 +283,14 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	memset(&rm, 0, sizeof(rm));
 	rm.item = w->item;
 	rm.rule = m->rule;
-	rm.secret_len = m->secret_end - m->secret_start;
-	rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
+	if (m->decoded) {
+		rm.secret_len = m->decoded_secret_len;
+		rm.secret = lg__strndup(m->decoded_secret, rm.secret_len);
+		rm.decoded = m->decoded;
+	} else {
+		rm.secret_len = m->secret_end - m->secret_start;
+		rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
+	}
 	rm.line_text = lg_scan__excerpt(w->scratch, bytes, bytes_from, m);
 	rm.line = m->line;
 	rm.column = m->column;

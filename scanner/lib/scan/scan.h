@@ -60,6 +60,7 @@ typedef struct {
 	int inline_allowed;      /* lg_match.inline_allowed */
 	lg_secret_part *parts; /* a pair rule's match: its two parts */
 	size_t part_count;
+	const char *decoded;     /* how it was encoded (static), or NULL */
 } raw_match;
 
 typedef struct {
