@@ -98,7 +98,8 @@ static void sha256_hex(char out[65], const void *data, size_t len)
 	unsigned char d[32];
 	size_t i;
 
-	lg__sha256(d, data, len);
+	if (lg__sha256(d, data, len) != 0)
+		memset(d, 0, sizeof(d));
 	for (i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
@@ -159,7 +160,8 @@ static char *csp_source(const char *text)
 	unsigned char d[32];
 	lg_buf b = LG_BUF_INIT;
 
-	lg__sha256(d, text, strlen(text));
+	if (lg__sha256(d, text, strlen(text)) != 0)
+		memset(d, 0, sizeof(d));
 	lg_buf__puts(&b, "'sha256-");
 	lg__base64(&b, d, 32);
 	lg_buf__puts(&b, "'");

@@ -61,10 +61,10 @@ static int append_script_safe_json(lg_buf *b, const char *json, size_t len)
 static int append_csp_hash(lg_buf *b, const char *text, size_t len)
 {
 	unsigned char digest[32];
-	int err;
+	int err = lg__sha256(digest, text, len);
 
-	lg__sha256(digest, text, len);
-	err = lg_buf__puts(b, "'sha256-");
+	if (!err)
+		err = lg_buf__puts(b, "'sha256-");
 	if (!err)
 		err = lg__base64(b, digest, sizeof(digest));
 	return err ? err : lg_buf__puts(b, "'");

@@ -78,9 +78,9 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
 /* hash.c: SHA-1 hex digest (41 bytes with NUL) of a buffer; a stable
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
-/* sha256.c: the SHA-256 digest of a buffer, and base64 (with padding)
- * appended to a buffer; for the HTML report's Content-Security-Policy. */
-void lg__sha256(unsigned char out[32], const void *data, size_t len);
+/* sha256.c (libcrypto): the SHA-256 digest of a buffer, and base64 (with
+ * padding) appended to a buffer. LG_ERROR if libcrypto fails. */
+int lg__sha256(unsigned char out[32], const void *data, size_t len);
 int lg__base64(lg_buf *b, const unsigned char *data, size_t len);
 /* fileio.c: reads at most `cap` bytes of `fd` into `buf`, as many as it
  * can before the end (a pipe gives them in pieces); *got says how many. */

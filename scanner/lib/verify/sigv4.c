@@ -35,10 +35,9 @@ static void hex(char *out, const unsigned char *d, size_t n)
 
 void lg_sigv4__sha256_hex(char out[65], const void *data, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	unsigned char md[32];
 
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32) {
+	if (lg__sha256(md, data, len) != 0) {
 		memset(out, '0', 64);
 		out[64] = '\0';
 		return;
