@@ -422,6 +422,31 @@ TEST(test_rules__every_rule_without_a_checksum_has_an_entropy_floor)
 	lg_ruleset_free(rs);
 }
 
+/* Two rules with the same regex find the same secrets under two names: one
+ * of them was written by copying the other and never made its own (the
+ * MongoDB rule once matched redis:// URIs). */
+TEST(test_rules__no_two_rules_share_a_regex)
+{
+	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
+	lg_ruleset *rs = NULL;
+	size_t i, j;
+
+	ASSERT(lg_ruleset_load(&rs, paths, 1, NULL, NULL) == 0);
+	for (i = 0; i < lg_ruleset_count(rs); i++) {
+		const lg_rule *a = lg_ruleset_get(rs, i);
+
+		for (j = i + 1; a->regex && j < lg_ruleset_count(rs); j++) {
+			const lg_rule *b = lg_ruleset_get(rs, j);
+
+			if (b->regex && strcmp(a->regex, b->regex) == 0) {
+				fprintf(stderr, "rules %s and %s share a regex\n", a->id, b->id);
+				CHECK(strcmp(a->regex, b->regex) != 0);
+			}
+		}
+	}
+	lg_ruleset_free(rs);
+}
+
 TEST(test_rules__known_non_secrets_and_supersedes_are_validated)
 {
 	lg_buf problems = LG_BUF_INIT;
@@ -507,6 +532,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_rules__hash_follows_content),
 	TEST_ENTRY(test_rules__enum_names_round_trip),
 	TEST_ENTRY(test_rules__min_entropy_keeps_random_secrets_of_the_rule_shape),
+	TEST_ENTRY(test_rules__no_two_rules_share_a_regex),
 };
 
 TEST_MAIN(tests)
