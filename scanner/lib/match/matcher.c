@@ -992,11 +992,31 @@ static size_t end_column(const lg_match *f, const char *secret, size_t content_e
 }
 
 /*
- * Fills line and columns of the sorted matches in one forward pass, and
- * drops those on a line marked leakgate:allow (marks them instead with
- * report_inline_allowed). The line's content ends before its \n and
+ * Moves the cursor (forward only) to the line of f's secret and fills f's
+ * line and columns. Returns 0 when the line is marked leakgate:allow and
+ * the matcher drops such matches, 1 when f is kept (marked inline_allowed
+ * under report_inline_allowed). The line's content ends before its \n and
  * before a \r that precedes it.
  */
+static int place_on_line(lg_match *f, line_cursor *c, const lg_scratch *s)
+{
+	size_t content_end;
+
+	cursor_seek(c, s->buf, s->len, f->secret_start);
+	if (c->allowed && !s->m->report_inline_allowed)
+		return 0;
+	f->inline_allowed = c->allowed;
+	content_end = c->end > c->start && s->buf[c->end - 1] == '\r' ? c->end - 1 : c->end;
+	f->line = c->number;
+	f->line_start = c->start;
+	f->line_end = content_end;
+	f->column = cursor_column(c, s->buf, f->secret_start);
+	f->end_column = end_column(f, s->buf + f->secret_start, content_end);
+	return 1;
+}
+
+/* Fills line and columns of the sorted matches in one forward pass (see
+ * place_on_line). */
 static void locate(lg_scratch *s)
 {
 	line_cursor c;
@@ -1005,19 +1025,9 @@ static void locate(lg_scratch *s)
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < s->found_count; i++) {
 		lg_match *f = &s->found[i].m;
-		size_t content_end;
 
-		cursor_seek(&c, s->buf, s->len, f->secret_start);
-		if (c.allowed && !s->m->report_inline_allowed)
-			continue;
-		f->inline_allowed = c.allowed;
-		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
-		f->line = c.number;
-		f->line_start = c.start;
-		f->line_end = content_end;
-		f->column = cursor_column(&c, s->buf, f->secret_start);
-		f->end_column = end_column(f, s->buf + f->secret_start, content_end);
-		s->found[kept++] = s->found[i];
+		if (place_on_line(f, &c, s))
+			s->found[kept++] = s->found[i];
 	}
 	s->found_count = kept;
 }
@@ -1257,20 +1267,11 @@ static int scan_decoded(lg_scratch *s)
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < s->dec_count; i++) {
 		lg_match *f = &s->dec[i].m;
-		size_t content_end;
 
-		cursor_seek(&c, s->buf, s->len, f->secret_start);
-		if (c.allowed) {
+		if (place_on_line(f, &c, s))
+			s->dec[kept++] = s->dec[i];
+		else
 			free(s->dec[i].secret);
-			continue;
-		}
-		content_end = c.end > c.start && s->buf[c.end - 1] == '\r' ? c.end - 1 : c.end;
-		f->line = c.number;
-		f->line_start = c.start;
-		f->line_end = content_end;
-		f->column = cursor_column(&c, s->buf, f->secret_start);
-		f->end_column = end_column(f, s->buf + f->secret_start, content_end);
-		s->dec[kept++] = s->dec[i];
 	}
 	s->dec_count = kept;
 	return 0;
