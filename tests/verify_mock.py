@@ -17,11 +17,14 @@ CONFIG: {"credentials": {PROVIDER: {CREDENTIAL: BEHAVIOUR}},
 CREDENTIAL is what the request carries: the header's value without its
 prefix, "user:password" for basic auth, the path's tail, the query value.
 BEHAVIOUR: "ok", "429" (with Retry-After: 1), "500", "slow" (answers after
-4 s), "redirect" (302 to another loopback server, the "elsewhere" one,
+4 s), "hold" (answers after 1 s, so requests that leakgate lets run at once
+overlap), "redirect" (302 to another loopback server, the "elsewhere" one,
 which logs any request that reaches it). Anything else gets the refusal.
 
 Writes LEAKGATE_VERIFY_OVERRIDE's value (every provider) to --override-file
-and logs each request as a JSON line: provider, method, path, headers, body.
+and logs each request as a JSON line: provider, method, path, headers, body,
+and inflight: how many of that provider's requests were open, this one
+included, when it arrived.
 """
 import argparse
 import base64
@@ -200,6 +203,8 @@ def credential(provider, handler, match, body, config):
 
 
 def make_handler(provider, config, log, lock, elsewhere):
+    inflight = [0]  # this provider's requests being answered now
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -224,10 +229,19 @@ def make_handler(provider, config, log, lock, elsewhere):
             n = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(n) if n else b""
             with lock:
+                inflight[0] += 1
                 log.write(json.dumps({"provider": provider, "method": self.command, "path": self.path,
                                       "headers": dict(self.headers.items()),
-                                      "body": body.decode("utf-8", "replace")}) + "\n")
+                                      "body": body.decode("utf-8", "replace"),
+                                      "inflight": inflight[0]}) + "\n")
                 log.flush()
+            try:
+                return self.respond(body)
+            finally:
+                with lock:
+                    inflight[0] -= 1
+
+        def respond(self, body):
             if provider == "elsewhere":
                 return self.answer(200, {"stolen": True})
             method, path_re, _, live, refusal = PROVIDERS[provider]
@@ -246,6 +260,9 @@ def make_handler(provider, config, log, lock, elsewhere):
                 return self.answer(500, {"error": "internal"})
             if behaviour == "slow":
                 time.sleep(4)
+                return self.answer(*live)
+            if behaviour == "hold":
+                time.sleep(1)
                 return self.answer(*live)
             if behaviour == "redirect":
                 return self.answer(302, "", [("Location", elsewhere + "/steal")])

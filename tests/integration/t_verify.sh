@@ -279,6 +279,55 @@ jq -e -s 'all(.[]; .method == "POST" and .path == "/" and (.headers.Authorizatio
 	"$log" >/dev/null || fail "AWS: not a SigV4-signed POST to /"
 grep -q "$aws_secret" "$log" && fail "AWS: the secret access key was sent"
 
+# --- at most two requests at once to one provider -------------------------
+# Six live GitLab tokens that the mock holds for a second each: leakgate may
+# run eight checks at once overall, but never more than two to one provider.
+held=()
+for _ in 1 2 3 4 5 6; do held+=("$(glpat)"); done
+jq -n '{credentials: {gitlab: ($ARGS.positional | map({(.): "hold"}) | add)}}' --args "${held[@]}" \
+	>"$work/hold.json"
+start_mock "$work/hold.json"
+mkdir "$work/hold" && cd "$work/hold" && git init -q
+for i in "${!held[@]}"; do printf 'GITLAB_TOKEN=%s\n' "${held[$i]}" >"held$i.env"; done
+git add . && git commit -qm held
+LEAKGATE_VERIFY_OVERRIDE=$override run "$LEAKGATE" scan --verify --format json .
+[ "$(jq '[.findings[] | select(.verification.status == "live")] | length' <<<"$out")" -eq 6 ] ||
+	fail "held checks: not all six live: $(jq -c '[.findings[].verification]' <<<"$out")"
+[ "$(jq -s 'map(.inflight) | max' "$log")" -le 2 ] ||
+	fail "more than two requests at once to one provider: $(jq -s -c 'map(.inflight)' "$log")"
+[ "$(requests gitlab)" -eq 6 ] || fail "held checks: $(requests gitlab) requests for 6 secrets"
+
+# --- TLS: a certificate the system does not trust ends the check -----------
+# A loopback https server with a self-signed certificate: the override keeps
+# certificate verification, so the check is an error and no request is read.
+stop_mock
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+	-keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null || fail "openssl could not make a certificate"
+python3 - "$work/tls.crt" "$work/tls.key" "$work/tls.port" "$work/tls.log" <<'PY' &
+import http.server, ssl, sys
+class Seen(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        open(sys.argv[4], "a").write(self.path + "\n")
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), Seen)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+open(sys.argv[3] + ".tmp", "w").write(str(srv.server_address[1]))
+__import__("os").rename(sys.argv[3] + ".tmp", sys.argv[3])
+srv.serve_forever()
+PY
+mock_pid=$!
+for _ in $(seq 100); do [ -s "$work/tls.port" ] && break; sleep 0.1; done
+cd "$work/safe"
+rm -f "$cache"
+LEAKGATE_VERIFY_OVERRIDE=gitlab=https://127.0.0.1:$(cat "$work/tls.port") run "$LEAKGATE" scan --verify --format json .
+jq -e '[.findings[] | select(.rule_id | startswith("gitlab")) | .verification.status] | length > 0 and all(. == "error")' \
+	<<<"$out" >/dev/null || fail "an untrusted certificate did not end the check: $(jq -c '[.findings[].verification]' <<<"$out")"
+[ ! -s "$work/tls.log" ] || fail "a request went through an untrusted certificate: $(cat "$work/tls.log")"
+stop_mock
+
 # --- a hook: the live secret comes first ----------------------------------
 stop_mock
 start_mock "$work/config.json"

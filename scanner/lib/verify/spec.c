@@ -830,13 +830,15 @@ int lg_verify__build(lg_verify_request *out, const lg_verify_spec *s,
 	memset(out, 0, sizeof(*out));
 	out->method = s->method;
 	if (base) { /* an override, checked loopback by the caller */
-		const char *auth = base + 7, *end = auth + strcspn(auth, "/");
-		const char *colon = memchr(auth, ']', (size_t)(end - auth));
+		const char *auth, *end, *colon;
 
-		colon = memchr(colon ? colon : auth, ':', (size_t)(end - (colon ? colon : auth)));
+		/* The scheme first: the authority (and the port's colon in it)
+		 * starts after "http://" or "https://". */
 		out->plain_http = strncmp(base, "http://", 7) == 0;
-		if (!out->plain_http)
-			auth = base + 8, end = auth + strcspn(auth, "/");
+		auth = base + (out->plain_http ? 7 : 8);
+		end = auth + strcspn(auth, "/");
+		colon = memchr(auth, ']', (size_t)(end - auth));
+		colon = memchr(colon ? colon : auth, ':', (size_t)(end - (colon ? colon : auth)));
 		base_host = strndup(auth, (size_t)((colon ? colon : end) - auth));
 		snprintf(host_header, sizeof(host_header), "%.*s", (int)(end - auth), auth);
 		host = base_host;
