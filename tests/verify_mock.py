@@ -23,8 +23,8 @@ which logs any request that reaches it). Anything else gets the refusal.
 
 Writes LEAKGATE_VERIFY_OVERRIDE's value (every provider) to --override-file
 and logs each request as a JSON line: provider, method, path, headers, body,
-and inflight: how many of that provider's requests were open, this one
-included, when it arrived.
+inflight: how many of that provider's requests were open, this one
+included, when it arrived, and arrived: when (monotonic seconds).
 """
 import argparse
 import base64
@@ -233,7 +233,7 @@ def make_handler(provider, config, log, lock, elsewhere):
                 log.write(json.dumps({"provider": provider, "method": self.command, "path": self.path,
                                       "headers": dict(self.headers.items()),
                                       "body": body.decode("utf-8", "replace"),
-                                      "inflight": inflight[0]}) + "\n")
+                                      "inflight": inflight[0], "arrived": time.monotonic()}) + "\n")
                 log.flush()
             try:
                 return self.respond(body)

@@ -279,7 +279,7 @@ jq -e -s 'all(.[]; .method == "POST" and .path == "/" and (.headers.Authorizatio
 	"$log" >/dev/null || fail "AWS: not a SigV4-signed POST to /"
 grep -q "$aws_secret" "$log" && fail "AWS: the secret access key was sent"
 
-# --- at most two requests at once to one provider -------------------------
+# --- at most two requests at once to one provider, 0.1 s apart -------------
 # Six live GitLab tokens that the mock holds for a second each: leakgate may
 # run eight checks at once overall, but never more than two to one provider.
 held=()
@@ -296,6 +296,10 @@ LEAKGATE_VERIFY_OVERRIDE=$override run "$LEAKGATE" scan --verify --format json .
 [ "$(jq -s 'map(.inflight) | max' "$log")" -le 2 ] ||
 	fail "more than two requests at once to one provider: $(jq -s -c 'map(.inflight)' "$log")"
 [ "$(requests gitlab)" -eq 6 ] || fail "held checks: $(requests gitlab) requests for 6 secrets"
+# The rate limit: one provider's requests start at least 0.1 s apart (a
+# lower bound, which a slow machine only widens).
+jq -e -s 'map(.arrived) | sort | [range(1; length) as $i | .[$i] - .[$i - 1]] | all(. >= 0.09)' "$log" >/dev/null ||
+	fail "one provider's requests closer than 0.1 s: $(jq -s -c 'map(.arrived) | sort' "$log")"
 
 # --- TLS: a certificate the system does not trust ends the check -----------
 # A loopback https server with a self-signed certificate: the override keeps
