@@ -635,21 +635,6 @@ static int load_server_ignore(lg_ignore **out, const char *path)
 	return err;
 }
 
-/* What is left of the hook's time budget for the scan: loading the rules
- * (a cold cache compiles them, seconds) counts against it, since the server
- * kills the hook by the clock, not by what it was doing. A budget already
- * spent leaves the least positive one, so the scan stops at once (0 would
- * mean no budget at all). */
-static double remaining_budget(const hook_args *a)
-{
-	double left;
-
-	if (a->timeout <= 0)
-		return 0;
-	left = a->timeout - elapsed(a);
-	return left > 1e-9 ? left : 1e-9;
-}
-
 static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 			 const lg_ignore *server_ignore)
 {
@@ -659,7 +644,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 	char remote_glob[512];
 	const char *remote_globs[1] = { remote_glob };
 
-	opts.time_budget = remaining_budget(a);
+	opts.time_budget = a->timeout;
 	opts.stream_threshold = cli_stream_threshold();
 	opts.no_ignore_file = a->no_ignore;
 	opts.ignore = server_ignore;
