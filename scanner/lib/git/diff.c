@@ -368,36 +368,53 @@ out:
 	return err;
 }
 
+/* The trees of `commit` and of its first parent (*parent_tree stays NULL
+ * for a root commit), to diff; LG_EREPO naming the commit `id` when one
+ * cannot be read. The caller frees both trees, also after a failure. */
+static int commit_trees(git_tree **tree, git_tree **parent_tree, git_commit *commit,
+			const char *id)
+{
+	git_commit *parent = NULL;
+	int ok = git_commit_tree(tree, commit) == 0 &&
+		 (git_commit_parentcount(commit) == 0 ||
+		  (git_commit_parent(&parent, commit, 0) == 0 &&
+		   git_commit_tree(parent_tree, parent) == 0));
+
+	git_commit_free(parent);
+	return ok ? 0 : lg_error_set(LG_EREPO, "cannot diff commit %s: %s", id, lg_git__message());
+}
+
+/* A diff's repository error, reworded to name the commit `id`; any other
+ * result as it is. */
+static int name_diff_failure(int err, const char *id)
+{
+	char why[512];
+
+	if (err != LG_EREPO)
+		return err;
+	snprintf(why, sizeof(why), "%s", lg_error_last());
+	return lg_error_set(LG_EREPO, "cannot diff commit %s: %s", id, why);
+}
+
 /* Records commit `commit` and the lines it adds to its first parent. */
 static int visit_added_commit(lg_collector *c, git_commit *commit)
 {
 	git_tree *tree = NULL, *parent_tree = NULL;
-	git_commit *parent = NULL;
 	git_diff *diff = NULL;
 	lg_commit_info *ci;
 	uint32_t index = (uint32_t)c->h->commit_count;
-	int err = 0;
+	int err;
 
 	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0 ||
 	    (err = lg_walk__commit_message(c, ci, commit)) != 0)
 		return err;
-	if (git_commit_tree(&tree, commit) != 0 ||
-	    (git_commit_parentcount(commit) > 0 &&
-	     (git_commit_parent(&parent, commit, 0) != 0 ||
-	      git_commit_tree(&parent_tree, parent) != 0))) {
-		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, lg_git__message());
-	} else if ((err = diff_commit(&diff, c, parent_tree, tree)) == LG_EREPO) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", lg_error_last());
-		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, why);
-	} else if (!err && diff) {
+	if ((err = commit_trees(&tree, &parent_tree, commit, ci->id)) == 0)
+		err = name_diff_failure(diff_commit(&diff, c, parent_tree, tree), ci->id);
+	if (!err && diff)
 		err = add_diff(c, diff, index,
 			       git_commit_parentcount(commit) > 1 ? commit : NULL);
-	}
 	git_diff_free(diff);
 	git_tree_free(parent_tree);
-	git_commit_free(parent);
 	git_tree_free(tree);
 	return err;
 }
@@ -448,29 +465,18 @@ static int visit_changed_commit(lg_collector *c, git_commit *commit)
 {
 	path_list paths = { LG_BUF_INIT, NULL, NULL, 0, 0, 0 };
 	git_tree *tree = NULL, *parent_tree = NULL;
-	git_commit *parent = NULL;
 	lg_commit_info *ci;
 	uint32_t index = (uint32_t)c->h->commit_count;
 	int err;
 
 	if ((err = lg_walk__record_commit(&ci, c, commit)) != 0)
 		return err;
-	if (git_commit_tree(&tree, commit) != 0 ||
-	    (git_commit_parentcount(commit) > 0 &&
-	     (git_commit_parent(&parent, commit, 0) != 0 ||
-	      git_commit_tree(&parent_tree, parent) != 0))) {
-		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, lg_git__message());
-	} else if ((err = changed_paths(&paths, c, parent_tree, tree)) == LG_EREPO) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", lg_error_last());
-		err = lg_error_set(LG_EREPO, "cannot diff commit %s: %s", ci->id, why);
-	} else if (!err) {
+	if ((err = commit_trees(&tree, &parent_tree, commit, ci->id)) == 0)
+		err = name_diff_failure(changed_paths(&paths, c, parent_tree, tree), ci->id);
+	if (!err)
 		err = add_changed_blobs(c, &paths, index);
-	}
 	path_list_release(&paths);
 	git_tree_free(parent_tree);
-	git_commit_free(parent);
 	git_tree_free(tree);
 	return err;
 }
