@@ -77,19 +77,62 @@ static int is_reference(const char *v, size_t len)
 	return 0;
 }
 
+/* Lower-case letters from `i`: how many, and whether a vowel is among them. */
+static size_t lower_run(const char *p, size_t len, size_t i, int *vowel)
+{
+	size_t start = i;
+
+	*vowel = 0;
+	for (; i < len && islower((unsigned char)p[i]); i++)
+		*vowel |= strchr("aeiouy", p[i]) != NULL;
+	return i - start;
+}
+
+/*
+ * One part of a name written in camelCase or PascalCase: words, each a
+ * run of lower-case letters with a vowel, three letters or more after
+ * capitals (YYerror, AuthToken, kSecretName, HTTPServer, userID, keyV2).
+ * Chance mixes the cases letter by letter and leaves short runs between
+ * capitals (the "s" of kCYXdltpgqUsGyvQ, the "fg" of eiWfgDqfvVYPOX), a
+ * lone capital at the end (qkzN), letters with no vowel, or a digit.
+ */
+static int is_camel_part(const char *p, size_t len, int versioned)
+{
+	size_t i, run, caps;
+	int vowel;
+
+	/* a lower-case start: k (kSecret), get (getToken), api (apiKey) */
+	i = run = lower_run(p, len, 0, &vowel);
+	if (run >= 2 && !vowel)
+		return 0;
+	while (i < len) {
+		for (caps = 0; i < len && isupper((unsigned char)p[i]); i++)
+			caps++;
+		run = lower_run(p, len, i, &vowel);
+		i += run;
+		/* a lone capital ends a part only before a version: apiKeyV2 */
+		if (run ? run < 3 || !vowel : (caps < 2 && !(versioned && i == len)))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * An identifier rather than a value: words joined by separators
- * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key, encode_base64), in
- * one case, each part made of letters and at most one digit besides up to
- * three ending it, or of a few digits.
+ * (DB_PASSWORD_PROD, auth-token-v2, my.secret.key, encode_base64,
+ * YYSYMBOL_YYerror, Constants.GOOGLE_API_KEY), each part made of letters
+ * and at most one digit besides up to three ending it, or of a few
+ * digits. A name that mixes the cases keeps each part's letters in one
+ * case or in camelCase, and its digits at the ends of parts: chance mixes
+ * the cases letter by letter and puts digits anywhere (RE_t1rcxewn7).
  */
 static int is_identifier(const char *v, size_t len)
 {
-	size_t i = 0, parts = 0, upper = 0, lower = 0;
+	size_t i = 0, parts = 0, all_upper = 0, all_lower = 0;
+	int inner_digit = 0;
 
 	while (i < len) {
-		size_t start = i, letters = 0, digits = 0;
-
+		size_t start = i, letters = 0, digits = 0, upper = 0, lower = 0;
 		size_t trailing = 0; /* digits ending the part: sha256, base64 */
 
 		for (; i < len && !is_separator(v[i]); i++) {
@@ -107,12 +150,15 @@ static int is_identifier(const char *v, size_t len)
 		if (i == start || (letters && digits - (trailing <= 3 ? trailing : 0) > 1) ||
 		    (!letters && digits > 4))
 			return 0;
+		if (upper && lower && !is_camel_part(v + start, i - start - trailing, trailing > 0))
+			return 0;
+		inner_digit |= letters && digits != trailing;
+		all_upper += upper;
+		all_lower += lower;
 		parts++;
 		i++; /* the separator */
 	}
-	/* In one case (libtest_arg4, DB_PASSWORD_V2): a random value with
-	 * separators mixes the cases. */
-	return parts >= 2 && (!upper || !lower);
+	return parts >= 2 && (!inner_digit || !all_upper || !all_lower);
 }
 
 /* "password123", "Secret!", "admin_2024": an obvious word, and around it
