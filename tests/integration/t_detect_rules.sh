@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shapes of issue #15 sections 1 and 2 (tests/corpus/detect-rules/):
 # Twilio credentials as real code writes them, paired credentials (Twilio,
-# AWS, Algolia), provider keys without a prefix recognised from the
+# AWS, Algolia, Datadog), provider keys without a prefix recognised from the
 # context before or after them, and generic secrets at medium confidence.
 # The corpus is committed to a repository and scanned at the default
 # confidence: the findings must be exactly expected.tsv (rule, path,
@@ -65,6 +65,17 @@ expect aws-secret-access-key-after-key-id aws/session.py 1 'Session("AKIA..", "s
 expect datadog-api-key providers/datadog.yaml 3 'api_key: under datadog:'
 expect mailgun-private-key providers/mailgun.py 1 'api_key = ... # mailgun'
 expect azure-storage-account-key providers/azure.py 2 'account_key next to account_name'
+expect twilio-auth-token twilio/set.cmd 3 'set NAME=VALUE in a .cmd file'
+expect twilio-auth-token twilio/nested.json 5 '"authToken" in JSON nested under "twilio":'
+expect twilio-auth-token-near-sid twilio/nested_token.yaml 3 'token: nested under twilio:, no SID'
+expect twilio-api-key-secret twilio/ApiKeySecret.cs 3 'PascalCase ApiKeySecret = next to ApiKeySid'
+expect twilio-api-key-credentials twilio/ApiKeySecret.cs 3 'API key SID and secret paired'
+expect datadog-api-key providers/datadog_after.py 1 'api_key = ... # datadog after it'
+expect datadog-credentials providers/datadog_after.py 2 'Datadog API and application keys paired'
+expect azure-storage-account-key providers/azure_after.json 2 'key with accountName after it'
+expect kubernetes-secret-data providers/kubectl-secret.yaml 3 'data: before kind: Secret (kubectl order)'
+expect discord-bot-token providers/bot.py 1 'bot.run(...) # discord after it'
+expect telegram-bot-token providers/bot.py 2 'TOKEN = ... # telegram after it'
 expect generic-password-assignment generic/.env 2 'DB_PASSWORD=<18 letters and digits>'
 expect generic-password-assignment generic/config.json 3 '"password": "<a leetspeak password>"'
 expect generic-api-key-assignment generic/settings.py 1 'api_key = "8f4b..."'
@@ -87,6 +98,11 @@ pair='.findings[] | select(.rule_id == "twilio-account-credentials" and .path ==
 	fail "the Twilio pair's parts are not account_sid,auth_token"
 [ "$(jq -r '.findings[] | select(.rule_id == "aws-access-key-credentials" and .path == "aws/credentials") | .secret_parts | map(.name) | join(",")' "$work/all.json")" = access_key_id,secret_access_key ] ||
 	fail "the AWS pair's parts are not access_key_id,secret_access_key"
+[ "$(jq -r '.findings[] | select(.rule_id == "datadog-credentials") | .secret_parts | map(.name) | join(",")' "$work/all.json")" = api_key,application_key ] ||
+	fail "the Datadog pair's parts are not api_key,application_key"
+# One finding per secret: the Kubernetes rule, not a generic rule too.
+[ "$(jq '[.findings[] | select(.path == "providers/kubectl-secret.yaml")] | length' "$work/all.json")" = 1 ] ||
+	fail "the Kubernetes Secret's value is reported more than once"
 sid=$(sed -n "s/^account_sid = '\(AC[0-9a-f]*\)'$/\1/p" "$repo/twilio/settings.py")
 token=$(sed -n "s/^auth_token = '\([0-9a-f]*\)'$/\1/p" "$repo/twilio/settings.py")
 [ ${#sid} -eq 34 ] && [ ${#token} -eq 32 ] || fail "cannot read the fixture's SID and token"
