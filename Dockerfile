@@ -22,8 +22,10 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DLEAKGATE_WERROR=ON \
 
 FROM debian:12-slim
 # The runtime halves of the -dev packages above, and git. Mounted
-# repositories belong to other users: safe.directory lets git and libgit2
-# open them.
+# repositories often belong to other users: safe.directory '*' lets the git
+# command open them (hooks, --repos-from). libgit2 1.5 (Debian 12), which
+# leakgate scans with, honours only exact paths there, not '*': run the
+# container as the uid that owns the repositories (docs/audits.md).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       git libgit2-1.5 libhyperscan5 libcjson1 libpcre2-8-0 zlib1g libcurl4 ca-certificates \

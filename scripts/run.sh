@@ -78,11 +78,12 @@ install_sarif_multitool() {
 }
 
 # The image of the Dockerfile: built, then `leakgate version` and a scan of
-# a repository with one planted secret run in it. Only when docker or podman
-# answers (a daemon is reachable) and the Debian 12 base images are here or
-# can be pulled; otherwise it says that it skipped, and why.
+# a repository with one planted secret run in it (scripts/container-smoke.sh).
+# Only when docker or podman answers (a daemon is reachable) and the Debian 12
+# base images are here or can be pulled; otherwise it says that it skipped,
+# and why.
 check_container_image() {
-	local engine="" e image repo out rc
+	local engine="" e image
 	for e in docker podman; do
 		if command -v "$e" >/dev/null && timeout 20 "$e" info >/dev/null 2>&1; then
 			engine=$e
@@ -101,24 +102,7 @@ check_container_image() {
 		fi
 	done
 	echo "== container image ($engine): build, version, scan" >&2
-	"$engine" build -q -t leakgate:test "$ROOT" >/dev/null
-	"$engine" run --rm leakgate:test version
-	repo=$(mktemp -d)
-	git -C "$repo" init -q
-	printf 'TWILIO_AUTH_TOKEN=%s\n' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$repo/app.env"
-	git -C "$repo" add -A
-	git -C "$repo" -c user.name=ci -c user.email=ci@example.org commit -qm secret
-	chmod -R a+rX "$repo"
-	set +e
-	out=$("$engine" run --rm -v "$repo:/repo:ro" leakgate:test scan --format json -q /repo)
-	rc=$?
-	set -e
-	rm -rf "$repo"
-	if [ "$rc" -ne 1 ] || [ "$(jq -r '[.findings[] | "\(.rule_id) \(.path)"] | join(",")' <<<"$out")" != "twilio-auth-token app.env" ]; then
-		echo "leakgate: the scan in the image exited $rc with: $out" >&2
-		return 1
-	fi
-	echo "container image: leakgate version and a scan ran in it" >&2
+	bash "$ROOT/scripts/container-smoke.sh" "$engine"
 }
 
 run_tests() {

@@ -26,8 +26,9 @@ extern "C" {
 #endif
 
 #define LG_VERSION "0.1.0"
-/* Where the project lives: SARIF's tool.driver.informationUri. A build
- * may name its own (-DLEAKGATE_HOMEPAGE=...). */
+/* Where the project lives: SARIF's tool.driver.informationUri. The
+ * default is a placeholder: packagers set theirs with
+ * `cmake -DLEAKGATE_HOMEPAGE=https://...` (README, Building). */
 #ifndef LG_HOMEPAGE
 #define LG_HOMEPAGE "https://github.com/leakgate/leakgate"
 #endif
