@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shapes of issue #15 sections 1 and 2 (tests/corpus/detect-rules/):
 # Twilio credentials as real code writes them, paired credentials (Twilio,
-# AWS, Algolia, Datadog), provider keys without a prefix recognised from the
+# AWS, Algolia, Datadog, Alibaba, Tencent, Plivo), provider keys without a prefix recognised from the
 # context before or after them, and generic secrets at medium confidence.
 # The corpus is committed to a repository and scanned at the default
 # confidence: the findings must be exactly expected.tsv (rule, path,
@@ -76,6 +76,12 @@ expect azure-storage-account-key providers/azure_after.json 2 'key with accountN
 expect kubernetes-secret-data providers/kubectl-secret.yaml 3 'data: before kind: Secret (kubectl order)'
 expect discord-bot-token providers/bot.py 1 'bot.run(...) # discord after it'
 expect telegram-bot-token providers/bot.py 2 'TOKEN = ... # telegram after it'
+expect alibaba-access-key-secret-after-id providers/alibaba.py 3 'AcsClient("LTAI..", "secret")'
+expect alibaba-cloud-credentials providers/alibaba.py 3 'Alibaba id and secret paired'
+expect tencent-cloud-secret-key-near-id providers/tencent.yaml 3 'secret_key: with the AKID SecretId after it'
+expect tencent-cloud-credentials providers/tencent.yaml 3 'Tencent SecretKey before its SecretId, paired'
+expect plivo-auth-token-near-id providers/plivo.rb 3 'auth_token = next to an Auth ID, # plivo after'
+expect plivo-credentials providers/plivo.rb 3 'Plivo Auth ID and token paired'
 expect generic-password-assignment generic/.env 2 'DB_PASSWORD=<18 letters and digits>'
 expect generic-password-assignment generic/config.json 3 '"password": "<a leetspeak password>"'
 expect generic-api-key-assignment generic/settings.py 1 'api_key = "8f4b..."'
@@ -100,6 +106,11 @@ pair='.findings[] | select(.rule_id == "twilio-account-credentials" and .path ==
 	fail "the AWS pair's parts are not access_key_id,secret_access_key"
 [ "$(jq -r '.findings[] | select(.rule_id == "datadog-credentials") | .secret_parts | map(.name) | join(",")' "$work/all.json")" = api_key,application_key ] ||
 	fail "the Datadog pair's parts are not api_key,application_key"
+for p in alibaba-cloud-credentials:access_key_id,access_key_secret tencent-cloud-credentials:secret_id,secret_key \
+	plivo-credentials:auth_id,auth_token; do
+	[ "$(jq -r --arg r "${p%%:*}" '.findings[] | select(.rule_id == $r) | .secret_parts | map(.name) | join(",")' "$work/all.json")" = "${p#*:}" ] ||
+		fail "the ${p%%:*} pair's parts are not ${p#*:}"
+done
 # One finding per secret: the Kubernetes rule, not a generic rule too.
 [ "$(jq '[.findings[] | select(.path == "providers/kubectl-secret.yaml")] | length' "$work/all.json")" = 1 ] ||
 	fail "the Kubernetes Secret's value is reported more than once"

@@ -274,7 +274,9 @@ TEST(test_matcher__placeholders_are_not_secrets)
 		"<generate-a-secure-random-token>", "process.env.TWILIO_AUTH_TOKEN",
 		"os.environ[\"TWILIO_AUTH_TOKEN\"]", "${TWILIO_AUTH_TOKEN}",
 		"{{ twilio_token }}", "aaaaaaaaaaaaaaaa", "changeme", "EXAMPLEKEY123",
-		"ENV['TWILIO_AUTH_TOKEN']", "********", NULL
+		"ENV['TWILIO_AUTH_TOKEN']", "********",
+		"MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.G00g7H.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789AB",
+		"sk_live_abcdefghijklmnopqrstuvwx", NULL
 	};
 	const char *const *p;
 	fixture f;
@@ -286,6 +288,8 @@ TEST(test_matcher__placeholders_are_not_secrets)
 	}
 	CHECK(!lg_is_placeholder(HEX32, 32));
 	CHECK(!lg_is_placeholder(SID, 34));
+	/* a common hex example is two runs shorter than a filler's */
+	CHECK(!lg_is_placeholder("0123456789abcdef0123456789abcdef", 32));
 
 	fixture_init(&f, "[" RULE("v", "TOKEN=(\\\\S{8,64})", "\"secret_group\": 1,") "]", NULL);
 	scan_str(&f, "TOKEN=your_auth_token_here\nTOKEN=<generate-a-secure-random-token>\n"

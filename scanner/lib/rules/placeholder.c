@@ -77,11 +77,35 @@ static int is_one_character(const char *s, size_t len)
 	return 1;
 }
 
+/* "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "...bcdefghijklmn...": a
+ * filler typed along the alphabet, ALPHABET_RUN characters or more each
+ * one after the other. Chance strings this long along the alphabet one
+ * time in 62^11; 0123456789abcdef, a common hex example, is two shorter
+ * runs. */
+#define ALPHABET_RUN 12
+
+static int has_alphabet_run(const char *s, size_t len)
+{
+	size_t i, run = 1;
+
+	for (i = 1; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		run = (c == (unsigned char)s[i - 1] + 1 &&
+		       ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			      ? run + 1
+			      : 1;
+		if (run >= ALPHABET_RUN)
+			return 1;
+	}
+	return 0;
+}
+
 int lg_is_placeholder(const char *secret, size_t len)
 {
 	const char *const *w;
 
-	if (len == 0 || is_one_character(secret, len))
+	if (len == 0 || is_one_character(secret, len) || has_alphabet_run(secret, len))
 		return 1;
 	for (w = placeholder_words; *w; w++)
 		if (lg__contains_nocase(secret, len, *w))
