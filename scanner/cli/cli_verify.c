@@ -66,11 +66,12 @@ int cli_verify(lg_report *r, const cli_verify_settings *s)
 }
 
 /* Live, or not known not to be: a check that failed (error) never hides
- * a finding. */
+ * a finding, nor does an unconfirmed one (what the scan could not decide,
+ * or where it stopped looking). */
 static int is_live(const lg_finding *f, void *payload)
 {
 	(void)payload;
-	return f->verification.status == LG_VERIFY_LIVE ||
+	return f->unconfirmed || f->verification.status == LG_VERIFY_LIVE ||
 	       f->verification.status == LG_VERIFY_ERROR;
 }
 

@@ -255,7 +255,9 @@ typedef struct {
 	/* Directory for the compiled-database cache; NULL disables caching. */
 	const char *cache_dir;
 	/* Upper bound on confirmed matches reported per buffer (0 = default,
-	 * 10000). When hit, lg_scan_result.capped is set. */
+	 * 10000; Hyperscan reports are capped at 1000000). When a cap is
+	 * hit, lg_scan_result.capped is set and one more match, unconfirmed
+	 * and cut_short, says where matching stopped. */
 	size_t max_matches_per_buffer;
 	/* Each rule Hyperscan refuses, as "FILE: rule ID: message"; may be
 	 * NULL. (Loading checks fields and PCRE2; Hyperscan's analysis runs
@@ -315,6 +317,12 @@ typedef struct {
 	/* 1 when the line carries `leakgate:allow` (reported only with
 	 * lg_matcher_options.report_inline_allowed). */
 	int inline_allowed;
+	/* 1 on the match where the buffer's cap (Hyperscan reports, or
+	 * confirmed matches) stopped matching: it is unconfirmed, saying so,
+	 * and nothing after it was matched. No filter may drop it (not the
+	 * allow marker, a minimum confidence or the lines a change adds):
+	 * the input was not looked at, so "no finding" would be a guess. */
+	int cut_short;
 	/* NULL for a secret found as written. Otherwise it was found in the
 	 * decoded form of encoded text ("base64", "percent", "escape",
 	 * "utf16", or a chain such as "base64+percent"; a static string):
@@ -334,7 +342,7 @@ typedef int (*lg_match_cb)(const lg_match *m, void *payload);
 typedef struct {
 	size_t candidates; /* Hyperscan reports */
 	size_t matches;    /* confirmed and reported */
-	int capped;        /* the per-buffer match cap was hit */
+	int capped;        /* a per-buffer cap was hit (see cut_short) */
 	int binary;        /* a NUL byte within the first 8000 bytes */
 } lg_scan_result;
 

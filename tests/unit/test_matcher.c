@@ -353,8 +353,13 @@ TEST(test_matcher__match_cap)
 					 i * 7919 + 12345, i);
 	fixture_init(&f, "[" RULE("sid", "\\\\bAC[0-9a-f]{32}\\\\b", "") "]", &opts);
 	scan_str(&f, buf);
-	CHECK_EQ_INT(f.count, 3);
+	/* Three matches, then the fourth secret, where matching stopped:
+	 * unconfirmed, saying so, on its own line. */
+	CHECK_EQ_INT(f.count, 4);
 	CHECK_EQ_INT(f.result.capped, 1);
+	CHECK(f.count == 4 && !f.found[2].unconfirmed && !f.found[2].cut_short);
+	CHECK(f.count == 4 && f.found[3].cut_short && f.found[3].line == 4 &&
+	      strstr(f.found[3].unconfirmed, "the rest of it was not matched"));
 	fixture_free(&f);
 }
 
@@ -907,6 +912,41 @@ TEST(test_matcher__stream_keeps_the_match_cap)
 	fixture_free(&f);
 }
 
+/* Past MAX_CANDIDATES Hyperscan reports (a rule firing at every byte of a
+ * run, each candidate then dropped by entropy), matching stops: one
+ * unconfirmed match says where, on a line marked leakgate:allow too, and a
+ * stream stops at the same report. */
+TEST(test_matcher__candidate_cap)
+{
+	static const size_t sizes[] = { 65536, 100003 };
+	const size_t run = 1000100;
+	fixture f;
+	lg_buf b = LG_BUF_INIT;
+	char *xs;
+
+	fixture_init(&f, "[" RULE("run", "x[a-z0-9]{7}", "\"min_entropy\": 2.5,") "]", NULL);
+	put(&b, "# leakgate:allow ");
+	ASSERT((xs = malloc(run)) != NULL);
+	memset(xs, 'x', run);
+	CHECK_EQ_INT(lg_buf__add(&b, xs, run), 0);
+	free(xs);
+	put(&b, "\n");
+	scan(&f, b.ptr, b.len - run / 10); /* below the cap: nothing */
+	CHECK_EQ_INT(f.count, 0);
+	CHECK_EQ_INT(f.result.capped, 0);
+	scan(&f, b.ptr, b.len);
+	CHECK_EQ_INT(f.count, 1);
+	CHECK_EQ_INT(f.result.capped, 1);
+	CHECK(f.result.candidates > 1000000);
+	CHECK(f.count == 1 && f.found[0].cut_short && f.found[0].line == 1 &&
+	      !f.found[0].inline_allowed &&
+	      strcmp(f.found[0].unconfirmed,
+		     "over 1000000 candidates in this blob: the rest of it was not matched") == 0);
+	check_streams(&f, b.ptr, b.len, NULL, 0, sizes, 2);
+	lg_buf__release(&b);
+	fixture_free(&f);
+}
+
 /* The rule pack itself: unbounded rules, lookbehinds, a tail of 64 KiB,
  * over an input several tails long. */
 TEST(test_matcher__stream_with_the_rule_pack)
@@ -970,6 +1010,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_matcher__database_cache),
 	TEST_ENTRY(test_matcher__stream_matches_whole_scan),
 	TEST_ENTRY(test_matcher__stream_keeps_the_match_cap),
+	TEST_ENTRY(test_matcher__candidate_cap),
 	TEST_ENTRY(test_matcher__stream_with_the_rule_pack),
 };
 

@@ -28,6 +28,8 @@
 #define KEYWORD_WINDOW 256           /* a stream's tail holds at least this much context */
 #define DEFAULT_MAX_MATCHES 10000    /* confirmed matches per buffer */
 #define MAX_CANDIDATES 1000000       /* Hyperscan reports per buffer */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 #define PCRE2_MATCH_LIMIT 100000     /* bounds catastrophic backtracking */
 #define PCRE2_DEPTH_LIMIT 10000
 #define BINARY_PROBE 8000            /* git's heuristic: a NUL in the first 8000 bytes */
@@ -616,13 +618,14 @@ static const char *undecided_reason(int rc)
 	}
 }
 
-/* Keeps a candidate of rule `rule` that PCRE2 could not decide (error
- * `rc`), as an unconfirmed match: no filter can judge it either, so it is
- * reported rather than dropped. It spans the candidate's text before
- * Hyperscan's reported `end` on that line, back to the confirm window's
- * start `from`, at most UNDECIDED_SPAN bytes. */
+/* Keeps a candidate of rule `rule` that the confirm stage could not
+ * decide, as an unconfirmed match saying `why`: no filter can judge it
+ * either, so it is reported rather than dropped. It spans the candidate's
+ * text before Hyperscan's reported `end` on that line, back to `from`, at
+ * most UNDECIDED_SPAN bytes. */
 #define UNDECIDED_SPAN 64
-static void keep_undecided(lg_scratch *s, size_t rule, size_t from, size_t end, int rc)
+static found_match *keep_undecided(lg_scratch *s, size_t rule, size_t from, size_t end,
+				   const char *why)
 {
 	size_t start = end;
 	found_match found;
@@ -636,9 +639,12 @@ static void keep_undecided(lg_scratch *s, size_t rule, size_t from, size_t end, 
 	found.m.rule = lg_ruleset_get(s->m->rules, rule);
 	found.m.match_start = found.m.secret_start = start;
 	found.m.match_end = found.m.secret_end = end;
-	found.m.unconfirmed = undecided_reason(rc);
-	if (push_found(s, &found) != 0)
+	found.m.unconfirmed = why;
+	if (push_found(s, &found) != 0) {
 		s->oom = 1;
+		return NULL;
+	}
+	return &s->found[s->found_count - 1];
 }
 
 /* The compiled regexes of rule `i`, compiled now if this is the rule's
@@ -705,7 +711,7 @@ static int confirm(lg_scratch *s, size_t rule, size_t end)
 		return 1;
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL) {
 		/* PCRE2 gave up (a limit): the candidate stands, undecided. */
-		keep_undecided(s, rule, from, end, rc);
+		keep_undecided(s, rule, from, end, undecided_reason(rc));
 		s->scanned_upto[rule] = end;
 		return 0;
 	}
@@ -799,6 +805,34 @@ static int compare_candidates(const void *pa, const void *pb)
 	return a->rule < b->rule ? -1 : a->rule > b->rule;
 }
 
+/* The buffer's cap is hit at the report of rule `rule` ending at `end`:
+ * nothing after it is matched. Failing closed, that report becomes an
+ * unconfirmed match saying so, which nothing may drop (lg_match.cut_short):
+ * a security scan must not turn "stopped looking" into "found nothing". */
+static void stop_at_cap(lg_scratch *s, size_t rule, size_t end)
+{
+	const compiled_rule *c = ready_rule(s->m, rule);
+	found_match *f;
+	size_t from;
+
+	s->capped = 1;
+	if (!c) {
+		s->oom = 1;
+		return;
+	}
+	/* No further back than the rule's confirm window, as any match of
+	 * the rule: a stream has located everything before that. */
+	from = end > c->window ? end - c->window : 0;
+	f = keep_undecided(s, rule, from > s->base ? from : s->base, end,
+			   s->candidates > MAX_CANDIDATES ?
+			   "over " STRINGIFY(MAX_CANDIDATES) " candidates in this blob: "
+			   "the rest of it was not matched" :
+			   "the blob holds more matches than the per-blob cap: "
+			   "the rest of it was not matched");
+	if (f)
+		f->m.cut_short = 1;
+}
+
 /* Scans the buffer with Hyperscan, then confirms the reports in order of
  * end offset (and rule). A stream's confirm that needs more bytes undoes
  * the reports at its end offset and stops there (s->accept_to). */
@@ -828,7 +862,7 @@ static int find_candidates(lg_scratch *s)
 		if (s->streaming && end != s->group_end)
 			group_begin(s, end);
 		if (++s->candidates > MAX_CANDIDATES || s->pushed >= s->m->max_matches) {
-			s->capped = 1;
+			stop_at_cap(s, id, end);
 			break;
 		}
 		if (end <= s->scanned_upto[id])
@@ -914,6 +948,8 @@ static size_t select_reported(found_match *f, size_t n)
 
 			for (k = i; k < run && !dropped; k++)
 				dropped = k != j && speaks_for(&f[k].m, m);
+			/* Where matching stopped is said whatever else was found. */
+			dropped &= !m->cut_short;
 			if (dropped) {
 				free(f[j].bytes);
 				f[j].bytes = NULL;
@@ -1003,9 +1039,10 @@ static int place_on_line(lg_match *f, line_cursor *c, const lg_scratch *s)
 	size_t content_end;
 
 	cursor_seek(c, s->buf, s->len, f->secret_start);
-	if (c->allowed && !s->m->report_inline_allowed)
+	/* The marker allows a line, not the rest of the buffer unmatched. */
+	if (c->allowed && !s->m->report_inline_allowed && !f->cut_short)
 		return 0;
-	f->inline_allowed = c->allowed;
+	f->inline_allowed = c->allowed && !f->cut_short;
 	content_end = c->end > c->start && s->buf[c->end - 1] == '\r' ? c->end - 1 : c->end;
 	f->line = c->number;
 	f->line_start = c->start;
@@ -1613,8 +1650,8 @@ static int report_ready(lg_stream *st, int final)
 			need = f->m.secret_end;
 		if (!final && f->bytes_from + f->bytes_len < need)
 			break;
-		if (!f->allowed || st->m->report_inline_allowed) {
-			f->m.inline_allowed = f->allowed;
+		if (!f->allowed || st->m->report_inline_allowed || f->m.cut_short) {
+			f->m.inline_allowed = f->allowed && !f->m.cut_short;
 			if (st->cb(&f->m, f->bytes, f->bytes_from, st->payload))
 				rc = LG_ESTOP;
 			st->reported++;

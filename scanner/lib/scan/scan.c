@@ -178,7 +178,7 @@ static int keep_message_match(const lg_match *m, void *payload)
 	message_scan *ms = payload;
 	raw_match rm;
 
-	if (m->rule->confidence < ms->opts->min_confidence)
+	if (m->rule->confidence < ms->opts->min_confidence && !m->cut_short)
 		return 0;
 	memset(&rm, 0, sizeof(rm));
 	rm.item = SIZE_MAX;
@@ -277,8 +277,11 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 {
 	raw_match rm;
 
-	if (m->rule->confidence < w->job->opts->min_confidence ||
-	    (!w->job->pack && !line_is_added(&w->job->history->blobs[w->item], m->line)))
+	/* Where a cap stopped matching stands whatever the filters: the rest
+	 * of the blob, added lines included, was not looked at. */
+	if (!m->cut_short &&
+	    (m->rule->confidence < w->job->opts->min_confidence ||
+	     (!w->job->pack && !line_is_added(&w->job->history->blobs[w->item], m->line))))
 		return 0;
 	memset(&rm, 0, sizeof(rm));
 	rm.item = w->item;
@@ -526,8 +529,11 @@ int lg_scan__item(worker *w, size_t i)
 	if (result.capped && !job->pack) {
 		w->capped_blobs++;
 		lg_scan__hex_id(id, job->history->blobs[i].id);
-		lg_scan__job_warn(job, "blob %.12s at '%s': too many candidates; the rest of this blob was not matched",
-			 id, lg_scan__item_path(path, sizeof(path), job, i));
+		lg_scan__job_warn(job, "%s%.12s%s'%s': too many candidates; the rest of it was not matched "
+				  "(reported as an unconfirmed finding)",
+				  job->history->commits ? "blob " : "", job->history->commits ? id : "",
+				  job->history->commits ? " at " : "",
+				  lg_scan__item_path(path, sizeof(path), job, i));
 	}
 	w->blobs_scanned++;
 	w->bytes_scanned += len;
