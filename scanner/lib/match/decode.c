@@ -133,7 +133,15 @@ static void find_percent(lg_encoded_span *spans, size_t *n, size_t max,
 	}
 }
 
-/* Lines holding at least ESCAPE_MIN string escapes (\n \r \t \" \\ \/ \uXXXX). */
+/* 1 when `c` after a backslash makes a string escape worth decoding. */
+static int escape_letter(unsigned char c)
+{
+	return c == 'n' || c == 'r' || c == 't' || c == '"' || c == '/' || c == '\\' || c == 'u';
+}
+
+/* Lines holding at least ESCAPE_MIN string escapes (\n \r \t \" \\ \/
+ * \uXXXX). Source code has a backslash on many lines, so a line is
+ * walked from backslash to backslash, not byte by byte. */
 static void find_escapes(lg_encoded_span *spans, size_t *n, size_t max,
 			 const unsigned char *buf, size_t len)
 {
@@ -147,13 +155,8 @@ static void find_escapes(lg_encoded_span *spans, size_t *n, size_t max,
 			ls--;
 		le = memchr(p, '\n', (size_t)(end - p));
 		le = le ? le : end;
-		for (q = p; q + 1 < le; q++) {
-			if (*q != '\\')
-				continue;
-			escapes += q[1] == 'n' || q[1] == 'r' || q[1] == 't' || q[1] == '"' ||
-				   q[1] == '/' || q[1] == '\\' || q[1] == 'u';
-			q++;
-		}
+		for (q = p; q && q + 1 < le; q = memchr(q + 2, '\\', (size_t)(le - q - 2)))
+			escapes += escape_letter(q[1]);
 		if (escapes >= ESCAPE_MIN)
 			push_span(spans, n, max, (size_t)(ls - buf), (size_t)(le - buf),
 				  LG_DECODE_ESCAPE);
@@ -161,56 +164,261 @@ static void find_escapes(lg_encoded_span *spans, size_t *n, size_t max,
 	}
 }
 
-/* Runs of printable ASCII each followed (LE) or preceded (BE) by a NUL. */
+static int utf16_char(unsigned char c)
+{
+	return c >= 0x09 && c < 0x7f;
+}
+
+/* The run of printable ASCII characters each followed by a NUL around the
+ * NUL at buf[at] (little-endian UTF-16 text, or big-endian one byte on):
+ * [*from, returned end); empty when the byte before buf[at] is no such
+ * character. */
+static size_t utf16_run(size_t *from, const unsigned char *buf, size_t len, size_t at)
+{
+	size_t s = at > 0 ? at - 1 : at, e;
+
+	while (s >= 2 && buf[s - 1] == 0 && utf16_char(buf[s - 2]))
+		s -= 2;
+	for (e = s; e + 1 < len && buf[e + 1] == 0 && utf16_char(buf[e]); e += 2)
+		;
+	*from = s;
+	return e;
+}
+
+/* Runs of at least UTF16_MIN_CHARS characters of UTF-16 text. Such a run
+ * spans 2 * UTF16_MIN_CHARS bytes, so it holds a NUL at one of the two
+ * bytes at every multiple of UTF16_STRIDE: only those are looked at,
+ * which keeps binary files, NULs everywhere, cheap. */
+#define UTF16_STRIDE (2 * UTF16_MIN_CHARS - 2)
 static void find_utf16(lg_encoded_span *spans, size_t *n, size_t max,
 		       const unsigned char *buf, size_t len)
 {
-	const unsigned char *p = buf, *end = buf + len;
+	size_t q, from, to, done = 0;
 
-	while (*n < max && (p = memchr(p, '\0', (size_t)(end - p))) != NULL) {
-		/* LE: the character before the NUL; step back over pairs. */
-		const unsigned char *s = p - (p > buf), *e;
+	for (q = 0; q + 1 < len && *n < max; q += UTF16_STRIDE) {
+		size_t at = buf[q] == 0 && q > 0 && utf16_char(buf[q - 1]) ? q :
+			    buf[q + 1] == 0 && utf16_char(buf[q]) ? q + 1 : len;
 
-		while (s >= buf + 2 && s[-1] == 0 && s[-2] >= 0x09 && s[-2] < 0x7f)
-			s -= 2;
-		for (e = s; e + 1 < end && e[1] == 0 && e[0] >= 0x09 && e[0] < 0x7f; e += 2)
-			;
-		if ((size_t)(e - s) / 2 >= UTF16_MIN_CHARS)
-			push_span(spans, n, max, (size_t)(s - buf), (size_t)(e - buf),
-				  LG_DECODE_UTF16);
-		p = e > p ? e : p + 1;
+		if (at == len || at < done)
+			continue;
+		to = utf16_run(&from, buf, len, at);
+		if ((to - from) / 2 >= UTF16_MIN_CHARS && from >= done)
+			push_span(spans, n, max, from, to, LG_DECODE_UTF16);
+		done = to;
 	}
 }
 
-/* Base64 runs in [0, len) in one pass: a run is counted as it goes, and
- * only one that ends long enough is looked at again. */
-static void find_base64_fast(lg_encoded_span *spans, size_t *n, size_t max,
-			     const unsigned char *buf, size_t len)
+/* A run of base64 characters buf[start, end) ended: a span when it is a
+ * candidate, its '=' padding included. */
+static void end_base64_run(lg_encoded_span *spans, size_t *n, size_t max,
+			   const unsigned char *buf, size_t len, size_t start, size_t end)
 {
-	size_t i, run = 0, pad;
+	size_t pad = 0;
 
-	for (i = 0; i <= len && *n < max; i++) {
-		if (i < len && b64_values[buf[i]] != 64) {
-			run++;
+	if (end - start < BASE64_MIN_RUN)
+		return;
+	while (end + pad < len && pad < 2 && buf[end + pad] == '=')
+		pad++;
+	if (base64_candidate(buf + start, end - start, pad))
+		push_span(spans, n, max, start, end + pad, LG_DECODE_BASE64);
+}
+
+/* The base64 runs of buf[0, len) that end in [from, to), `run_start`
+ * being where the run that reaches `from` began: byte by byte. Returns
+ * where the run reaching `to` began. */
+static size_t base64_runs_bytes(lg_encoded_span *spans, size_t *n, size_t max,
+				const unsigned char *buf, size_t len, size_t from, size_t to,
+				size_t run_start)
+{
+	size_t i;
+
+	for (i = from; i < to && *n < max; i++)
+		if (b64_values[buf[i]] == 64) {
+			end_base64_run(spans, n, max, buf, len, run_start, i);
+			run_start = i + 1;
+		}
+	return run_start;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* 1 when (unsigned) lo <= byte <= hi, for each of the 16 bytes. */
+static __m128i in_range(__m128i x, unsigned char lo, unsigned char hi)
+{
+	/* Shifted so that [lo, hi] lands at the bottom of the signed range. */
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(unsigned char)(0x80 - lo)));
+
+	return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(unsigned char)(0x80 + hi - lo + 1)));
+}
+
+/* Bit i set when p[i] is a base64 character (b64_values[p[i]] != 64). */
+static uint64_t base64_mask(const unsigned char *p)
+{
+	uint64_t mask = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z');
+		__m128i digits = in_range(x, '0', '9');
+		__m128i sym = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))),
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+		__m128i all = _mm_or_si128(_mm_or_si128(letters, digits), sym);
+
+		mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(all) << (16 * k);
+	}
+	return mask;
+}
+
+/* As base64_mask, with ',' and '.' counted in too: fewer operations
+ * (letters, the range '+' to '9', '_'), for telling which blocks cannot
+ * hold a run. */
+static uint64_t base64_mask_loose(const unsigned char *p)
+{
+	uint64_t mask = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i all = _mm_or_si128(
+			_mm_or_si128(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z'),
+				     in_range(x, '+', '9')),
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+
+		mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(all) << (16 * k);
+	}
+	return mask;
+}
+
+/* Bit i set when bits i .. i + BASE64_MIN_RUN - 1 of `m` are all set. */
+static uint64_t runs_of_min(uint64_t m)
+{
+	m &= m >> 1;  /* 2 */
+	m &= m >> 2;  /* 4 */
+	m &= m >> 4;  /* 8 */
+	m &= m >> 8;  /* 16 */
+	return m & m >> (BASE64_MIN_RUN - 16); /* 20 */
+}
+
+/* Where the base64 run that reaches `at` begins, given that it begins at
+ * `from` or later (a loose mask's run). */
+static size_t base64_run_start(const unsigned char *buf, size_t from, size_t at)
+{
+	while (at > from && b64_values[buf[at - 1]] != 64)
+		at--;
+	return at;
+}
+
+/* Base64 runs in [0, len), 64 bytes at a time: most blocks hold no run of
+ * BASE64_MIN_RUN characters, which a few mask operations on a loose mask
+ * (`loose`) tell, and only the blocks that may are classified exactly. (A
+ * loop over the bytes mispredicts a branch at every word's edge; this one
+ * almost never.) `run_start` is where the current run begins: by the
+ * loose mask after a block skipped, exact after one classified. Inlined
+ * into each variant below, with its own `loose`. */
+static inline __attribute__((always_inline)) void
+find_base64_with(lg_encoded_span *spans, size_t *n, size_t max, const unsigned char *buf,
+		 size_t len, uint64_t (*loose)(const unsigned char *))
+{
+	size_t i, run_start = 0;
+
+	for (i = 0; i + 64 <= len && *n < max; i += 64) {
+		uint64_t m = loose(buf + i), others = ~m;
+
+		if (!others)
+			continue; /* the run goes on */
+		/* A run entering the block ends at its first non-base64 byte
+		 * and may be long; so may one inside it. */
+		if (i + (size_t)__builtin_ctzll(others) - run_start < BASE64_MIN_RUN &&
+		    !runs_of_min(m)) {
+			run_start = i + 64 - (size_t)__builtin_clzll(others);
 			continue;
 		}
-		if (run >= BASE64_MIN_RUN) {
-			pad = 0;
-			while (i + pad < len && pad < 2 && buf[i + pad] == '=')
-				pad++;
-			if (base64_candidate(buf + i - run, run, pad))
-				push_span(spans, n, max, i - run, i + pad, LG_DECODE_BASE64);
+		run_start = base64_run_start(buf, run_start, i);
+		/* Each non-base64 byte ends a run. */
+		for (others = ~base64_mask(buf + i); others && *n < max; others &= others - 1) {
+			size_t at = i + (size_t)__builtin_ctzll(others);
+
+			if (at - run_start >= BASE64_MIN_RUN)
+				end_base64_run(spans, n, max, buf, len, run_start, at);
+			run_start = at + 1;
 		}
-		run = 0;
 	}
+	if (*n < max)
+		run_start = base64_runs_bytes(spans, n, max, buf, len, i, len,
+					      base64_run_start(buf, run_start, i));
+	if (*n < max && run_start < len)
+		end_base64_run(spans, n, max, buf, len, run_start, len);
 }
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2_VARIANT 1
+
+/* base64_mask_loose with AVX2: 32 bytes at a time. */
+__attribute__((target("avx2"))) static uint64_t base64_mask_loose_avx2(const unsigned char *p)
+{
+	uint64_t mask = 0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		__m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+		__m256i letters = _mm256_cmpgt_epi8(
+			_mm256_set1_epi8((char)(unsigned char)(0x80 + 26)),
+			_mm256_add_epi8(lower, _mm256_set1_epi8((char)(unsigned char)(0x80 - 'a'))));
+		__m256i digits = _mm256_cmpgt_epi8(
+			_mm256_set1_epi8((char)(unsigned char)(0x80 + '9' - '+' + 1)),
+			_mm256_add_epi8(x, _mm256_set1_epi8((char)(unsigned char)(0x80 - '+'))));
+		__m256i all = _mm256_or_si256(_mm256_or_si256(letters, digits),
+					      _mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')));
+
+		mask |= (uint64_t)(uint32_t)_mm256_movemask_epi8(all) << (32 * k);
+	}
+	return mask;
+}
+
+__attribute__((target("avx2"))) static void
+find_base64_avx2(lg_encoded_span *spans, size_t *n, size_t max, const unsigned char *buf,
+		 size_t len)
+{
+	find_base64_with(spans, n, max, buf, len, base64_mask_loose_avx2);
+}
+#endif
+
+static void find_base64(lg_encoded_span *spans, size_t *n, size_t max,
+			const unsigned char *buf, size_t len)
+{
+#ifdef HAVE_AVX2_VARIANT
+	if (__builtin_cpu_supports("avx2")) {
+		find_base64_avx2(spans, n, max, buf, len);
+		return;
+	}
+#endif
+	find_base64_with(spans, n, max, buf, len, base64_mask_loose);
+}
+#else
+/* Base64 runs in [0, len), byte by byte. */
+static void find_base64(lg_encoded_span *spans, size_t *n, size_t max,
+			const unsigned char *buf, size_t len)
+{
+	size_t run_start = base64_runs_bytes(spans, n, max, buf, len, 0, len, 0);
+
+	if (*n < max && run_start < len)
+		end_base64_run(spans, n, max, buf, len, run_start, len);
+}
+#endif
 
 size_t lg_decode__find(lg_encoded_span *spans, size_t max, const char *buf, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	size_t n = 0;
 
-	find_base64_fast(spans, &n, max, u, len);
+	find_base64(spans, &n, max, u, len);
 	find_percent(spans, &n, max, u, len);
 	find_escapes(spans, &n, max, u, len);
 	find_utf16(spans, &n, max, u, len);
