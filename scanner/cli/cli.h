@@ -30,7 +30,7 @@ typedef struct {
 	size_t count;
 	const char **extra;
 	size_t extra_count;
-	int decode; /* --decode: the matcher also scans decoded text */
+	int no_decode; /* --no-decode: the matcher does not scan decoded text */
 } rule_paths;
 
 int rule_paths_add(rule_paths *rp, const char *path);

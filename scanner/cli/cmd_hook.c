@@ -262,6 +262,8 @@ static void hook_usage(FILE *f)
 		"\n"
 		"  --rules PATH          rule file or directory (repeatable; default: built-in)\n"
 		"  --extra-rules PATH    rules added to those (repeatable; same id replaces)\n"
+		"  --no-decode           do not decode base64, %%XX, string escapes and UTF-16\n"
+		"                        text to scan it (decoded by default, depth 2)\n"
 		"  --timeout SECONDS     time budget (pre-receive default 4.5; others none);\n"
 		"                        past it the hook fails as on an internal error\n"
 		"  --on-error=reject|allow  on an internal error or time-out: refuse (default)\n"
@@ -431,7 +433,7 @@ static int apply_settings(hook_args *a)
 	return err;
 }
 
-enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP, OPT_EXTRA_RULES };
+enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP, OPT_EXTRA_RULES, OPT_NO_DECODE };
 
 static const struct option hook_options[] = {
 	{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
@@ -445,6 +447,7 @@ static const struct option hook_options[] = {
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
 	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
+	{ "no-decode", no_argument, NULL, OPT_NO_DECODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -471,6 +474,7 @@ static int parse_hook_args(hook_args *a, int argc, char **argv)
 		switch (c) {
 		case OPT_NO_IGNORE: a->no_ignore = 1; break;
 		case OPT_FROM_PRE_COMMIT: a->from_pre_commit = 1; break;
+		case OPT_NO_DECODE: a->rules.no_decode = 1; break;
 		case OPT_EXTRA_RULES:
 			if (rule_paths_add_extra(&a->rules, optarg) != 0)
 				return -1;

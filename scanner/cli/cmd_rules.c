@@ -135,7 +135,7 @@ int cmd_rules(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	rule_paths rp = { NULL, 0, NULL, 0, 1 };
+	rule_paths rp = { NULL, 0, NULL, 0, 0 };
 	lg_ruleset *rules;
 	lg_matcher *matcher;
 	const char *action;

@@ -66,8 +66,9 @@ static void scan_usage(FILE *f)
 		"  --rules PATH           rule file or directory (repeatable; default: built-in)\n"
 		"  --extra-rules PATH     rules added to those (repeatable); a rule with the id\n"
 		"                         of one of them replaces it\n"
-		"  --decode               also decode base64, %%XX, string escapes and UTF-16\n"
-		"                         text (depth 2) and scan it (blobs read whole)\n"
+		"  --no-decode            do not decode base64, %%XX, string escapes and UTF-16\n"
+		"                         text to scan it (decoded by default, to a depth of 2,\n"
+		"                         in blobs read whole; --decode is accepted)\n"
 		"  --no-ignore            do not read .leakgateignore\n"
 		"  --min-confidence LEVEL low, medium (default) or high\n"
 		"  --threads N            worker threads (default: the number of cores)\n"
@@ -149,7 +150,7 @@ enum {
 	OPT_MAX_BLOB_SIZE, OPT_RULES, OPT_NO_IGNORE, OPT_MIN_CONFIDENCE,
 	OPT_THREADS, OPT_STAGED, OPT_RANGE, OPT_BASELINE, OPT_REPOS_FROM, OPT_SHARD,
 	OPT_PROGRESS, OPT_STATE, OPT_ALL, OPT_VERIFY, OPT_ONLY_LIVE, OPT_VERIFY_BUDGET,
-	OPT_VERIFY_TIMEOUT, OPT_HELP, OPT_EXTRA_RULES, OPT_DECODE
+	OPT_VERIFY_TIMEOUT, OPT_HELP, OPT_EXTRA_RULES, OPT_DECODE, OPT_NO_DECODE
 };
 
 static const struct option scan_options[] = {
@@ -162,6 +163,7 @@ static const struct option scan_options[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
 	{ "decode", no_argument, NULL, OPT_DECODE },
+	{ "no-decode", no_argument, NULL, OPT_NO_DECODE },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -289,7 +291,8 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 			if (rule_paths_add_extra(&a->rules, optarg) != 0)
 				return -1;
 			break;
-		case OPT_DECODE: a->rules.decode = 1; break;
+		case OPT_DECODE: a->rules.no_decode = 0; break;
+		case OPT_NO_DECODE: a->rules.no_decode = 1; break;
 		case OPT_NO_IGNORE: a->scan.no_ignore_file = 1; break;
 		case OPT_MIN_CONFIDENCE:
 			if (lg_confidence_parse(&a->scan.min_confidence, optarg) != 0) {

@@ -216,7 +216,7 @@ int load_matcher_with(lg_ruleset **rules, lg_matcher **matcher,
 	 * run), which cannot tell PCRE2's JIT reading within a page past a
 	 * subject's end from a bug. */
 	mopts.no_jit = env_flag("LEAKGATE_NO_JIT");
-	mopts.decode = rp->decode;
+	mopts.no_decode = rp->no_decode;
 	if (rp->extra_count)
 		err = load_extended(rules, rp, mopts.cache_dir);
 	else if (rp->count)

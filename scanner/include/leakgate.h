@@ -278,10 +278,10 @@ typedef struct {
 	 * whose policy decides (a server's hook, where the marker comes from
 	 * the pusher). 0: dropped, as everywhere else. */
 	int report_inline_allowed;
-	/* Whole-buffer scans also decode encoded text (base64, %XX, string
-	 * escapes, UTF-16) to a depth of 2 and scan it: lg_match.decoded.
-	 * Off by default: it costs more than the 15% budget on fast scans. */
-	int decode;
+	/* Do not decode encoded text. By default whole-buffer scans also
+	 * decode base64, %XX, string escapes and UTF-16 text to a depth of 2
+	 * and scan it (lg_match.decoded); streamed inputs are not decoded. */
+	int no_decode;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1

@@ -132,8 +132,7 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 
 	memset(&r, 0, sizeof(r));
 	ASSERT(lg_ruleset_load_buffer(&rs, "t.json", json, strlen(json), NULL, NULL) == 0);
-	opts.decode = 1;
-	ASSERT(lg_matcher_new(&m, rs, &opts) == 0);
+	ASSERT(lg_matcher_new(&m, rs, NULL) == 0); /* decoding is the default */
 	ASSERT(lg_scratch_new(&s, m) == 0);
 	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
 	CHECK_EQ_INT(r.n, 3);
@@ -152,11 +151,12 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 		CHECK_EQ_INT(r.m[2].line, 4);
 		CHECK_EQ_INT(r.m[2].column, 1);
 	}
-	/* without the option, nothing is decoded: only the token as written */
+	/* with no_decode, nothing is decoded: only the token as written */
 	lg_scratch_free(s);
 	lg_matcher_free(m);
 	memset(&r, 0, sizeof(r));
-	ASSERT(lg_matcher_new(&m, rs, NULL) == 0);
+	opts.no_decode = 1;
+	ASSERT(lg_matcher_new(&m, rs, &opts) == 0);
 	ASSERT(lg_scratch_new(&s, m) == 0);
 	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
 	CHECK_EQ_INT(r.n, 1);

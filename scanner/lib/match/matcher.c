@@ -65,7 +65,7 @@ struct lg_matcher {
 	size_t max_matches;
 	int no_jit; /* lg_matcher_options.no_jit */
 	int report_inline_allowed; /* lg_matcher_options.report_inline_allowed */
-	int decode; /* lg_matcher_options.decode */
+	int decode; /* not lg_matcher_options.no_decode */
 	pcre2_match_context *mctx;
 	pthread_mutex_t compile_lock;
 	/* Streams: the bytes kept before the last handled report (0 until
@@ -137,6 +137,7 @@ struct lg_scratch {
 	lg_scratch *inner;
 	decoded_match *dec;
 	size_t dec_count, dec_alloc;
+	lg_buf dtext; /* the decoded text, kept from buffer to buffer */
 };
 
 /* ------------------------------------------------------------------------
@@ -282,7 +283,7 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	m->rules = rules;
 	m->no_jit = opts && opts->no_jit;
 	m->report_inline_allowed = opts && opts->report_inline_allowed;
-	m->decode = opts && opts->decode;
+	m->decode = !(opts && opts->no_decode);
 	m->count = lg_ruleset_count(rules);
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
@@ -385,6 +386,7 @@ void lg_scratch_free(lg_scratch *s)
 		return;
 	decoded_clear(s);
 	free(s->dec);
+	lg_buf__release(&s->dtext);
 	lg_scratch_free(s->inner);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
@@ -1096,6 +1098,7 @@ static void scratch_reset(lg_scratch *s)
 #define DECODE_DEPTH 2
 #define DECODE_MAX_SPANS 256          /* candidate spans per buffer */
 #define DECODE_MAX_SPAN (1u << 20)    /* longer encoded runs are skipped */
+#define DECODE_KEEP_TEXT (1u << 20)   /* a scratch keeps a decoded-text buffer this large */
 
 static const char *const chain_names[4][5] = {
 	{ "base64", "base64+base64", "base64+percent", "base64+escape", "base64+utf16" },
@@ -1265,7 +1268,7 @@ static int scan_decoded(lg_scratch *s)
 {
 	lg_encoded_span spans[DECODE_MAX_SPANS];
 	decoded_piece pieces[DECODE_MAX_SPANS];
-	lg_buf text = LG_BUF_INIT;
+	lg_buf *text = &s->dtext;
 	span_scan ss;
 	size_t n, i, count = 0, kept = 0;
 	line_cursor c;
@@ -1275,10 +1278,11 @@ static int scan_decoded(lg_scratch *s)
 	if (!s->m->decode || s->depth >= DECODE_DEPTH)
 		return 0;
 	n = lg_decode__find(spans, DECODE_MAX_SPANS, s->buf, s->len);
+	text->len = 0;
 	for (i = 0; i < n && rc >= 0; i++)
 		if (spans[i].end - spans[i].start <= DECODE_MAX_SPAN &&
 		    lg_decode__promising(s->buf, &spans[i]) &&
-		    (rc = add_piece(&pieces[count], &text, s, &spans[i])) > 0)
+		    (rc = add_piece(&pieces[count], text, s, &spans[i])) > 0)
 			count++;
 	if (rc >= 0 && count) {
 		rc = 0;
@@ -1287,16 +1291,18 @@ static int scan_decoded(lg_scratch *s)
 		ss.s = s;
 		ss.pieces = pieces;
 		ss.count = count;
-		ss.inner = text.ptr;
+		ss.inner = text->ptr;
 		ss.failed = 0;
 		if (!rc)
-			rc = lg_matcher_scan(s->m, s->inner, text.ptr, text.len, keep_decoded, &ss, NULL);
+			rc = lg_matcher_scan(s->m, s->inner, text->ptr, text->len, keep_decoded, &ss,
+					     NULL);
 		if (ss.failed)
 			rc = lg_error_set(LG_ENOMEM, "out of memory");
 		else if (rc == LG_ESTOP)
 			rc = 0;
 	}
-	lg_buf__release(&text);
+	if (text->alloc > DECODE_KEEP_TEXT)
+		lg_buf__release(text); /* a rare large one is not kept */
 	if (rc < 0)
 		return rc;
 	if (s->dec_count > 1)

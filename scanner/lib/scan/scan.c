@@ -183,8 +183,14 @@ static int keep_message_match(const lg_match *m, void *payload)
 	memset(&rm, 0, sizeof(rm));
 	rm.item = SIZE_MAX;
 	rm.rule = m->rule;
-	rm.secret_len = m->secret_end - m->secret_start;
-	rm.secret = lg__strndup(ms->msg->text + m->secret_start, rm.secret_len);
+	if (m->decoded) {
+		rm.secret_len = m->decoded_secret_len;
+		rm.secret = lg__strndup(m->decoded_secret, rm.secret_len);
+		rm.decoded = m->decoded;
+	} else {
+		rm.secret_len = m->secret_end - m->secret_start;
+		rm.secret = lg__strndup(ms->msg->text + m->secret_start, rm.secret_len);
+	}
 	rm.line_text = lg_scan__excerpt(ms->scratch, ms->msg->text, 0, m);
 	rm.line = m->line;
 	rm.column = m->column;
