@@ -1160,6 +1160,25 @@ static int found_as_written(const lg_scratch *s, const char *secret, size_t len)
 	return 0;
 }
 
+/* 1 when a match of the outer scan that overlaps encoded span `span` is
+ * of a rule that supersedes `rule`: a Kubernetes Secret's data value
+ * found as written speaks for the generic password its decoding holds,
+ * as it would for one found beside it. */
+static int superseded_as_written(const lg_scratch *s, const lg_rule *rule,
+				 const lg_encoded_span *span)
+{
+	size_t i;
+
+	for (i = 0; i < s->found_count; i++) {
+		const lg_match *m = &s->found[i].m;
+
+		if (m->secret_start < span->end && m->secret_end > span->start &&
+		    supersedes(m->rule, rule))
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when a decoded match of `rule` with this secret is already kept. */
 static int decoded_already(const lg_scratch *s, const lg_rule *rule, const char *secret, size_t len)
 {
@@ -1201,7 +1220,8 @@ static int keep_decoded(const lg_match *im, void *payload)
 
 	if (im->unconfirmed || !p || im->secret_start < p->from || im->secret_end > p->to)
 		return 0;
-	if (found_as_written(s, secret, len) || decoded_already(s, im->rule, secret, len))
+	if (found_as_written(s, secret, len) || decoded_already(s, im->rule, secret, len) ||
+	    superseded_as_written(s, im->rule, p->span))
 		return 0;
 	if (s->dec_count == s->dec_alloc) {
 		size_t alloc = s->dec_alloc ? 2 * s->dec_alloc : 8;
