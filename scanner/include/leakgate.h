@@ -507,6 +507,8 @@ typedef struct {
 } lg_skip_reason;
 
 typedef struct {
+	uint64_t refs;           /* refs whose history was walked; 0 outside git
+				    and for a hook's pushed range */
 	uint64_t commits;
 	uint64_t blobs_scanned;
 	uint64_t bytes_scanned;

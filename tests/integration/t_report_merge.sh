@@ -17,6 +17,10 @@ for name in alpha beta gamma; do
 	echo "$work/$name" >> "$work/fleet.txt"
 done
 echo "$work/missing" >> "$work/fleet.txt"
+# gamma has four refs (its branch, two more and a tag): six refs in all.
+git -C "$work/gamma" branch b1
+git -C "$work/gamma" branch b2
+git -C "$work/gamma" tag v1
 tokens=$(cat "$work"/*/*.env | cut -d= -f2)
 
 # Every repository lands in exactly one of two shards.
@@ -35,6 +39,7 @@ want='[["alpha","alpha.env","twilio-auth-token"],["beta","beta.env","twilio-auth
 [ "$(jq -r '.repositories[] | select(.path | endswith("/missing")) | .error | length > 0' "$work/all.json")" = true ] ||
 	fail "the missing repository's error is not in the merged report"
 [ "$(jq .summary.findings "$work/all.json")" = 3 ] || fail "summary.findings: $(jq .summary "$work/all.json")"
+[ "$(jq .summary.refs "$work/all.json")" = 6 ] || fail "summary.refs: $(jq .summary "$work/all.json")"
 sum=$(jq -s 'map(.summary.blobs_scanned) | add' "$work/shard0.json" "$work/shard1.json")
 [ "$(jq .summary.blobs_scanned "$work/all.json")" = "$sum" ] || fail "blobs_scanned not summed"
 

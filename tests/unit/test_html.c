@@ -54,6 +54,7 @@ static void one_finding(lg_report *r, const char *path, const char *author)
 	f->repository = "/srv/git/app.git";
 	lg_fingerprint(f->fingerprint, rule_key.id, secret, f->secret_len);
 	r->summary.findings = 1;
+	r->summary.refs = 2;
 	r->summary.commits = 3;
 	r->summary.blobs_scanned = 4;
 	r->summary.bytes_scanned = 1234;

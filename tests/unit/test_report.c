@@ -153,6 +153,7 @@ static void small_report(lg_report *r)
 	add_also_in(f, "backup/app.py", COMMIT_C);
 	add_also_in(f, "attic/app.py", COMMIT_C);
 
+	r->summary.refs = 4;
 	r->summary.commits = 42;
 	r->summary.blobs_scanned = 1234;
 	r->summary.bytes_scanned = 5678901;

@@ -91,6 +91,7 @@ int lg_report_merge(lg_report *into, lg_report *from)
 			a->skipped[j].bytes += b->skipped[i].bytes;
 		}
 	}
+	a->refs += b->refs;
 	a->commits += b->commits;
 	a->blobs_scanned += b->blobs_scanned;
 	a->bytes_scanned += b->bytes_scanned;

@@ -113,6 +113,7 @@ typedef struct {
 	size_t prov_count;
 	lg_commit_info *commits;
 	size_t commit_count;
+	size_t ref_count;     /* refs whose tips were walked (not HEAD) */
 	uint8_t (*tips)[20]; /* the commits the refs point to, as walked */
 	size_t tip_count;
 	size_t unreadable;   /* commits and trees that could not be read (and

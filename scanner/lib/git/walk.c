@@ -452,6 +452,8 @@ static int push_refs(lg_collector *c)
 		} else {
 			err = push_target(c, git_reference_target(resolved),
 					  git_reference_name(ref));
+			if (!err)
+				c->h->ref_count++;
 			git_reference_free(resolved);
 		}
 		git_reference_free(ref);

@@ -223,6 +223,7 @@ static void write_summary(json_writer *w, const lg_report *r)
 	size_t i;
 
 	jw_open(w, "{");
+	jw_uint_member(w, "refs", s->refs);
 	jw_uint_member(w, "commits", s->commits);
 	jw_uint_member(w, "blobs_scanned", s->blobs_scanned);
 	jw_uint_member(w, "bytes_scanned", s->bytes_scanned);

@@ -446,7 +446,9 @@ static int read_summary(reader *rd, const cJSON *root)
 
 	if (!cJSON_IsObject(s))
 		return bad(rd, "summary", "missing or not an object");
-	if ((err = get_uint(&sum->commits, rd, s, "commits", 0, "summary")) != 0 ||
+	/* "refs" is optional: reports before it was counted lack it. */
+	if ((err = get_uint(&sum->refs, rd, s, "refs", 1, "summary")) != 0 ||
+	    (err = get_uint(&sum->commits, rd, s, "commits", 0, "summary")) != 0 ||
 	    (err = get_uint(&sum->blobs_scanned, rd, s, "blobs_scanned", 0, "summary")) != 0 ||
 	    (err = get_uint(&sum->bytes_scanned, rd, s, "bytes_scanned", 0, "summary")) != 0 ||
 	    (err = get_uint(&sum->blobs_skipped, rd, s, "blobs_skipped", 1, "summary")) != 0 ||

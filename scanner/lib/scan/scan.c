@@ -855,6 +855,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	job_finish(&job, out);
 	lg_scan__match_vec_release(&packed);
 	lg_pack__release(&pack);
+	out->summary.refs = h->ref_count;
 	out->summary.commits = h->commit_count;
 	out->summary.unreadable = h->unreadable;
 	if (!err)
@@ -963,6 +964,7 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 	if (!err)
 		err = lg_scan__check_time_budget(opts, start);
 	if (!err) {
+		out->summary.refs = h->ref_count;
 		out->summary.commits = h->commit_count;
 		out->summary.unreadable = h->unreadable;
 		err = lg_scan__history(out, &messages.found, NULL, m, h, opts, repo, path,
