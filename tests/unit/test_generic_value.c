@@ -23,6 +23,7 @@ TEST(test_generic_value__generated_values_pass)
 	CHECK(ok("2gRsHeoPPExiE96tn4beKvHd"));
 	CHECK(ok("c4f1a9e07b2d5f8e3a6c9b0d1e4f7a2b5c8d1e4f7a0b3c6d9e2f5a8b1c4d7e0f"));
 	CHECK(ok("bFJxQkstejVrZjQtcGxl+/Yw=="));
+	CHECK(ok("ZGVwbG95OlprM3BROHdMMW1SN3hUMnY=")); /* deploy:Zk3pQ8wL1mR7xT2v */
 }
 
 TEST(test_generic_value__references_are_not_values)
@@ -71,6 +72,11 @@ TEST(test_generic_value__words_and_runs_are_not_values)
 	CHECK(!ok("correcthorsebattery"));   /* letters alone */
 	CHECK(!ok("MySuperSecretValue"));
 	CHECK(!ok("a1b2"));                  /* too short */
+	/* base64 of plain text is judged as that text: curl's test898 has
+	 * userpwd=am9lOnNlY3JldA== ("joe:secret") */
+	CHECK(!ok("am9lOnNlY3JldA=="));
+	CHECK(!ok("YWRtaW46UGFzc3dvcmQxMjMh"));  /* admin:Password123! */
+	CHECK(!ok("Y29ycmVjdGhvcnNlYmF0dGVyeQ==")); /* correcthorsebattery */
 }
 
 /* A random value of `len` characters from `alphabet`. */
