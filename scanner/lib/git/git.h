@@ -250,24 +250,24 @@ int lg_oidmap__add_path(lg_oidmap *m, const uint8_t id[20], const char *path, ui
  * lasttree.c: the last tree the walk finished at each path
  * ---------------------------------------------------------------------- */
 
-struct git_tree;
+typedef struct lg_obj lg_obj;
 typedef struct lg_last_tree lg_last_tree;
 typedef struct {
 	lg_last_tree *slots;
 	size_t mask, count;
-	size_t entries; /* tree entries held, all trees together */
+	size_t bytes; /* the trees' bytes held, all together */
 } lg_last_trees;
 
 /* The last tree finished at `path` (whose lg_oidmap__path_hash_extend hash
  * is `path_hash`), or NULL; borrowed until the next _put or _release. */
-const struct git_tree *lg_last_trees__get(const lg_last_trees *lt, const char *path,
-					  uint64_t path_hash);
-/* Remembers `tree` (taken over) as the last tree finished at `path`,
- * which must live as long as the cache (an arena string, or ""). Returns
- * 1 when it forgot every other tree to make room (what _get returned
- * before is then gone), 0, or LG_ENOMEM. */
+const lg_obj *lg_last_trees__get(const lg_last_trees *lt, const char *path,
+				 uint64_t path_hash);
+/* Remembers `tree` (a reference taken over) as the last tree finished at
+ * `path`, which must live as long as the cache (an arena string, or "").
+ * Returns 1 when it forgot every other tree to make room (what _get
+ * returned before is then gone), 0, or LG_ENOMEM. */
 int lg_last_trees__put(lg_last_trees *lt, const char *path, uint64_t path_hash,
-		       struct git_tree *tree);
+		       lg_obj *tree);
 void lg_last_trees__release(lg_last_trees *lt);
 
 /* ------------------------------------------------------------------------
@@ -292,6 +292,7 @@ typedef struct {
 	lg_oidmap seen_pairs; /* (blob id, path) -> 1 */
 	lg_oidmap tip_set;    /* commit id -> 1, so a tip is recorded once */
 	lg_last_trees last_trees; /* what the walk skips unchanged entries against */
+	struct lg_objreader *objs; /* the full walk's commits and trees; NULL elsewhere */
 	size_t broken_refs; /* refs whose target could not be read */
 	/* Trees and blobs that tags point to, walked after the commits so
 	 * that what a commit also holds is credited to the commit. */
@@ -402,6 +403,15 @@ typedef struct {
  * reader, so both read a header the same way. */
 int lg_pack__entry_header(lg_pack_entry *e, const uint8_t *pack, uint64_t size,
 			  uint64_t offset);
+/* A delta's header: the sizes of its base (*src) and result (*dst), and
+ * where its copy and insert instructions start (*ops). -1 when malformed. */
+int lg_pack__delta_header(uint64_t *src, uint64_t *dst, const uint8_t **ops,
+			  const uint8_t *delta, size_t delta_len);
+/* Applies the instructions [ops, end) to `base`, writing exactly `dst`
+ * bytes to `out`; -1 when they do not fit the base or the result. Shared
+ * by the blob reader and the walk's object reader. */
+int lg_pack__delta_apply(char *out, uint64_t dst, const char *base, size_t base_len,
+			 const uint8_t *ops, const uint8_t *end);
 
 /*
  * Lists every blob stored in the packs of `objects_dir` (its pack/ *.idx
@@ -451,5 +461,88 @@ int lg_pack__stream_open(uint64_t *size, lg_pack_reader *r, size_t i,
  * stream is corrupt or does not hold exactly the size the header says. */
 int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap);
 void lg_pack__reader_free(lg_pack_reader *r);
+
+/* ------------------------------------------------------------------------
+ * objread.c: the walk's commits and trees, from the pack files
+ * ---------------------------------------------------------------------- */
+
+/* An object as read, shared by reference: the reader's cache, the walk's
+ * tree frames and the last-tree cache may each hold one. */
+struct lg_obj {
+	uint32_t refs;
+	int type;   /* LG_OBJ_COMMIT, LG_OBJ_TREE, ... */
+	size_t len;
+	char data[]; /* len bytes, then a NUL */
+};
+
+/* A new object holding a copy of data[0, len); NULL when out of memory. */
+lg_obj *lg_obj__new(int type, const char *data, size_t len);
+lg_obj *lg_obj__ref(lg_obj *o);
+void lg_obj__unref(lg_obj *o);
+
+/*
+ * Reads objects by id from the packs of one objects directory (its
+ * pack/ *.idx and .pack), inflating and applying deltas itself, with a
+ * cache of recently read objects (delta bases) of at most `cache_bytes`.
+ * One thread. It never decides that an object is missing or corrupt: what
+ * it cannot read cleanly (not in those packs, a loose object, a delta
+ * whose base is elsewhere, anything it finds wrong) is LG_ENOTFOUND, for
+ * the caller to read through libgit2, which says what is wrong.
+ */
+typedef struct lg_objreader lg_objreader;
+
+int lg_objreader__open(lg_objreader **out, const char *objects_dir, size_t cache_bytes);
+/* 0 and a reference in *out when object `id` is in the packs and reads
+ * cleanly as `type`; LG_ENOTFOUND otherwise; LG_ENOMEM. */
+int lg_objreader__read(lg_obj **out, lg_objreader *r, const uint8_t id[20], int type);
+void lg_objreader__free(lg_objreader *r);
+
+/* A tree's entry, in place in the tree's bytes. */
+typedef struct {
+	const char *raw;  /* the whole entry: mode, name, id */
+	size_t raw_len;
+	uint16_t attr;    /* the mode as stored */
+	const char *name; /* not NUL-terminated */
+	size_t name_len;
+	const uint8_t *id;
+} lg_tree_entry;
+
+/* What an entry's mode means, as libgit2 reads it (a mode git would not
+ * write still means one of these). */
+enum { LG_MODE_BLOB, LG_MODE_BLOB_EXECUTABLE, LG_MODE_LINK, LG_MODE_TREE, LG_MODE_COMMIT };
+
+/* 0 when libgit2 would parse `tree`; else -1 and libgit2's reason. */
+int lg_tree__check(const lg_obj *tree, const char **why);
+/* The entry at *pos of a checked tree, moving *pos past it: 1, or 0 at
+ * the end (-1 for a tree that would not pass the check). */
+int lg_tree__next(lg_tree_entry *e, const lg_obj *tree, size_t *pos);
+int lg_tree__mode(uint16_t attr);
+/* git's order of a tree's entries (a tree sorts as if named "name/"). */
+int lg_tree__entry_cmp(const lg_tree_entry *a, const lg_tree_entry *b);
+
+typedef struct {
+	const char *name, *email; /* trimmed as libgit2 trims them; not NUL-terminated */
+	size_t name_len, email_len;
+	int64_t time;
+	int offset; /* minutes east of UTC; 0 when libgit2 would not keep it */
+} lg_signature_view;
+
+/* A commit, in place in its bytes. */
+typedef struct {
+	uint8_t tree[20];
+	const char *parents; /* the first "parent <hex>\n" line; 48 bytes each */
+	size_t parent_count;
+	lg_signature_view author;
+	const char *message; /* as git_commit_message gives it */
+	size_t message_len;
+} lg_commit_view;
+
+/* Parses a commit written in the form git writes it: 0 and what libgit2
+ * would read from it; -1 for anything else, to be read through libgit2. */
+int lg_commit__parse(lg_commit_view *v, const lg_obj *commit);
+/* Parent `i` of a parsed commit. */
+int lg_commit__parent(uint8_t out[20], const lg_commit_view *v, size_t i);
+/* 40 hex digits (either case) to an id; -1 when they are not. */
+int lg_oid__from_hex(uint8_t out[20], const char *hex);
 
 #endif

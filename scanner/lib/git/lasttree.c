@@ -11,23 +11,22 @@
  *
  * Any finished tree at P will do, so the cache keeps one per path, the
  * last, and may forget any of them: forgetting costs time, never a pair.
- * It holds at most LAST_TREE_ENTRIES entries in all, and is emptied when
+ * It holds at most LAST_TREE_BYTES of trees in all, and is emptied when
  * it would hold more (a history with very many directories).
  */
 #include "git/git.h"
 
-#include <git2.h>
-
 #include <stdlib.h>
 #include <string.h>
 
-/* About 40 bytes each in libgit2 with the tree's own bytes: some 10 MiB. */
-#define LAST_TREE_ENTRIES (256u << 10)
+/* The trees' own bytes (objread.c's objects, often shared with its
+ * cache). */
+#define LAST_TREE_BYTES (12u << 20)
 
 struct lg_last_tree {
 	uint64_t hash;    /* 0: empty slot */
 	const char *path; /* owned by the history's arena, or "" */
-	git_tree *tree;
+	lg_obj *tree;
 };
 
 static uint64_t slot_hash(uint64_t path_hash)
@@ -40,11 +39,11 @@ static void drop_all(lg_last_trees *lt)
 	size_t i;
 
 	for (i = 0; lt->slots && i <= lt->mask; i++) {
-		git_tree_free(lt->slots[i].tree);
+		lg_obj__unref(lt->slots[i].tree);
 		memset(&lt->slots[i], 0, sizeof(lt->slots[i]));
 	}
 	lt->count = 0;
-	lt->entries = 0;
+	lt->bytes = 0;
 }
 
 static lg_last_tree *find_slot(const lg_last_trees *lt, uint64_t hash, const char *path)
@@ -61,7 +60,7 @@ static lg_last_tree *find_slot(const lg_last_trees *lt, uint64_t hash, const cha
 
 static int grow_table(lg_last_trees *lt)
 {
-	lg_last_trees bigger = { NULL, 0, 0, lt->entries };
+	lg_last_trees bigger = { NULL, 0, 0, lt->bytes };
 	size_t n = lt->slots ? (lt->mask + 1) * 2 : 64, i;
 
 	if (!(bigger.slots = calloc(n, sizeof(*bigger.slots))))
@@ -76,7 +75,7 @@ static int grow_table(lg_last_trees *lt)
 	return 0;
 }
 
-const git_tree *lg_last_trees__get(const lg_last_trees *lt, const char *path,
+const lg_obj *lg_last_trees__get(const lg_last_trees *lt, const char *path,
 				   uint64_t path_hash)
 {
 	if (!lt->slots)
@@ -85,36 +84,36 @@ const git_tree *lg_last_trees__get(const lg_last_trees *lt, const char *path,
 }
 
 int lg_last_trees__put(lg_last_trees *lt, const char *path, uint64_t path_hash,
-		       git_tree *tree)
+		       lg_obj *tree)
 {
 	uint64_t hash = slot_hash(path_hash);
-	size_t n = git_tree_entrycount(tree);
+	size_t n = tree->len;
 	lg_last_tree *s;
 	int dropped = 0;
 
-	if (n > LAST_TREE_ENTRIES) {
-		git_tree_free(tree);
+	if (n > LAST_TREE_BYTES) {
+		lg_obj__unref(tree);
 		return 0;
 	}
-	if (lt->entries + n > LAST_TREE_ENTRIES) {
+	if (lt->bytes + n > LAST_TREE_BYTES) {
 		drop_all(lt);
 		dropped = 1;
 	}
 	if ((!lt->slots || (lt->count + 1) * 4 > (lt->mask + 1) * 3) && grow_table(lt) != 0) {
-		git_tree_free(tree);
+		lg_obj__unref(tree);
 		return LG_ENOMEM;
 	}
 	s = find_slot(lt, hash, path);
 	if (s->tree) {
-		lt->entries -= git_tree_entrycount(s->tree);
-		git_tree_free(s->tree);
+		lt->bytes -= s->tree->len;
+		lg_obj__unref(s->tree);
 	} else {
 		lt->count++;
 	}
 	s->hash = hash;
 	s->path = path;
 	s->tree = tree;
-	lt->entries += n;
+	lt->bytes += n;
 	return dropped;
 }
 

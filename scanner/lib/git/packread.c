@@ -291,27 +291,22 @@ static int delta_size(uint64_t *out, const uint8_t **p, const uint8_t *end)
 	return 0;
 }
 
-/* Applies `delta` to `base`: the result in a new buffer. -1 when the
- * delta does not fit its base or exceeds `max_size` (*too_large then). */
-static int apply_delta(char **out, size_t *out_len, const char *base, size_t base_len,
-		       const uint8_t *delta, size_t delta_len, uint64_t max_size,
-		       int *too_large)
+int lg_pack__delta_header(uint64_t *src, uint64_t *dst, const uint8_t **ops,
+			  const uint8_t *delta, size_t delta_len)
 {
 	const uint8_t *p = delta, *end = delta + delta_len;
-	uint64_t src, dst;
-	char *result, *q;
 
-	*too_large = 0;
-	if (delta_size(&src, &p, end) || delta_size(&dst, &p, end) || src != base_len)
+	if (delta_size(src, &p, end) || delta_size(dst, &p, end))
 		return -1;
-	if (dst > max_size) {
-		*too_large = 1;
-		*out_len = (size_t)dst;
-		return -1;
-	}
-	if (!(result = malloc(dst ? dst : 1)))
-		return -1;
-	q = result;
+	*ops = p;
+	return 0;
+}
+
+int lg_pack__delta_apply(char *out, uint64_t dst, const char *base, size_t base_len,
+			 const uint8_t *p, const uint8_t *end)
+{
+	char *q = out;
+
 	while (p < end) {
 		uint8_t op = *p++;
 
@@ -322,40 +317,62 @@ static int apply_delta(char **out, size_t *out_len, const char *base, size_t bas
 			for (bit = 0; bit < 4; bit++)
 				if (op & (1 << bit)) {
 					if (p == end)
-						goto bad;
+						return -1;
 					off |= (uint64_t)*p++ << (8 * bit);
 				}
 			for (bit = 0; bit < 3; bit++)
 				if (op & (0x10 << bit)) {
 					if (p == end)
-						goto bad;
+						return -1;
 					n |= (uint64_t)*p++ << (8 * bit);
 				}
 			if (n == 0)
 				n = 0x10000;
 			if (off > base_len || n > base_len - off ||
-			    n > dst - (uint64_t)(q - result))
-				goto bad;
+			    n > dst - (uint64_t)(q - out))
+				return -1;
 			memcpy(q, base + off, n);
 			q += n;
 		} else if (op) { /* insert the next `op` bytes */
-			if (op > end - p || op > dst - (uint64_t)(q - result))
-				goto bad;
+			if (op > end - p || op > dst - (uint64_t)(q - out))
+				return -1;
 			memcpy(q, p, op);
 			p += op;
 			q += op;
 		} else {
-			goto bad; /* reserved */
+			return -1; /* reserved */
 		}
 	}
-	if ((uint64_t)(q - result) != dst)
-		goto bad;
+	return (uint64_t)(q - out) == dst ? 0 : -1;
+}
+
+/* Applies `delta` to `base`: the result in a new buffer. -1 when the
+ * delta does not fit its base or exceeds `max_size` (*too_large then). */
+static int apply_delta(char **out, size_t *out_len, const char *base, size_t base_len,
+		       const uint8_t *delta, size_t delta_len, uint64_t max_size,
+		       int *too_large)
+{
+	const uint8_t *ops;
+	uint64_t src, dst;
+	char *result;
+
+	*too_large = 0;
+	if (lg_pack__delta_header(&src, &dst, &ops, delta, delta_len) || src != base_len)
+		return -1;
+	if (dst > max_size) {
+		*too_large = 1;
+		*out_len = (size_t)dst;
+		return -1;
+	}
+	if (!(result = malloc(dst ? dst : 1)))
+		return -1;
+	if (lg_pack__delta_apply(result, dst, base, base_len, ops, delta + delta_len) != 0) {
+		free(result);
+		return -1;
+	}
 	*out = result;
 	*out_len = (size_t)dst;
 	return 0;
-bad:
-	free(result);
-	return -1;
 }
 
 /*
