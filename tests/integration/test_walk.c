@@ -544,6 +544,156 @@ TEST(test_walk__missing_tree_is_a_warning)
 }
 
 /* ------------------------------------------------------------------------
+ * Packed objects read as libgit2 reads them
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	char *text;
+	size_t len;
+} dump_buf;
+
+static void dump_add(dump_buf *d, const char *s, size_t n)
+{
+	char *bigger = realloc(d->text, d->len + n + 1);
+
+	if (!bigger)
+		return;
+	d->text = bigger;
+	memcpy(d->text + d->len, s, n);
+	d->len += n;
+	d->text[d->len] = '\0';
+}
+
+static int dump_message(const lg_message *msg, void *payload)
+{
+	char head[200];
+
+	snprintf(head, sizeof(head), "message %s %d %zu: ", msg->who->id, msg->tag, msg->len);
+	dump_add(payload, head, strlen(head));
+	dump_add(payload, msg->text, msg->len);
+	dump_add(payload, "\n", 1);
+	return 0;
+}
+
+/* Everything the walk of `path` found, as text: the messages as they were
+ * handed on, each commit with its author, each blob with its provenances
+ * (in the walk's order), the warnings. malloc'd. */
+static char *walk_dump(const char *path)
+{
+	walked w;
+	dump_buf d = { calloc(1, 1), 0 };
+	lg_history_options opts = { .on_warning = on_warning, .payload = &w,
+				    .on_message = dump_message, .message_payload = &d };
+	char line[1200], id[41];
+	size_t i, k;
+
+	memset(&w, 0, sizeof(w));
+	CHECK_EQ_INT(lg_repo__open(&w.repo, path), 0);
+	CHECK_EQ_INT(lg_history__collect(&w.h, w.repo, &opts), 0);
+	for (i = 0; i < w.h.commit_count; i++) {
+		const lg_commit_info *c = &w.h.commits[i];
+
+		snprintf(line, sizeof(line), "commit %s [%s] [%s] %lld %d\n", c->id,
+			 c->author_name ? c->author_name : "(none)",
+			 c->author_email ? c->author_email : "(none)", (long long)c->time, c->offset);
+		dump_add(&d, line, strlen(line));
+	}
+	for (i = 0; i < w.h.blob_count; i++) {
+		const lg_blob_entry *b = &w.h.blobs[i];
+
+		hex(id, b->id);
+		for (k = 0; k < b->prov_count; k++) {
+			snprintf(line, sizeof(line), "blob %s %s %s\n", id, prov_commit(&w, b, k),
+				 prov_path(&w, b, k));
+			dump_add(&d, line, strlen(line));
+		}
+	}
+	snprintf(line, sizeof(line), "unreadable %zu\n", w.h.unreadable);
+	dump_add(&d, line, strlen(line));
+	dump_add(&d, w.warnings, strlen(w.warnings));
+	release(&w);
+	return d.text;
+}
+
+/* Commits and trees in packs are read by the walk itself (objread.c):
+ * whatever the packing (offset deltas, deltas against a base named by id,
+ * several packs and loose objects at once), the walk finds exactly what it
+ * finds in the same repository with every object loose, which libgit2
+ * reads. The history holds commits in forms git does not write (which
+ * libgit2 still reads, or refuses) and trees with modes git does not
+ * write. */
+TEST(test_walk__packed_reads_as_loose)
+{
+	char loose[300], *packed_dump, *loose_dump, *count;
+	int i;
+
+	new_repo();
+	snprintf(loose, sizeof(loose), "%s.loose", repo_dir);
+	sh("mkdir -p src/deep/er docs && echo one > src/a.c && echo x > src/deep/er/f && "
+	   "printf 'e' > run.sh && chmod +x run.sh && ln -s src/a.c link && git add . && "
+	   "git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub && "
+	   "git commit -qm first");
+	for (i = 0; i < 12; i++)
+		sh("seq %d > docs/list%d && echo %d >> src/a.c && git add . && git commit -qm 'step %d'",
+		   40 + i, i % 3, i, i);
+	sh("git checkout -qb side && git mv src/deep src/moved && echo s > side.txt && git add . && "
+	   "git commit -qm side && git checkout -q main && echo m >> src/a.c && git commit -qam main && "
+	   "git merge -q --no-edit side");
+	/* Commits libgit2 reads although git writes none like them, one it
+	 * refuses (a warning, and the history behind it is not walked). */
+	CHECK_EQ_INT(sh("T=$(git rev-parse HEAD^{tree}) && P=$(git rev-parse HEAD) && "
+			"B=$(echo odd | git hash-object -w --stdin) && "
+			"OT=$(perl -e 'print \"100664 odd\\0\", pack(\"H*\", $ARGV[0]), "
+			"\"100755 run\\0\", pack(\"H*\", $ARGV[0]), \"40000 t\\0\", pack(\"H*\", $ARGV[1])' "
+			"$B $T | git hash-object -t tree -w --stdin --literally) && "
+			"lit() { git hash-object -t commit -w --stdin --literally; } && "
+			"C1=$(printf 'tree %%s\\nparent %%s\\nauthor  Dr. Dot. <  dot@x.org > 1700000000 +9999\\n"
+			"committer C <c@x> 1700000000 +0000\\nencoding ISO-8859-1\\n\\n\\n\\nleading newlines\\n' "
+			"$OT $P | lit) && "
+			"C2=$(printf 'tree %%s\\nparent %%s\\nauthor First <f@x> 1700000001 -0130\\n"
+			"author Second <s@x> 1700000002 +0200\\ncommitter C <c@x> 1700000000 +0000\\n\\ntwo authors\\n' "
+			"$T $C1 | lit) && "
+			"C3=$(perl -e 'print \"tree $ARGV[0]\\nparent \", uc($ARGV[1]), \"\\nauthor NoZone <n@x> 1700000003\\n"
+			"committer C <c@x> 1700000000 +0000\\ngpgsig -----BEGIN-----\\n line\\n -----END-----\\n\\n"
+			"a nul\\0hidden\\n\"' $T $C2 | lit) && "
+			"C4=$(printf 'tree %%s\\nparent %%s\\nauthor Trail,; <t@x>\\ncommitter C <c@x> 1700000000 +0000\\n\\n' "
+			"$T $C3 | lit) && "
+			"BAD=$(printf 'tree %%s\\nauthor nobody\\ncommitter C <c@x> 1700000000 +0000\\n\\nbad\\n' $T | lit) && "
+			"C5=$(printf 'tree %%s\\nparent %%s\\nparent %%s\\nauthor Eve <e@x> 1700000005 +0100\\n"
+			"committer C <c@x> 1700000000 +0000\\n\\nmerges a bad one\\n' $T $C4 $BAD | lit) && "
+			"git update-ref refs/heads/odd $C5"), 0);
+	/* One pack with offset deltas; then a second, with deltas against
+	 * bases named by id; then loose objects. */
+	CHECK_EQ_INT(sh("git repack -adq --depth=5"), 0);
+	for (i = 0; i < 6; i++)
+		sh("seq %d > docs/list%d && git add . && git commit -qm 'more %d'", 80 + i, i % 3, i);
+	CHECK_EQ_INT(sh("git -c repack.useDeltaBaseOffset=false repack -dq"), 0);
+	sh("echo last >> src/a.c && git commit -qam last && git tag -a -m tagged v1");
+	CHECK_EQ_INT(sh("test $(ls .git/objects/pack/*.pack | wc -l) = 2"), 0);
+	/* The same repository with every object loose. */
+	CHECK_EQ_INT(sh("rm -rf '%s' && cp -r . '%s' && cd '%s' && mkdir .packs && "
+			"mv .git/objects/pack/* .packs/ && "
+			"for p in .packs/*.pack; do git unpack-objects -q < $p; done && rm -rf .packs && "
+			"test -z \"$(ls .git/objects/pack)\"", loose, loose, loose), 0);
+
+	packed_dump = walk_dump(repo_dir);
+	loose_dump = walk_dump(loose);
+	CHECK_EQ_STR(packed_dump, loose_dump);
+	count = sh_all("git rev-list --all | wc -l");
+	/* Every commit but the one libgit2 refuses. */
+	CHECK(strstr(packed_dump, "cannot read commit") != NULL);
+	CHECK(strstr(packed_dump, "[Dr. Dot] [dot@x.org] 1700000000 0") != NULL);
+	CHECK(strstr(packed_dump, "[First] [f@x] 1700000001 -90") != NULL);
+	CHECK(strstr(packed_dump, "blob ") != NULL);
+	CHECK(atoi(count) > 20);
+	free(count);
+	free(packed_dump);
+	free(loose_dump);
+	CHECK_EQ_INT(sh("rm -rf '%s'", loose), 0);
+	drop_repo();
+}
+
+/* ------------------------------------------------------------------------
  * Incremental walks
  * ---------------------------------------------------------------------- */
 
@@ -960,6 +1110,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_walk__too_deep_tree_is_a_warning),
 	TEST_ENTRY(test_walk__broken_ref_is_a_warning),
 	TEST_ENTRY(test_walk__missing_tree_is_a_warning),
+	TEST_ENTRY(test_walk__packed_reads_as_loose),
 	TEST_ENTRY(test_walk__known_tips_and_blobs),
 	TEST_ENTRY(test_walk__quarantine_environment),
 	TEST_ENTRY(test_walk__quoted_alternates),
