@@ -37,6 +37,9 @@ TEST(test_generic_value__references_are_not_values)
 	CHECK(!ok("config.get(apiKey1)"));
 	CHECK(!ok("settings.SECRET_KEY_2"));
 	CHECK(!ok("self.password9"));
+	/* percent-encoded text: the decoder judges it decoded */
+	CHECK(!ok("decoded-%73%65%63%72%65%74-value"));
+	CHECK(!ok("%5a%47%56jb2RlZC1zZWNyZXQtdmFsdWU%25%33%64"));
 }
 
 TEST(test_generic_value__identifiers_are_not_values)
@@ -75,6 +78,7 @@ TEST(test_generic_value__words_and_runs_are_not_values)
 	/* base64 of plain text is judged as that text: curl's test898 has
 	 * userpwd=am9lOnNlY3JldA== ("joe:secret") */
 	CHECK(!ok("am9lOnNlY3JldA=="));
+	CHECK(!ok("ZGVjb2RlZC1zZWNyZXQtdmFsdWU%3d")); /* decoded-secret-value */
 	CHECK(!ok("YWRtaW46UGFzc3dvcmQxMjMh"));  /* admin:Password123! */
 	CHECK(!ok("Y29ycmVjdGhvcnNlYmF0dGVyeQ==")); /* correcthorsebattery */
 }

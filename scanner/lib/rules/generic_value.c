@@ -58,13 +58,27 @@ static int is_wordy(const char *v, size_t len)
 	return 1;
 }
 
-/* $NAME, %NAME%, "+name, @/etc/passwd, /run/secrets/db, and the parts
- * above. */
+/* Three %XX escapes or more: percent-encoded text, which the decoder
+ * judges decoded (a value cut from a deeper encoding keeps some:
+ * decoded-%73%65%63%72%65%74-value). */
+static int is_percent_encoded(const char *v, size_t len)
+{
+	size_t i, escapes = 0;
+
+	for (i = 0; i + 2 < len; i++)
+		if (v[i] == '%' && isxdigit((unsigned char)v[i + 1]) &&
+		    isxdigit((unsigned char)v[i + 2]))
+			escapes++;
+	return escapes >= 3;
+}
+
+/* $NAME, %NAME%, "+name, @/etc/passwd, /run/secrets/db, percent-encoded
+ * text, and the parts above. */
 static int is_reference(const char *v, size_t len)
 {
 	const char *const *p;
 
-	if (v[0] == '$' || (v[0] == '%' && v[len - 1] == '%'))
+	if (v[0] == '$' || (v[0] == '%' && v[len - 1] == '%') || is_percent_encoded(v, len))
 		return 1;
 	for (p = name_starts; *p; p++) {
 		size_t n = strlen(*p);
@@ -306,17 +320,28 @@ static int value_ok(const char *value, size_t len, int depth);
 /*
  * A value in base64 whose bytes are all printable is text, and is judged
  * as that text: `userpwd=am9lOnNlY3JldA==` is "joe:secret", a name and a
- * word. Of text `name:password` (HTTP Basic credentials), the password.
+ * word; its padding may be percent-encoded (%3d). Of text `name:password` (HTTP Basic credentials), the password.
  * Random base64 decodes to printable bytes alone 0.37^n of the time for n
  * bytes: one time in 150,000 for 12 bytes (16 characters).
  */
 static int encodes_plain_text(const char *v, size_t len, int depth)
 {
-	char text[128];
+	char text[128], padded[130];
 	const char *colon;
-	size_t n;
+	size_t n, i, plen = 0;
 
-	if (depth > 0 || len > sizeof(text) / 3 * 4 || !(n = printable_base64(text, v, len)))
+	if (depth > 0 || len >= sizeof(padded))
+		return 0;
+	/* padding sent percent-encoded in a URL or a cookie: %3d is = */
+	for (i = 0; i < len; i++) {
+		if (v[i] == '%' && i + 2 < len && v[i + 1] == '3' && (v[i + 2] | 0x20) == 'd') {
+			padded[plen++] = '=';
+			i += 2;
+		} else {
+			padded[plen++] = v[i];
+		}
+	}
+	if (plen > sizeof(text) / 3 * 4 || !(n = printable_base64(text, padded, plen)))
 		return 0;
 	colon = memchr(text, ':', n);
 	if (colon)
