@@ -141,12 +141,12 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 		CHECK_EQ_STR(r.m[0].decoded, "base64");
 		CHECK_EQ_STR(r.secret[0], "tok_a1b2c3d4e5f6");
 		CHECK_EQ_INT(r.m[0].line, 2);
-		CHECK_EQ_INT(r.m[0].column, 4);
+		CHECK_EQ_INT(r.m[0].column, 8); /* the group where the secret starts */
 		CHECK_EQ_INT(r.m[0].end_column, 32);
 		CHECK_EQ_STR(r.m[1].decoded, "base64+percent");
 		CHECK_EQ_STR(r.secret[1], "tok_z9y8x7w6v5u4");
 		CHECK_EQ_INT(r.m[1].line, 3);
-		CHECK_EQ_INT(r.m[1].column, 5);
+		CHECK_EQ_INT(r.m[1].column, 9);
 		CHECK(r.m[2].decoded == NULL);
 		CHECK_EQ_INT(r.m[2].line, 4);
 		CHECK_EQ_INT(r.m[2].column, 1);

@@ -81,6 +81,8 @@ static int append_block(lg_buf *b, const lg_finding *f, const lg_report_options 
 		err = lg_buf__printf(b, ":%zu\n    %s (%s): ", f->line, f->rule->name, f->rule->id);
 	if (!err)
 		err = lg_report__escape(b, secret, len);
+	if (!err && f->decoded)
+		err = lg_buf__printf(b, " (decoded: %s)", f->decoded);
 	if (!err && f->unconfirmed)
 		err = lg_buf__printf(b, "\n    UNCONFIRMED: %s; refused because it could not be "
 				     "checked", f->unconfirmed);

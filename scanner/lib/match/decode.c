@@ -545,3 +545,57 @@ size_t lg_decode__span(char *out, const char *buf, const lg_encoded_span *span)
 	}
 	return mostly_text(o, n) ? n : 0;
 }
+
+/* ------------------------------------------------------------------------
+ * Where decoded bytes came from
+ * ---------------------------------------------------------------------- */
+
+/* The encoded unit at in[i] of a percent or escape span: its length, and
+ * in *produced how many bytes it decodes to (as decode_percent and
+ * decode_escapes read it). */
+static size_t unit_at(lg_decode_kind kind, const unsigned char *in, size_t len, size_t i,
+		      size_t *produced)
+{
+	*produced = 1;
+	if (kind == LG_DECODE_PERCENT)
+		return in[i] == '%' && i + 2 < len && is_hex(in[i + 1]) && is_hex(in[i + 2]) ? 3
+											      : 1;
+	if (in[i] != '\\' || i + 1 >= len)
+		return 1;
+	switch (in[i + 1]) {
+	case 'n': case 'r': case 't': case '"': case '\'': case '/': case '\\':
+		return 2;
+	case 'u':
+		if (i + 5 < len && in[i + 2] == '0' && in[i + 3] == '0' && is_hex(in[i + 4]) &&
+		    is_hex(in[i + 5]))
+			return 6;
+		break;
+	}
+	*produced = 2; /* an escape it does not know stays as written */
+	return 2;
+}
+
+size_t lg_decode__source(const char *buf, const lg_encoded_span *span, size_t decoded, int end)
+{
+	const unsigned char *in = (const unsigned char *)buf + span->start;
+	size_t len = span->end - span->start, at = 0, n = 0, produced, unit;
+
+	switch (span->kind) {
+	case LG_DECODE_BASE64:
+		/* whole 4-character groups: a character holds bits of two bytes */
+		at = end ? (decoded + 2) / 3 * 4 : decoded / 3 * 4;
+		break;
+	case LG_DECODE_UTF16:
+		at = 2 * decoded;
+		break;
+	case LG_DECODE_PERCENT:
+	case LG_DECODE_ESCAPE:
+		for (; at < len; at += unit, n += produced) {
+			unit = unit_at(span->kind, in, len, at, &produced);
+			if (end ? n >= decoded : n + produced > decoded)
+				break;
+		}
+		break;
+	}
+	return span->start + (at < len ? at : len);
+}

@@ -99,6 +99,11 @@ size_t lg_decode__find(lg_encoded_span *spans, size_t max, const char *buf, size
  * bytes: no decoding is longer) and returns the decoded length; 0 when the
  * result is not mostly printable text, so not worth scanning. */
 size_t lg_decode__span(char *out, const char *buf, const lg_encoded_span *span);
+/* The offset in `buf` of the encoded text that decoded byte `decoded` of
+ * `span` came from; with `end`, of the end of the encoded text that gives
+ * the decoded bytes before `decoded` (for a range's end). Base64 rounds
+ * out to whole 4-character groups. Always within the span. */
+size_t lg_decode__source(const char *buf, const lg_encoded_span *span, size_t decoded, int end);
 /* 0 when the first bytes of `span` already decode to something that is not
  * text (a cheap look before copying and decoding it all); 1 otherwise. */
 int lg_decode__promising(const char *buf, const lg_encoded_span *span);

@@ -1091,8 +1091,9 @@ static void scratch_reset(lg_scratch *s)
  * and scanned again, to a depth of DECODE_DEPTH decodings. The text is
  * scanned with the span's line before it (at most KEYWORD_WINDOW bytes),
  * so that context rules see the setting's name (`password: <base64>`);
- * only secrets inside the decoded part count. A secret some rule found as
- * written is not reported again decoded.
+ * only secrets inside the decoded part count, each located at the
+ * encoded text it came from. A secret some rule found as written is not
+ * reported again decoded.
  * ---------------------------------------------------------------------- */
 
 #define DECODE_DEPTH 2
@@ -1238,8 +1239,14 @@ static int keep_decoded(const lg_match *im, void *payload)
 	memcpy(d.secret, secret, len);
 	d.secret[len] = '\0';
 	d.m.rule = im->rule;
-	d.m.match_start = d.m.secret_start = p->span->start;
-	d.m.match_end = d.m.secret_end = p->span->end;
+	/* Located at the encoded text the secret (or, for a chain, the
+	 * inner encoded text holding it) came from. */
+	d.m.match_start = d.m.secret_start =
+		lg_decode__source(s->buf, p->span, im->secret_start - p->from, 0);
+	d.m.match_end = d.m.secret_end =
+		lg_decode__source(s->buf, p->span, im->secret_end - p->from, 1);
+	if (d.m.secret_end <= d.m.secret_start)
+		d.m.secret_end = d.m.match_end = p->span->end; /* ALWAYS: a match is not empty */
 	d.m.decoded = chain_name(p->span->kind, im->decoded);
 	d.m.decoded_secret = d.secret;
 	d.m.decoded_secret_len = len;
