@@ -12,6 +12,9 @@ EXPECT.json says what the test planted:
    "hostile": "path:line",                   a cell that must be text only
    "secrets": [full secret, ...],            must not appear in the page
    "new_in_run": text}                       optional: the "new in this run" card says it
+or, for a report too long to draw at once (the table draws only the rows in view):
+  {"many": {"total": N, "first": "path:line", "last": "path:line"}}
+      N findings; sorted by path:line, the first and the last row
 
 The network is switched off (offline emulation) before the report loads;
 any request other than the report file itself, any console error, any
@@ -144,75 +147,11 @@ def main():
                 raise RuntimeError("script failed: %s" % r["result"]["exceptionDetails"])
             return r["result"]["result"].get("value")
 
-        rows_js = """Array.from(document.querySelectorAll('#finding-table tbody tr.finding'))
-            .map(tr => [tr.querySelector('.c-rule').textContent,
-                        tr.querySelector('.c-location').textContent,
-                        tr.querySelector('.c-date').textContent, tr.dataset.index])"""
-
         check(js("document.body.dataset.ready") == "true", "the script ran to its end")
-        if "new_in_run" in expect:
-            # A report written with --baseline: the summary says what is new.
-            text = js("(f => f.hidden ? null : f.textContent)"
-                      "(document.getElementById('new-in-run'))")
-            check(text is not None and expect["new_in_run"] in text,
-                  "the summary shows what is new in this run: %r" % text)
-        rows = js(rows_js)
-        check(sorted([r[0], r[1]] for r in rows) == sorted(expect["rows"]),
-              "the table has the expected rows: %s" % [r[:2] for r in rows])
-        check(js("document.querySelectorAll('#by-severity svg rect').length") >= 1,
-              "the severity chart is drawn")
-        check(js("document.querySelectorAll('#timeline svg rect').length") >= 1,
-              "the timeline is drawn")
-
-        # Sorting by date: ascending, then the reverse.
-        js("document.querySelector('#finding-table th[data-key=date]').click()")
-        ascending = js(rows_js)
-        dates = [r[2] for r in ascending]
-        check(dates == sorted(dates), "one click sorts by date, oldest first: %s" % dates)
-        js("document.querySelector('#finding-table th[data-key=date]').click()")
-        descending = js(rows_js)
-        check([r[3] for r in descending] == [r[3] for r in reversed(ascending)],
-              "a second click reverses the order")
-        check(js("document.querySelector('#finding-table th[data-key=date]')"
-                 ".getAttribute('aria-sort')") == "descending", "the header says descending")
-
-        # Filtering by a rule leaves only its rows.
-        rule = expect["filter_rule"]
-        js("(s => { s.value = %s; s.dispatchEvent(new Event('change')); })"
-           "(document.getElementById('filter-rule'))" % json.dumps(rule))
-        filtered = js(rows_js)
-        want = sorted(r for r in expect["rows"] if r[0] == rule)
-        check(sorted([r[0], r[1]] for r in filtered) == want,
-              "filtering by %s leaves only its rows: %s" % (rule, [r[:2] for r in filtered]))
-        js("(s => { s.value = ''; s.dispatchEvent(new Event('change')); })"
-           "(document.getElementById('filter-rule'))")
-        js("(i => { i.value = 'no such text anywhere'; i.dispatchEvent(new Event('input')); })"
-           "(document.getElementById('filter-text'))")
-        check(len(js(rows_js)) == 0, "a text filter that matches nothing leaves no row")
-        js("(i => { i.value = ''; i.dispatchEvent(new Event('input')); })"
-           "(document.getElementById('filter-text'))")
-        check(len(js(rows_js)) == len(expect["rows"]), "clearing the filter brings all rows back")
-
-        # The hostile file name is text, in its cell and in the expanded row.
-        hostile = json.dumps(expect["hostile"])
-        cell = js("""(() => { const td = Array.from(document.querySelectorAll('td.c-location'))
-            .find(td => td.textContent === %s);
-            if (!td) return null;
-            td.click();
-            const detail = td.parentNode.nextSibling;
-            return {children: td.childElementCount,
-                    detail: detail && detail.className === 'detail' ?
-                            detail.textContent : null}; })()""" % hostile)
-        check(cell is not None and cell["children"] == 0,
-              "the hostile file name is the text of its cell: %s" % cell)
-        check(cell is not None and cell["detail"] is not None and
-              ".leakgateignore" in cell["detail"], "its row expands to the details")
-        check(js("document.querySelectorAll('img, iframe, object, embed').length") == 0,
-              "no element came from a file name")
-        check(js("typeof window.__leakgate_pwned") == "undefined", "no injected script ran")
-        page_text = js("document.documentElement.textContent")
-        for s in expect.get("secrets", []):
-            check(s not in page_text, "the page does not show a secret in full")
+        if "many" in expect:
+            check_many(js, expect["many"], check)
+        else:
+            check_small(js, expect, check)
 
         # Nothing left the page, nothing went wrong.
         requests = [m["params"]["request"]["url"] for m in browser.events
@@ -230,6 +169,119 @@ def main():
     finally:
         browser.close()
     return 1 if failures else 0
+
+
+ROWS_JS = """Array.from(document.querySelectorAll('#finding-table tbody tr.finding'))
+    .map(tr => [tr.querySelector('.c-rule').textContent,
+                tr.querySelector('.c-location').textContent,
+                tr.querySelector('.c-date').textContent, tr.dataset.index])"""
+
+
+def check_many(js, many, check):
+    """A long table: only the rows in view are drawn; scrolling draws the
+    others, and an opened row stays open when it scrolls out and back."""
+    total = many["total"]
+    drawn = len(js(ROWS_JS))
+    check(0 < drawn < min(total, 200), "%d of %d rows drawn at first" % (drawn, total))
+    check(js("document.getElementById('shown-count').textContent").startswith("%d findings" % total),
+          "the count says %d findings" % total)
+    js("document.querySelector('#finding-table th[data-key=location]').click()")
+    rows = js(ROWS_JS)
+    check(rows and rows[0][1] == many["first"], "sorted by path:line, the first row is %s: %s"
+          % (many["first"], rows[:1]))
+    # Open the first row, scroll to the end, and back.
+    js("document.querySelector('#finding-table td.c-location').click()")
+    js("(b => { b.scrollTop = b.scrollHeight; b.dispatchEvent(new Event('scroll')); })"
+       "(document.getElementById('finding-scroll'))")
+    js("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    time.sleep(0.2)
+    rows = js(ROWS_JS)
+    check(rows and rows[-1][1] == many["last"], "scrolled to the end, the last row is %s: %s"
+          % (many["last"], rows[-1:]))
+    check(len(rows) < 200, "still only the rows in view are drawn: %d" % len(rows))
+    height = js("document.getElementById('finding-scroll').scrollHeight")
+    js("(b => { b.scrollTop = 0; b.dispatchEvent(new Event('scroll')); })"
+       "(document.getElementById('finding-scroll'))")
+    time.sleep(0.2)
+    rows = js(ROWS_JS)
+    check(rows and rows[0][1] == many["first"], "scrolled back, the first row again: %s" % rows[:1])
+    check(js("(tr => tr.nextSibling && tr.nextSibling.className)"
+             "(document.querySelector('#finding-table tr.finding'))") == "detail",
+          "the opened row is still open")
+    check(js("document.getElementById('finding-scroll').scrollHeight") == height,
+          "the table keeps its height when rows are drawn anew")
+    # A text filter searches every finding, drawn or not.
+    js("(i => { i.value = %s; i.dispatchEvent(new Event('input')); })"
+       "(document.getElementById('filter-text'))" % json.dumps(many["last"].split(":")[0]))
+    check(js("document.getElementById('shown-count').textContent").startswith("%d findings" % total),
+          "a filter on the file name keeps all %d" % total)
+
+
+def check_small(js, expect, check):
+    """A short report: every row, sorting, filtering, a hostile name."""
+    if "new_in_run" in expect:
+        # A report written with --baseline: the summary says what is new.
+        text = js("(f => f.hidden ? null : f.textContent)"
+                  "(document.getElementById('new-in-run'))")
+        check(text is not None and expect["new_in_run"] in text,
+              "the summary shows what is new in this run: %r" % text)
+    rows = js(ROWS_JS)
+    check(sorted([r[0], r[1]] for r in rows) == sorted(expect["rows"]),
+          "the table has the expected rows: %s" % [r[:2] for r in rows])
+    check(js("document.querySelectorAll('#by-severity svg rect').length") >= 1,
+          "the severity chart is drawn")
+    check(js("document.querySelectorAll('#timeline svg rect').length") >= 1,
+          "the timeline is drawn")
+
+    # Sorting by date: ascending, then the reverse.
+    js("document.querySelector('#finding-table th[data-key=date]').click()")
+    ascending = js(ROWS_JS)
+    dates = [r[2] for r in ascending]
+    check(dates == sorted(dates), "one click sorts by date, oldest first: %s" % dates)
+    js("document.querySelector('#finding-table th[data-key=date]').click()")
+    descending = js(ROWS_JS)
+    check([r[3] for r in descending] == [r[3] for r in reversed(ascending)],
+          "a second click reverses the order")
+    check(js("document.querySelector('#finding-table th[data-key=date]')"
+             ".getAttribute('aria-sort')") == "descending", "the header says descending")
+
+    # Filtering by a rule leaves only its rows.
+    rule = expect["filter_rule"]
+    js("(s => { s.value = %s; s.dispatchEvent(new Event('change')); })"
+       "(document.getElementById('filter-rule'))" % json.dumps(rule))
+    filtered = js(ROWS_JS)
+    want = sorted(r for r in expect["rows"] if r[0] == rule)
+    check(sorted([r[0], r[1]] for r in filtered) == want,
+          "filtering by %s leaves only its rows: %s" % (rule, [r[:2] for r in filtered]))
+    js("(s => { s.value = ''; s.dispatchEvent(new Event('change')); })"
+       "(document.getElementById('filter-rule'))")
+    js("(i => { i.value = 'no such text anywhere'; i.dispatchEvent(new Event('input')); })"
+       "(document.getElementById('filter-text'))")
+    check(len(js(ROWS_JS)) == 0, "a text filter that matches nothing leaves no row")
+    js("(i => { i.value = ''; i.dispatchEvent(new Event('input')); })"
+       "(document.getElementById('filter-text'))")
+    check(len(js(ROWS_JS)) == len(expect["rows"]), "clearing the filter brings all rows back")
+
+    # The hostile file name is text, in its cell and in the expanded row.
+    hostile = json.dumps(expect["hostile"])
+    cell = js("""(() => { const td = Array.from(document.querySelectorAll('td.c-location'))
+        .find(td => td.textContent === %s);
+        if (!td) return null;
+        td.click();
+        const detail = td.parentNode.nextSibling;
+        return {children: td.childElementCount,
+                detail: detail && detail.className === 'detail' ?
+                        detail.textContent : null}; })()""" % hostile)
+    check(cell is not None and cell["children"] == 0,
+          "the hostile file name is the text of its cell: %s" % cell)
+    check(cell is not None and cell["detail"] is not None and
+          ".leakgateignore" in cell["detail"], "its row expands to the details")
+    check(js("document.querySelectorAll('img, iframe, object, embed').length") == 0,
+          "no element came from a file name")
+    check(js("typeof window.__leakgate_pwned") == "undefined", "no injected script ran")
+    page_text = js("document.documentElement.textContent")
+    for s in expect.get("secrets", []):
+        check(s not in page_text, "the page does not show a secret in full")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # --format html in a real browser: headless Chromium loads the report of a
 # repository this test builds, offline, and tests/integration/html_browser.py
 # checks it through the DOM (rows, sorting by date, filtering by rule, a
-# hostile file name that stays text, no request, no console error).
+# hostile file name that stays text, no request, no console error), and a
+# long report whose table draws only the rows in view.
 # Exit 77 (a skip for ctest) only when Chromium is missing or cannot start,
 # and never when LEAKGATE_REQUIRE_BROWSER=1 (scripts/run.sh test sets it).
 . "$(dirname "$0")/lib.sh"
@@ -83,4 +84,21 @@ python3 "$SRC/tests/integration/html_browser.py" "$chromium" "$work/new.html" "$
 brc=$?
 set -e
 [ "$brc" -eq 0 ] || fail "the --baseline report failed in the browser"
+
+# A long report: 400 findings in one file. The table draws only the rows in
+# view; scrolling draws the others (html_browser.py's check_many).
+git init -q "$work/many"
+for i in $(seq 1 400); do
+	printf 'aws_access_key_id = AKIA%s\n' "$(head -c 10 /dev/urandom | base32 | cut -c1-16)"
+done > "$work/many/many.env"
+git -C "$work/many" add -A
+git -C "$work/many" commit -qm many
+run "$LEAKGATE" scan --format html -o "$work/many.html" -q "$work/many"
+[ "$rc" -eq 1 ] || fail "the long html scan exited $rc: $err"
+jq -n '{many: {total: 400, first: "many.env:1", last: "many.env:400"}}' > "$work/expect-many.json"
+set +e
+python3 "$SRC/tests/integration/html_browser.py" "$chromium" "$work/many.html" "$work/expect-many.json"
+brc=$?
+set -e
+[ "$brc" -eq 0 ] || fail "the long report failed in the browser"
 finish "html browser"

@@ -4,14 +4,15 @@
  * works offline and from an email attachment.
  *
  * The page is a fixed shell, its stylesheet and script (report.css and
- * report.js, compiled in), and the report's data: the JSON report itself,
- * in a <script type="application/json"> block that the script reads and
- * renders with textContent alone. So no string from a repository or a rule
+ * report.js, compiled in), and the report's data: the report in columns
+ * (lg_report__html_data, json.c: it opens fast with 10,000 findings), in a
+ * <script type="application/json"> block that the script reads and renders
+ * with textContent alone. So no string from a repository or a rule
  * file is ever parsed as markup, here or in the browser; the one escaping
  * that matters is the data block's, which must not let the HTML parser
  * see its end ("</script") or a comment start early: every '<', '>' and
  * '&' is written as a JSON \u escape (valid only inside JSON strings, the
- * only place they can occur), and so are U+2028 and U+2029.
+ * only place they can occur), and so is every non-ASCII character.
  *
  * A Content-Security-Policy meta tag allows nothing but that one script
  * and that one stylesheet, by their SHA-256 (computed here, as they are
@@ -20,39 +21,58 @@
  */
 #include "report/report.h"
 
+#include <stdint.h>
 #include <string.h>
 
-/* Appends the JSON text `json` with '<', '>', '&', U+2028 and U+2029 as
- * \u escapes, so that it is inert inside a <script> element. */
+/* The code point of the valid UTF-8 sequence of `n` bytes at s. */
+static uint32_t utf8_code_point(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	uint32_t cp = s[0] & lead_mask[n];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	return cp;
+}
+
+/* Appends the JSON text `json` as pure ASCII that is inert inside a
+ * <script> element: '<', '>', '&' and every non-ASCII character as \u
+ * escapes (a pair of them past U+FFFF). No '<' means no "</script" and no
+ * "<!--"; the \u escapes occur only inside JSON strings, the only place
+ * such characters can be, so the JSON means the same. Pure ASCII also
+ * keeps the browser on its fast path (8-bit strings from the decoder to
+ * JSON.parse) and the data intact if the file is opened with the wrong
+ * character set. A byte that is not valid UTF-8 (lg_buf__json_string
+ * writes none) becomes U+FFFD. */
 static int append_script_safe_json(lg_buf *b, const char *json, size_t len)
 {
-	size_t i, start = 0;
+	const unsigned char *u = (const unsigned char *)json;
+	size_t i, start = 0, n;
 	int err = 0;
 
-	for (i = 0; !err && i < len; i++) {
-		const char *esc = NULL;
-		size_t skip = 1;
+	for (i = 0; !err && i < len; i += n) {
+		uint32_t cp;
 
-		switch (json[i]) {
-		case '<': esc = "\\u003c"; break;
-		case '>': esc = "\\u003e"; break;
-		case '&': esc = "\\u0026"; break;
-		case '\xE2':
-			if (i + 2 < len && json[i + 1] == '\x80' &&
-			    (json[i + 2] == '\xA8' || json[i + 2] == '\xA9')) {
-				esc = json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-				skip = 3;
-			}
-			break;
-		default: break;
-		}
-		if (!esc)
+		n = 1;
+		if (u[i] < 0x80 && u[i] != '<' && u[i] != '>' && u[i] != '&')
 			continue;
 		err = lg_buf__add(b, json + start, i - start);
-		if (!err)
-			err = lg_buf__puts(b, esc);
-		i += skip - 1;
-		start = i + 1;
+		if (u[i] < 0x80) {
+			cp = u[i];
+		} else if ((n = lg__utf8_sequence_length(u + i, len - i)) != 0) {
+			cp = utf8_code_point(u + i, n);
+		} else {
+			n = 1;
+			cp = 0xFFFD;
+		}
+		if (!err && cp > 0xFFFF)
+			err = lg_buf__printf(b, "\\u%04x\\u%04x",
+					     (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+					     (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+		else if (!err)
+			err = lg_buf__printf(b, "\\u%04x", (unsigned)cp);
+		start = i + n;
 	}
 	return err ? err : lg_buf__add(b, json + start, len - start);
 }
@@ -105,7 +125,8 @@ static const char page_body[] =
 	"<section id=\"repositories\" hidden>\n<h2>Repositories</h2>\n"
 	"<table id=\"repo-table\"><thead><tr><th>repository</th><th>findings</th>"
 	"<th>worst severity</th><th>commits</th><th>blobs</th><th>error</th></tr></thead>"
-	"<tbody></tbody></table>\n</section>\n"
+	"<tbody></tbody></table>\n"
+	"<button id=\"repo-more\" type=\"button\" hidden></button>\n</section>\n"
 	"<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n"
 	"<figure id=\"by-severity\"><figcaption>Findings by severity</figcaption></figure>\n"
 	"<figure id=\"by-provider\"><figcaption>Findings by provider</figcaption></figure>\n"
@@ -121,8 +142,8 @@ static const char page_body[] =
 	"<select id=\"filter-rule\" aria-label=\"rule\"></select>\n"
 	"<select id=\"filter-repository\" aria-label=\"repository\"></select>\n"
 	"<span id=\"shown-count\"></span>\n</div>\n"
-	"<table id=\"finding-table\"><thead><tr></tr></thead><tbody></tbody></table>\n"
-	"<button id=\"show-more\" type=\"button\" hidden>show more</button>\n"
+	"<div id=\"finding-scroll\"><table id=\"finding-table\"><thead><tr></tr></thead>"
+	"<tbody></tbody></table></div>\n"
 	"</section>\n</main>\n"
 	"<footer>Generated by leakgate. Secrets are redacted unless the report was written "
 	"with --show-secrets.</footer>\n";
@@ -137,7 +158,7 @@ int lg_report__html(FILE *f, const lg_report *r, const lg_report_options *o)
 	if (!err)
 		err = lg_buf__puts(&b, "<script type=\"application/json\" id=\"report-data\">");
 	if (!err)
-		err = lg_report__json_doc(&json, r, o, 0);
+		err = lg_report__html_data(&json, r, o);
 	if (!err)
 		err = append_script_safe_json(&b, json.ptr ? json.ptr : "", json.len);
 	lg_buf__release(&json);

@@ -7,6 +7,8 @@
 #include "report/report.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define JSON_FORMAT_VERSION 1
@@ -327,12 +329,369 @@ int lg_report__json(FILE *f, const lg_report *r, const lg_report_options *o)
 	return err;
 }
 
-int lg_report__json_doc(lg_buf *b, const lg_report *r, const lg_report_options *o,
-			int pretty)
-{
-	json_writer w = { b, pretty, 0, 1, 0 };
+/* ------------------------------------------------------------------------
+ * The HTML report's data: the same report, in columns
+ *
+ * The page (html.c, report.js) must open fast with 10,000 findings, so its
+ * data block is not the JSON report but a columnar form of it: one array a
+ * field, and the strings that repeat (rule texts, repositories, commits,
+ * authors) written once, in tables the columns index. Only what the page
+ * shows is written (no blob id, no end column).
+ * ---------------------------------------------------------------------- */
 
-	return write_document(&w, NULL, r, o);
+/* A string table: each distinct string once, in the order first met, found
+ * again through an open-addressing hash. The strings are borrowed. */
+typedef struct {
+	const char **strings; /* by index */
+	size_t count, alloc;
+	uint32_t *slots;      /* index + 1, 0 for empty; a power of two long */
+	size_t slot_count;
+} string_table;
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Doubles the hash (or makes its first 64 slots) and re-inserts. */
+static int table_rehash(string_table *t)
+{
+	size_t n = t->slot_count ? t->slot_count * 2 : 64, i;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return lg_error_set_oom();
+	for (i = 0; i < t->count; i++) {
+		size_t at = (size_t)fnv1a(t->strings[i]) & (n - 1);
+
+		while (slots[at])
+			at = (at + 1) & (n - 1);
+		slots[at] = (uint32_t)(i + 1);
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->slot_count = n;
+	return 0;
+}
+
+/* The index of `s` in the table, adding it when new; -1 for NULL. */
+static int table_index(int64_t *out, string_table *t, const char *s)
+{
+	size_t at;
+	int err;
+
+	*out = -1;
+	if (!s)
+		return 0;
+	if (t->count >= UINT32_MAX - 1)
+		return lg_error_set(LG_EINVALID, "too many distinct strings for one report");
+	if ((t->count + 1) * 2 > t->slot_count && (err = table_rehash(t)) != 0)
+		return err;
+	at = (size_t)fnv1a(s) & (t->slot_count - 1);
+	for (; t->slots[at]; at = (at + 1) & (t->slot_count - 1))
+		if (strcmp(t->strings[t->slots[at] - 1], s) == 0) {
+			*out = t->slots[at] - 1;
+			return 0;
+		}
+	if ((err = lg_array__grow((void **)&t->strings, &t->alloc, t->count + 1,
+				  sizeof(*t->strings), 256)) != 0)
+		return err;
+	t->strings[t->count] = s;
+	t->slots[at] = (uint32_t)++t->count;
+	*out = t->slots[at] - 1;
+	return 0;
+}
+
+static void table_release(string_table *t)
+{
+	free(t->strings);
+	free(t->slots);
+}
+
+/* An array element that is an integer. */
+static void jw_int(json_writer *w, int64_t v)
+{
+	jw_next(w);
+	if (!w->err)
+		w->err = lg_buf__printf(w->b, "%" PRId64, v);
+}
+
+/* An array element that is a string, or null for NULL. */
+static void jw_str(json_writer *w, const char *s)
+{
+	jw_next(w);
+	if (s)
+		jw_string(w, s, strlen(s));
+	else
+		jw_raw(w, "null");
+}
+
+/* The per-finding indexes into the string tables, computed before any
+ * column is written (the tables come first in the document). */
+enum { COL_RULE, COL_REPOSITORY, COL_COMMIT, COL_AUTHOR, COL_EMAIL, COL_COUNT };
+
+/* "name": [v(0), v(1), ...] for one integer column of `index`. */
+static void write_index_column(json_writer *w, const char *name, const int64_t *index,
+			       size_t count)
+{
+	size_t i;
+
+	jw_key(w, name);
+	jw_open(w, "[");
+	for (i = 0; i < count; i++)
+		jw_int(w, index[i * COL_COUNT]);
+	jw_close(w, "]");
+}
+
+/* "rules": one object per distinct rule id, in the order first met. */
+static void write_rule_table(json_writer *w, const lg_report *r, const string_table *ids,
+			     const size_t *first)
+{
+	size_t i;
+
+	jw_key(w, "rules");
+	jw_open(w, "[");
+	for (i = 0; i < ids->count; i++) {
+		const lg_rule *rule = r->findings[first[i]].rule;
+
+		jw_next(w);
+		jw_open(w, "{");
+		jw_str_member(w, "id", rule->id);
+		jw_str_member(w, "name", rule->name);
+		jw_str_member(w, "severity", lg_severity_name(rule->severity));
+		jw_str_member(w, "confidence", lg_confidence_name(rule->confidence));
+		jw_str_member(w, "remediation", rule->remediation);
+		jw_close(w, "}");
+	}
+	jw_close(w, "]");
+}
+
+/* The text columns: paths, dates, fingerprints, secrets (as shown),
+ * excerpts, and the other places of each blob. */
+static void write_text_columns(json_writer *w, const lg_report *r,
+			       const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX], date[LG_REPORT_DATE_MAX];
+	lg_buf excerpt = LG_BUF_INIT;
+	size_t i, k, len;
+	const char *shown;
+
+	jw_key(w, "path");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++)
+		jw_str(w, r->findings[i].path ? r->findings[i].path : "");
+	jw_close(w, "]");
+	jw_key(w, "date");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++) {
+		const lg_finding *f = &r->findings[i];
+
+		jw_str(w, f->commit[0] && lg_report__date(date, f->author_time,
+							    f->author_offset, 1) == 0 ? date : NULL);
+	}
+	jw_close(w, "]");
+	jw_key(w, "fingerprint");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++)
+		jw_str(w, r->findings[i].fingerprint);
+	jw_close(w, "]");
+	jw_key(w, "secret");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++) {
+		shown = lg_report__secret(redacted, &len, &r->findings[i], o);
+		jw_next(w);
+		jw_string(w, shown, len);
+	}
+	jw_close(w, "]");
+	jw_key(w, "excerpt");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++) {
+		excerpt.len = 0;
+		if (!r->findings[i].line_text) {
+			jw_str(w, NULL);
+			continue;
+		}
+		if (!w->err)
+			w->err = lg_report__excerpt(&excerpt, &r->findings[i], o);
+		jw_next(w);
+		jw_string(w, excerpt.ptr ? excerpt.ptr : "", excerpt.len);
+	}
+	lg_buf__release(&excerpt);
+	jw_close(w, "]");
+	jw_key(w, "also_in");
+	jw_open(w, "[");
+	for (i = 0; i < r->count; i++) {
+		const lg_finding *f = &r->findings[i];
+
+		jw_next(w);
+		jw_open(w, "[");
+		for (k = 0; k < f->also_in_count; k++) {
+			jw_next(w);
+			jw_open(w, "[");
+			jw_str(w, f->also_in[k].path ? f->also_in[k].path : "");
+			jw_str(w, f->also_in[k].commit[0] ? f->also_in[k].commit : NULL);
+			jw_close(w, "]");
+		}
+		jw_close(w, "]");
+	}
+	jw_close(w, "]");
+}
+
+/* "extra": {"<index>": {...}} for the few findings with decoded,
+ * unconfirmed, secret_parts, binary or verification set. */
+static void write_extra(json_writer *w, const lg_report *r, const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX], key[32];
+	size_t i, k, len;
+	const char *shown;
+
+	jw_key(w, "extra");
+	jw_open(w, "{");
+	for (i = 0; i < r->count; i++) {
+		const lg_finding *f = &r->findings[i];
+
+		if (!f->decoded && !f->unconfirmed && !f->part_count && !f->binary &&
+		    f->verification.status == LG_VERIFY_NOT_RUN)
+			continue;
+		snprintf(key, sizeof(key), "%zu", i);
+		jw_key(w, key);
+		jw_open(w, "{");
+		if (f->binary)
+			jw_bool_member(w, "binary", 1);
+		if (f->decoded)
+			jw_str_member(w, "decoded", f->decoded);
+		if (f->unconfirmed)
+			jw_str_member(w, "unconfirmed", f->unconfirmed);
+		if (f->part_count) {
+			jw_key(w, "secret_parts");
+			jw_open(w, "[");
+			for (k = 0; k < f->part_count; k++) {
+				lg_finding part = *f;
+
+				part.secret = f->parts[k].secret;
+				part.secret_len = f->parts[k].secret_len;
+				shown = lg_report__secret(redacted, &len, &part, o);
+				jw_next(w);
+				jw_open(w, "{");
+				jw_str_member(w, "name", f->parts[k].name);
+				jw_key(w, "secret");
+				jw_string(w, shown, len);
+				jw_close(w, "}");
+			}
+			jw_close(w, "]");
+		}
+		write_verification(w, &f->verification);
+		jw_close(w, "}");
+	}
+	jw_close(w, "}");
+}
+
+/* The findings: the string tables, then one array a field. */
+static int write_columns(json_writer *w, const lg_report *r, const lg_report_options *o)
+{
+	string_table ids = { 0 }, strings = { 0 };
+	int64_t *index = NULL;
+	size_t *first = NULL, i;
+	int err = 0;
+
+	if (r->count && (!(index = calloc(r->count * COL_COUNT, sizeof(*index))) ||
+			 !(first = calloc(r->count, sizeof(*first)))))
+		err = lg_error_set_oom();
+	for (i = 0; !err && i < r->count; i++) {
+		const lg_finding *f = &r->findings[i];
+		int64_t *x = index + i * COL_COUNT;
+		int git = f->commit[0] != '\0';
+		size_t known = ids.count;
+
+		if (!f->rule) {
+			err = lg_error_set(LG_EINVALID, "a finding without a rule");
+			break;
+		}
+		if ((err = table_index(&x[COL_RULE], &ids, f->rule->id)) != 0 ||
+		    (err = table_index(&x[COL_REPOSITORY], &strings, f->repository)) != 0 ||
+		    (err = table_index(&x[COL_COMMIT], &strings, git ? f->commit : NULL)) != 0 ||
+		    (err = table_index(&x[COL_AUTHOR], &strings, git ? f->author_name : NULL)) != 0 ||
+		    (err = table_index(&x[COL_EMAIL], &strings, git ? f->author_email : NULL)) != 0)
+			break;
+		if (ids.count > known)
+			first[ids.count - 1] = i;
+	}
+	if (!err) {
+		write_rule_table(w, r, &ids, first);
+		jw_key(w, "strings");
+		jw_open(w, "[");
+		for (i = 0; i < strings.count; i++)
+			jw_str(w, strings.strings[i]);
+		jw_close(w, "]");
+		jw_key(w, "findings");
+		jw_open(w, "{");
+		jw_uint_member(w, "count", r->count);
+		write_index_column(w, "rule", index + COL_RULE, r->count);
+		write_index_column(w, "repository", index + COL_REPOSITORY, r->count);
+		write_index_column(w, "commit", index + COL_COMMIT, r->count);
+		write_index_column(w, "author_name", index + COL_AUTHOR, r->count);
+		write_index_column(w, "author_email", index + COL_EMAIL, r->count);
+		jw_key(w, "line");
+		jw_open(w, "[");
+		for (i = 0; i < r->count; i++)
+			jw_int(w, (int64_t)r->findings[i].line);
+		jw_close(w, "]");
+		jw_key(w, "column");
+		jw_open(w, "[");
+		for (i = 0; i < r->count; i++)
+			jw_int(w, (int64_t)r->findings[i].column);
+		jw_close(w, "]");
+		jw_key(w, "time");
+		jw_open(w, "[");
+		for (i = 0; i < r->count; i++) {
+			if (r->findings[i].commit[0])
+				jw_int(w, r->findings[i].author_time);
+			else
+				jw_str(w, NULL);
+		}
+		jw_close(w, "]");
+		write_text_columns(w, r, o);
+		write_extra(w, r, o);
+		jw_close(w, "}");
+		err = w->err;
+	}
+	free(index);
+	free(first);
+	table_release(&ids);
+	table_release(&strings);
+	return err;
+}
+
+int lg_report__html_data(lg_buf *b, const lg_report *r, const lg_report_options *o)
+{
+	char started[LG_REPORT_DATE_MAX];
+	json_writer jw = { b, 0, 0, 1, 0 }, *w = &jw;
+	size_t i;
+
+	jw_open(w, "{");
+	jw_uint_member(w, "version", JSON_FORMAT_VERSION);
+	jw_str_member(w, "leakgate_version", LG_VERSION);
+	jw_str_member(w, "started", r->started &&
+		      lg_report__date(started, r->started, 0, 1) == 0 ? started : NULL);
+	jw_str_member(w, "rules_hash", r->rules_hash[0] ? r->rules_hash : NULL);
+	jw_bool_member(w, "secrets_shown", o->show_secrets);
+	jw_key(w, "repositories");
+	write_repositories(w, r);
+	jw_key(w, "summary");
+	write_summary(w, r);
+	jw_key(w, "warnings");
+	jw_open(w, "[");
+	for (i = 0; i < r->warning_count; i++)
+		jw_str(w, r->warnings[i] ? r->warnings[i] : "");
+	jw_close(w, "]");
+	if (!w->err)
+		w->err = write_columns(w, r, o);
+	jw_close(w, "}");
+	return w->err;
 }
 
 /* Writes one compact finding object a line, in the report's order, and

@@ -24,10 +24,10 @@ extern const size_t lg_html_js_len;
 extern const char lg_html_css[];
 extern const size_t lg_html_css_len;
 
-/* The JSON document lg_report__json writes, into `b`: indented (`pretty`)
- * or compact. The HTML report embeds the compact one. */
-int lg_report__json_doc(lg_buf *b, const lg_report *r, const lg_report_options *o,
-			int pretty);
+/* The HTML report's data block (json.c): the report as one compact JSON
+ * object in columns, with rules, repositories, commits and authors written
+ * once in tables the columns index (its layout: report.js). */
+int lg_report__html_data(lg_buf *b, const lg_report *r, const lg_report_options *o);
 
 /* report_text.c: appends the excerpt of the finding's line every format
  * shows (secret redacted unless show_secrets, cut around the secret,

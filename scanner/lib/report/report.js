@@ -1,15 +1,30 @@
-/* report.js - draws the HTML report from its JSON data block (see
- * report/html.c). Every string from the report reaches the page through
- * textContent, an attribute value or an Option's text: never as markup. */
+/* report.js - draws the HTML report from its data block (see report/html.c
+ * and lg_report__html_data in report/json.c). Every string from the report
+ * reaches the page through textContent, an attribute value or an Option's
+ * text: never as markup.
+ *
+ * The data is columnar (one array a field; rules and repeated strings in
+ * tables the columns index), and the findings table is virtual: only the
+ * rows in view (and a few around them) are in the document, between two
+ * spacer rows that stand for the others, so a report of 10,000 findings
+ * opens as fast as one of 50. Rows are all one line high; an opened row's
+ * details take the height they measure. */
 'use strict';
 (function () {
+  performance.mark('leakgate-script');
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var findings = data.findings || [];
+  performance.mark('leakgate-parsed');
+  var F = data.findings || { count: 0 };
+  var N = F.count || 0;
+  var RULES = data.rules || [];
+  var STR = data.strings || [];
+  var EXTRA = F.extra || {};
   var summary = data.summary || {};
   var SEVERITIES = ['critical', 'high', 'medium', 'low'];
   var RANK = { critical: 3, high: 2, medium: 1, low: 0 };
-  var PAGE = 500;
   var SVG = 'http://www.w3.org/2000/svg';
+  var OVERSCAN = 12;
+  var REPO_ROWS = 25;
 
   /* An element with an optional class and text. */
   function el(tag, cls, text) {
@@ -20,7 +35,7 @@
   }
   function svgEl(tag, attrs) {
     var e = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    for (var k in attrs) e.setAttribute(k, String(attrs[k]));
     return e;
   }
   function str(v) { return v === undefined || v === null ? '' : String(v); }
@@ -32,32 +47,58 @@
   }
   function count(n) { return (Number(n) || 0).toLocaleString('en'); }
   /* Control characters of a path or name, as the text format prints them. */
+  var CONTROL = /[\u0000-\u001f\u007f]/g;
   function printable(s) {
-    return str(s).replace(/[\u0000-\u001f\u007f]/g, function (c) {
+    s = str(s);
+    return s.search(CONTROL) < 0 ? s : s.replace(CONTROL, function (c) {
       return '\\x' + ('0' + c.charCodeAt(0).toString(16)).slice(-2);
     });
   }
-  function provider(f) { return str(f.rule_id).split('-')[0] || '(unknown)'; }
   function shortId(id) { return str(id).slice(0, 12); }
-  function dateOnly(d) { return str(d).slice(0, 10); }
 
-  /* Precomputed per finding: index, sort keys, the text the filter sees. */
-  findings.forEach(function (f, i) {
-    f._i = i;
-    f._time = f.date ? Date.parse(f.date) : NaN;
-    if (isNaN(f._time)) f._time = -Infinity;
-    f._rank = RANK[f.severity] === undefined ? -1 : RANK[f.severity];
-    f._text = [f.rule_id, f.rule_name, f.repository, f.path, f.author_name, f.author_email,
-               f.commit, f.fingerprint].map(str).join('\n').toLowerCase();
-  });
+  /* ---- the columns, and per-finding accessors ----------------------- */
+  function col(name) { return F[name] || []; }
+  var cRule = col('rule'), cRepo = col('repository'), cCommit = col('commit');
+  var cAuthor = col('author_name'), cEmail = col('author_email'), cLine = col('line');
+  var cColumn = col('column'), cTime = col('time'), cPath = col('path'), cDate = col('date');
+  var cFp = col('fingerprint'), cSecret = col('secret'), cExcerpt = col('excerpt');
+  var cAlso = col('also_in');
+  function s(column, i) { var x = column[i]; return x === undefined || x < 0 ? null : STR[x]; }
+  function rule(i) { return RULES[cRule[i]] || {}; }
+  function repo(i) { return s(cRepo, i); }
+  function commit(i) { return s(cCommit, i); }
+  function author(i) { return s(cAuthor, i); }
+  function date(i) { return cDate[i] || null; }
+  function extra(i) { return EXTRA[i] || {}; }
+  function also(i) { return cAlso[i] || []; }
+  var ruleRank = RULES.map(function (r) { return RANK[r.severity] === undefined ? -1 : RANK[r.severity]; });
+  function rank(i) { var r = ruleRank[cRule[i]]; return r === undefined ? -1 : r; }
+  /* Seconds since the epoch, -Infinity without a date (sorts first). */
+  function time(i) { var t = cTime[i]; return typeof t === 'number' ? t : -Infinity; }
+  function provider(i) { return str(rule(i).id).split('-')[0] || '(unknown)'; }
+  function dateOnly(i) { return str(date(i)).slice(0, 10); }
+
+  /* Counts by key(i), most first (then by name). */
+  function tally(key) {
+    var m = Object.create(null);
+    for (var i = 0; i < N; i++) { var k = key(i); m[k] = (m[k] || 0) + 1; }
+    return Object.keys(m).map(function (k) { return { label: k, value: m[k] }; })
+      .sort(function (a, b) { return b.value - a.value || (a.label < b.label ? -1 : 1); });
+  }
+  function bySeverity() {
+    var n = [0, 0, 0, 0];
+    for (var i = 0; i < N; i++) { var r = rank(i); if (r >= 0) n[3 - r]++; }
+    return SEVERITIES.map(function (sv, k) { return { label: sv, value: n[k], cls: 'sev-' + sv }; });
+  }
 
   /* ---- header ------------------------------------------------------ */
   function facts() {
     var repos = data.repositories || [];
-    var distinct = {};
-    findings.forEach(function (f) { distinct[str(f.repository)] = 1; });
-    var rows = [
-      ['repositories', count(repos.length || Object.keys(distinct).length || 1)],
+    var distinct = Object.create(null);
+    for (var i = 0; i < N; i++) distinct[cRepo[i]] = 1;
+    var rows = [['repositories', count(repos.length || Object.keys(distinct).length || 1)]];
+    if (summary.refs !== undefined) rows.push(['refs', count(summary.refs)]);
+    rows.push(
       ['commits', count(summary.commits)],
       ['blobs', count(summary.blobs_scanned)],
       ['bytes', bytes(summary.bytes_scanned)],
@@ -65,9 +106,7 @@
       ['duration', (Number(summary.seconds) || 0).toFixed(2) + ' s'],
       ['leakgate', str(data.leakgate_version)],
       ['rule pack', data.rules_hash ? shortId(data.rules_hash) : 'unknown'],
-      ['findings', count(findings.length)]
-    ];
-    if (summary.refs !== undefined) rows.splice(1, 0, ['refs', count(summary.refs)]);
+      ['findings', count(N)]);
     if (summary.baselined) rows.push(['in the baseline', count(summary.baselined)]);
     if (summary.ignored) rows.push(['ignored', count(summary.ignored)]);
     if (summary.blobs_skipped) rows.push(['blobs skipped', count(summary.blobs_skipped)]);
@@ -95,7 +134,7 @@
       var name = printable(r.label);
       label.textContent = name.length > 20 ? '\u2026' + name.slice(-19) : name;
       var title = svgEl('title', {});
-      title.textContent = printable(r.label) + ': ' + r.value;
+      title.textContent = name + ': ' + r.value;
       label.appendChild(title);
       svg.appendChild(label);
       svg.appendChild(svgEl('rect', { x: labelW, y: y + 2, height: rowH - 6,
@@ -106,47 +145,40 @@
     });
     return svg;
   }
-  function tally(key) {
-    var m = {};
-    findings.forEach(function (f) { var k = key(f); m[k] = (m[k] || 0) + 1; });
-    return Object.keys(m).map(function (k) { return { label: k, value: m[k] }; })
-      .sort(function (a, b) { return b.value - a.value || (a.label < b.label ? -1 : 1); });
-  }
   function empty(fig, text) { fig.appendChild(el('p', 'empty', text || 'none')); }
 
   /* Vertical bars by month of introduction (by year past ten years). */
   function timeline(fig) {
-    var months = {};
-    findings.forEach(function (f) {
-      var m = str(f.date).slice(0, 7);
+    var months = Object.create(null);
+    for (var i = 0; i < N; i++) {
+      var m = str(date(i)).slice(0, 7);
       if (/^\d{4}-\d{2}$/.test(m)) months[m] = (months[m] || 0) + 1;
-    });
+    }
     var keys = Object.keys(months).sort();
     if (!keys.length) return empty(fig, 'no dates (not a git history)');
     var first = keys[0].split('-').map(Number), last = keys[keys.length - 1].split('-').map(Number);
     var span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1, buckets = [];
     if (span <= 120) {
-      for (var i = 0; i < span; i++) {
-        var y = first[0] + Math.floor((first[1] - 1 + i) / 12), mo = (first[1] - 1 + i) % 12 + 1;
+      for (var b = 0; b < span; b++) {
+        var y = first[0] + Math.floor((first[1] - 1 + b) / 12), mo = (first[1] - 1 + b) % 12 + 1;
         var k = y + '-' + (mo < 10 ? '0' : '') + mo;
         buckets.push({ label: k, value: months[k] || 0 });
       }
     } else {
-      for (var yr = first[0]; yr <= last[0]; yr++) {
-        var n = 0;
-        keys.forEach(function (k) { if (Number(k.slice(0, 4)) === yr) n += months[k]; });
-        buckets.push({ label: String(yr), value: n });
-      }
+      var years = Object.create(null);
+      keys.forEach(function (k) { years[k.slice(0, 4)] = (years[k.slice(0, 4)] || 0) + months[k]; });
+      for (var yr = first[0]; yr <= last[0]; yr++)
+        buckets.push({ label: String(yr), value: years[yr] || 0 });
     }
     var W = 340, H = 120, max = 1, bw = Math.max(1, Math.floor((W - 10) / buckets.length));
-    buckets.forEach(function (b) { if (b.value > max) max = b.value; });
+    buckets.forEach(function (x) { if (x.value > max) max = x.value; });
     var svg = svgEl('svg', { width: W, height: H + 34, role: 'img' });
-    buckets.forEach(function (b, i) {
-      var h = Math.round(H * b.value / max);
-      var r = svgEl('rect', { x: 5 + i * bw, y: H - h + 4, width: Math.max(1, bw - 1),
+    buckets.forEach(function (x, n) {
+      var h = Math.round(H * x.value / max);
+      var r = svgEl('rect', { x: 5 + n * bw, y: H - h + 4, width: Math.max(1, bw - 1),
                               height: h, 'class': 'bar' });
       var t = svgEl('title', {});
-      t.textContent = b.label + ': ' + b.value;
+      t.textContent = x.label + ': ' + x.value;
       r.appendChild(t);
       svg.appendChild(r);
     });
@@ -159,46 +191,51 @@
     fig.appendChild(svg);
   }
 
-  function findingLine(f) {
-    return dateOnly(f.date) + '  ' + str(f.rule_id) + '  ' + printable(f.path) + ':' + str(f.line);
+  function findingLine(i) {
+    return dateOnly(i) + '  ' + str(rule(i).id) + '  ' + printable(cPath[i]) + ':' + str(cLine[i]);
+  }
+  /* The first `n` findings by `better(a, b) > 0`, without sorting them all. */
+  function top(n, keep, better) {
+    var best = [];
+    for (var i = 0; i < N; i++) {
+      if (!keep(i)) continue;
+      if (best.length === n && better(i, best[n - 1]) <= 0) continue;
+      var at = best.length < n ? best.length : n - 1;
+      while (at > 0 && better(i, best[at - 1]) > 0) { best[at] = best[at - 1]; at--; }
+      best[at] = i;
+    }
+    return best;
+  }
+  function list(fig, items) {
+    var ol = el('ol', 'list');
+    items.forEach(function (i) { ol.appendChild(el('li', null, findingLine(i))); });
+    fig.appendChild(ol);
   }
 
   function summaryCards() {
-    var sev = SEVERITIES.map(function (s) {
-      return { label: s, value: findings.filter(function (f) { return f.severity === s; }).length,
-               cls: 'sev-' + s };
-    });
     var fig = document.getElementById('by-severity');
-    if (findings.length) fig.appendChild(barChart(sev)); else empty(fig, 'no findings');
+    if (N) fig.appendChild(barChart(bySeverity())); else empty(fig, 'no findings');
     fig = document.getElementById('by-provider');
     var prov = tally(provider).slice(0, 12);
     if (prov.length) fig.appendChild(barChart(prov)); else empty(fig, 'no findings');
     timeline(document.getElementById('timeline'));
     fig = document.getElementById('top-repositories');
-    var repos = tally(function (f) { return str(f.repository) || '(no repository)'; }).slice(0, 10);
+    var repos = tally(function (i) { return str(repo(i)) || '(no repository)'; }).slice(0, 10);
     if (repos.length) fig.appendChild(barChart(repos)); else empty(fig, 'no findings');
     fig = document.getElementById('newest');
-    var newest = findings.filter(function (f) { return f._time > -Infinity; })
-      .sort(function (a, b) { return b._time - a._time; }).slice(0, 10);
-    if (newest.length) {
-      var ol = el('ol', 'list');
-      newest.forEach(function (f) { ol.appendChild(el('li', null, findingLine(f))); });
-      fig.appendChild(ol);
-    } else {
-      empty(fig, 'no dated findings');
-    }
+    var newest = top(10, function (i) { return time(i) > -Infinity; },
+                     function (a, b) { return time(a) - time(b) || b - a; });
+    if (newest.length) list(fig, newest); else empty(fig, 'no dated findings');
     /* With --baseline or --state the report holds only what is new. */
     if (summary.baselined || summary.incremental) {
       fig = document.getElementById('new-in-run');
       fig.hidden = false;
       var why = summary.incremental ? 'in what changed since the last run (--state)'
                                     : 'not in the baseline (' + count(summary.baselined) + ' known)';
-      fig.appendChild(el('p', 'new', count(findings.length) + ' new finding' +
-                         (findings.length === 1 ? '' : 's') + ' ' + why));
-      var list = el('ol', 'list');
-      findings.slice().sort(function (a, b) { return b._rank - a._rank || b._time - a._time; })
-        .slice(0, 10).forEach(function (f) { list.appendChild(el('li', null, findingLine(f))); });
-      if (findings.length) fig.appendChild(list);
+      fig.appendChild(el('p', 'new', count(N) + ' new finding' + (N === 1 ? '' : 's') + ' ' + why));
+      if (N) list(fig, top(10, function () { return true; }, function (a, b) {
+        return rank(a) - rank(b) || time(a) - time(b) || b - a;
+      }));
     }
   }
 
@@ -206,11 +243,11 @@
   function repositories() {
     var repos = data.repositories || [];
     if (repos.length < 2 && !repos.some(function (r) { return r.error; })) return;
-    var worst = {};
-    findings.forEach(function (f) {
-      var k = str(f.repository);
-      if (worst[k] === undefined || f._rank > worst[k]) worst[k] = f._rank;
-    });
+    var worst = Object.create(null);
+    for (var i = 0; i < N; i++) {
+      var k = str(repo(i));
+      if (worst[k] === undefined || rank(i) > worst[k]) worst[k] = rank(i);
+    }
     var rows = repos.map(function (r) {
       var w = worst[str(r.path)];
       return { r: r, w: w === undefined ? -1 : w };
@@ -219,6 +256,23 @@
         (b.r.findings || 0) - (a.r.findings || 0) || (a.r.path < b.r.path ? -1 : 1);
     });
     var tbody = document.querySelector('#repo-table tbody');
+    /* The worst first; a long fleet's others behind a button, so that the
+     * page does not lay out a thousand rows before anyone asks for them. */
+    var more = document.getElementById('repo-more');
+    if (rows.length > REPO_ROWS) {
+      more.textContent = 'show all ' + count(rows.length) + ' repositories';
+      more.hidden = false;
+      more.addEventListener('click', function () {
+        more.hidden = true;
+        tbody.textContent = '';
+        tbody.appendChild(repoRows(rows));
+      });
+    }
+    tbody.appendChild(repoRows(rows.slice(0, REPO_ROWS)));
+    document.getElementById('repositories').hidden = false;
+  }
+  function repoRows(rows) {
+    var frag = document.createDocumentFragment();
     rows.forEach(function (x) {
       var tr = el('tr');
       tr.appendChild(el('td', 'path', printable(x.r.path)));
@@ -229,169 +283,286 @@
       tr.appendChild(el('td', null, count(x.r.commits)));
       tr.appendChild(el('td', null, count(x.r.blobs_scanned)));
       tr.appendChild(el('td', 'error', str(x.r.error)));
-      tbody.appendChild(tr);
+      frag.appendChild(tr);
     });
-    document.getElementById('repositories').hidden = false;
+    return frag;
   }
 
-  /* ---- the findings table ----------------------------------------- */
-  var hasVerification = findings.some(function (f) { return f.verification; });
-  var columns = [
-    { key: 'severity', label: 'severity', sort: function (f) { return f._rank; },
-      cell: function (td, f) { td.appendChild(el('span', 'sev ' + str(f.severity), f.severity)); } },
-    { key: 'rule', label: 'rule', sort: function (f) { return str(f.rule_id); },
-      text: function (f) { return f.rule_id; } },
+  /* ---- the findings table: columns ---------------------------------- */
+  /* A column's sort key is computed once for all findings, when first
+   * sorted by: numbers, or strings replaced by their rank in a sorted list
+   * of the distinct values, so a sort compares numbers only. */
+  function ranks(get) {
+    var v = new Array(N), seen = Object.create(null), distinct = [];
+    for (var i = 0; i < N; i++) {
+      v[i] = get(i);
+      if (!(v[i] in seen)) { seen[v[i]] = 0; distinct.push(v[i]); }
+    }
+    distinct.sort();
+    distinct.forEach(function (d, k) { seen[d] = k; });
+    var out = new Float64Array(N);
+    for (var j = 0; j < N; j++) out[j] = seen[v[j]];
+    return out;
+  }
+  function numbers(get) {
+    var out = new Float64Array(N);
+    for (var i = 0; i < N; i++) out[i] = get(i);
+    return out;
+  }
+  var hasVerification = false;
+  for (var x in EXTRA) if (EXTRA[x].verification) { hasVerification = true; break; }
+  var COLUMNS = [
+    { key: 'severity', label: 'severity', key_of: function () { return numbers(rank); } },
+    { key: 'rule', label: 'rule', text: function (i) { return rule(i).id; },
+      key_of: function () { return ranks(function (i) { return str(rule(i).id); }); } },
     { key: 'repository', label: 'repository', cls: 'path',
-      sort: function (f) { return str(f.repository); },
-      text: function (f) { return printable(f.repository); } },
+      text: function (i) { return printable(repo(i)); },
+      key_of: function () { return ranks(function (i) { return str(repo(i)); }); } },
     { key: 'location', label: 'path:line', cls: 'path',
-      sort: function (f) { return str(f.path) + '\u0000' + ('0000000000' + f.line).slice(-10); },
-      text: function (f) { return printable(f.path) + ':' + str(f.line); } },
-    { key: 'commit', label: 'commit', cls: 'mono', sort: function (f) { return str(f.commit); },
-      text: function (f) { return shortId(f.commit); } },
-    { key: 'author', label: 'author', sort: function (f) { return str(f.author_name); },
-      text: function (f) { return printable(f.author_name); } },
-    { key: 'date', label: 'introduced', sort: function (f) { return f._time; },
-      text: function (f) { return dateOnly(f.date); } },
-    { key: 'also_in', label: 'also in',
-      sort: function (f) { return (f.also_in || []).length; },
-      text: function (f) { return (f.also_in || []).length; } }
+      text: function (i) { return printable(cPath[i]) + ':' + str(cLine[i]); },
+      key_of: function () {
+        return ranks(function (i) { return str(cPath[i]) + '\u0000' + ('0000000000' + cLine[i]).slice(-10); });
+      } },
+    { key: 'commit', label: 'commit', cls: 'mono', text: function (i) { return shortId(commit(i)); },
+      key_of: function () { return ranks(function (i) { return str(commit(i)); }); } },
+    { key: 'author', label: 'author', text: function (i) { return printable(author(i)); },
+      key_of: function () { return ranks(function (i) { return str(author(i)); }); } },
+    { key: 'date', label: 'introduced', text: dateOnly, key_of: function () { return numbers(time); } },
+    { key: 'also_in', label: 'also in', text: function (i) { return also(i).length; },
+      key_of: function () { return numbers(function (i) { return also(i).length; }); } }
   ];
+  function verification(i) { var v = extra(i).verification; return v ? str(v.status) : ''; }
   if (hasVerification)
-    columns.push({ key: 'verification', label: 'verified',
-      sort: function (f) { return f.verification ? str(f.verification.status) : ''; },
-      text: function (f) { return f.verification ? str(f.verification.status) : ''; } });
-  columns.push({ key: 'fingerprint', label: 'fingerprint', cls: 'mono',
-    sort: function (f) { return str(f.fingerprint); },
-    text: function (f) { return f.fingerprint; } });
+    COLUMNS.push({ key: 'verification', label: 'verified', text: verification,
+      key_of: function () { return ranks(verification); } });
+  COLUMNS.push({ key: 'fingerprint', label: 'fingerprint', cls: 'mono',
+    text: function (i) { return cFp[i]; },
+    key_of: function () { return ranks(function (i) { return str(cFp[i]); }); } });
+  COLUMNS.forEach(function (c) { c.td = 'c-' + c.key + (c.cls ? ' ' + c.cls : ''); });
 
-  var state = { key: 'severity', dir: 'desc', shown: PAGE, rows: [] };
-  var tbody = document.querySelector('#finding-table tbody');
-  var headRow = document.querySelector('#finding-table thead tr');
+  /* ---- the findings table: state ------------------------------------ */
+  var state = {
+    key: 'severity', dir: 'desc',
+    rows: [],            /* finding indexes shown, in order */
+    open: Object.create(null),   /* finding index -> its details' height (px), once opened */
+    openAt: [],          /* [row position, height] of the opened rows shown, by position */
+    first: -1, last: -1  /* the rows in the document: [first, last) */
+  };
+  var ROW_H = 0;         /* measured from the first row drawn */
+  var scroller = document.getElementById('finding-scroll');
+  var table = document.getElementById('finding-table');
+  var tbody = table.querySelector('tbody');
+  var headRow = table.querySelector('thead tr');
+  var sortKeys = Object.create(null);
+  var filterText = null; /* lower-cased text of each finding, made when first filtered */
 
-  columns.forEach(function (c) {
-    var th = el('th', null, c.label);
+  COLUMNS.forEach(function (c) {
+    var th = el('th', 'c-' + c.key, c.label);
     th.dataset.key = c.key;
     th.setAttribute('aria-sort', 'none');
-    th.addEventListener('click', function () {
-      if (state.key === c.key) state.dir = state.dir === 'asc' ? 'desc' : 'asc';
-      else { state.key = c.key; state.dir = 'asc'; }
-      update();
-    });
     headRow.appendChild(th);
+  });
+  headRow.addEventListener('click', function (ev) {
+    var th = ev.target.closest('th');
+    if (!th) return;
+    if (state.key === th.dataset.key) state.dir = state.dir === 'asc' ? 'desc' : 'asc';
+    else { state.key = th.dataset.key; state.dir = 'asc'; }
+    update();
   });
 
   function fillSelect(id, label, values) {
-    var s = document.getElementById(id);
-    s.appendChild(new Option(label, ''));
-    values.forEach(function (v) { s.appendChild(new Option(printable(v.label) + ' (' + v.value + ')', v.label)); });
-    s.addEventListener('change', function () { state.shown = PAGE; update(); });
-    return s;
+    var sel = document.getElementById(id);
+    sel.appendChild(new Option(label, ''));
+    values.forEach(function (v) { sel.appendChild(new Option(printable(v.label) + ' (' + v.value + ')', v.label)); });
+    sel.addEventListener('change', update);
+    return sel;
   }
+  function byLabel(a, b) { return a.label < b.label ? -1 : 1; }
   var sevSelect = fillSelect('filter-severity', 'all severities',
-    SEVERITIES.map(function (s) {
-      return { label: s, value: findings.filter(function (f) { return f.severity === s; }).length };
-    }).filter(function (x) { return x.value; }));
+    bySeverity().filter(function (v) { return v.value; }));
   var ruleSelect = fillSelect('filter-rule', 'all rules',
-    tally(function (f) { return str(f.rule_id); }).sort(function (a, b) { return a.label < b.label ? -1 : 1; }));
+    tally(function (i) { return str(rule(i).id); }).sort(byLabel));
   var repoSelect = fillSelect('filter-repository', 'all repositories',
-    tally(function (f) { return str(f.repository); }).sort(function (a, b) { return a.label < b.label ? -1 : 1; }));
+    tally(function (i) { return str(repo(i)); }).sort(byLabel));
   var textInput = document.getElementById('filter-text');
-  textInput.addEventListener('input', function () { state.shown = PAGE; update(); });
-  var more = document.getElementById('show-more');
-  more.addEventListener('click', function () { state.shown += PAGE; render(); });
+  textInput.addEventListener('input', update);
 
-  function compare(get, dir) {
-    return function (a, b) {
-      var x = get(a), y = get(b);
-      var c = x < y ? -1 : x > y ? 1 : 0;
-      return (dir === 'asc' ? c : -c) || a._i - b._i;
-    };
+  function textOf(i) {
+    var r = rule(i);
+    return [r.id, r.name, repo(i), cPath[i], author(i), s(cEmail, i), commit(i), cFp[i]]
+      .map(str).join('\n').toLowerCase();
   }
 
+  /* Filters and sorts state.rows, then draws from the top. */
   function update() {
     var text = textInput.value.trim().toLowerCase();
-    var sev = sevSelect.value, rule = ruleSelect.value, repo = repoSelect.value;
-    var col = columns.filter(function (c) { return c.key === state.key; })[0] || columns[0];
-    state.rows = findings.filter(function (f) {
-      return (!sev || f.severity === sev) && (!rule || str(f.rule_id) === rule) &&
-        (!repo || str(f.repository) === repo) && (!text || f._text.indexOf(text) >= 0);
-    });
-    if (state.key === 'severity' && state.dir === 'desc')
-      state.rows.sort(function (a, b) { return b._rank - a._rank || b._time - a._time || a._i - b._i; });
-    else
-      state.rows.sort(compare(col.sort, state.dir));
-    Array.prototype.forEach.call(headRow.children, function (th) {
+    var sev = sevSelect.value, ruleId = ruleSelect.value, repoPath = repoSelect.value;
+    var sevRank = sev ? RANK[sev] : -2, rows = [];
+    if (text && !filterText) {
+      filterText = new Array(N);
+      for (var t = 0; t < N; t++) filterText[t] = textOf(t);
+    }
+    for (var i = 0; i < N; i++) {
+      if ((sev && rank(i) !== sevRank) || (ruleId && str(rule(i).id) !== ruleId) ||
+          (repoPath && str(repo(i)) !== repoPath) || (text && filterText[i].indexOf(text) < 0))
+        continue;
+      rows.push(i);
+    }
+    var k, sign = state.dir === 'asc' ? 1 : -1;
+    if (state.key === 'severity' && state.dir === 'desc') {
+      /* The default order: worst first, newest first among equals. */
+      rows.sort(function (a, b) { return rank(b) - rank(a) || time(b) - time(a) || a - b; });
+    } else {
+      var c = COLUMNS.filter(function (x) { return x.key === state.key; })[0] || COLUMNS[0];
+      k = sortKeys[c.key] || (sortKeys[c.key] = c.key_of());
+      rows.sort(function (a, b) { return sign * (k[a] - k[b]) || a - b; });
+    }
+    state.rows = rows;
+    for (var h = 0; h < headRow.children.length; h++) {
+      var th = headRow.children[h];
       th.setAttribute('aria-sort', th.dataset.key === state.key ?
         (state.dir === 'asc' ? 'ascending' : 'descending') : 'none');
-    });
-    render();
+    }
+    document.getElementById('shown-count').textContent = count(rows.length) + ' finding' +
+      (rows.length === 1 ? '' : 's') + (rows.length === N ? '' : ' (' + count(N) + ' in all)');
+    placeOpened();
+    scroller.scrollTop = 0;
+    draw(true);
   }
 
-  function render() {
-    var frag = document.createDocumentFragment();
-    var n = Math.min(state.rows.length, state.shown);
-    for (var i = 0; i < n; i++) frag.appendChild(row(state.rows[i]));
-    tbody.textContent = '';
-    tbody.appendChild(frag);
-    document.getElementById('shown-count').textContent = 'showing ' + count(n) + ' of ' +
-      count(state.rows.length) + (state.rows.length === findings.length ? '' :
-      ' (' + count(findings.length) + ' in all)');
-    more.hidden = n >= state.rows.length;
+  /* ---- the findings table: the rows in view -------------------------- */
+  /* state.openAt from state.open: where the opened rows are now. */
+  function placeOpened() {
+    state.openAt = [];
+    if (!Object.keys(state.open).length) return;
+    for (var p = 0; p < state.rows.length; p++) {
+      var h = state.open[state.rows[p]];
+      if (h !== undefined) state.openAt.push([p, h]);
+    }
+  }
+  /* The offset of row position p from the table body's top. */
+  function topOf(p) {
+    var y = p * ROW_H;
+    for (var k = 0; k < state.openAt.length && state.openAt[k][0] < p; k++) y += state.openAt[k][1];
+    return y;
+  }
+  /* The row position at offset y. */
+  function rowAt(y) {
+    var extraH = 0;
+    for (var k = 0; k < state.openAt.length; k++) {
+      var q = state.openAt[k][0], qTop = q * ROW_H + extraH;
+      if (y < qTop) break;
+      if (y < qTop + ROW_H + state.openAt[k][1]) return q;
+      extraH += state.openAt[k][1];
+    }
+    return Math.floor((y - extraH) / ROW_H);
   }
 
-  function row(f) {
+  function spacer() {
+    var tr = el('tr', 'spacer'), td = el('td');
+    td.colSpan = COLUMNS.length;
+    tr.appendChild(td);
+    return tr;
+  }
+  var topSpacer = spacer(), bottomSpacer = spacer();
+
+  function row(i) {
     var tr = el('tr', 'finding');
-    tr.dataset.index = String(f._i);
-    columns.forEach(function (c) {
-      var td = el('td', 'c-' + c.key + (c.cls ? ' ' + c.cls : ''));
-      if (c.cell) c.cell(td, f); else td.textContent = str(c.text(f));
+    tr.dataset.index = String(i);
+    for (var k = 0; k < COLUMNS.length; k++) {
+      var c = COLUMNS[k], td = el('td', c.td);
+      if (c.key === 'severity') td.appendChild(el('span', 'sev ' + str(rule(i).severity), rule(i).severity));
+      else td.textContent = str(c.text(i));
       tr.appendChild(td);
-    });
+    }
     return tr;
   }
 
+  /* Puts the rows in view into the table (all anew when `force`). */
+  function draw(force) {
+    var n = state.rows.length;
+    if (!ROW_H && n) {
+      tbody.textContent = '';
+      tbody.appendChild(row(state.rows[0]));
+      ROW_H = tbody.firstChild.getBoundingClientRect().height;
+    }
+    if (!ROW_H) ROW_H = 28; /* no row, or not laid out */
+    /* The box is never taller than the window (report.css: 80vh); before
+     * the first draw it is only as tall as one row. */
+    var view = window.innerHeight || 1000, y = scroller.scrollTop - topOffset();
+    var first = Math.max(0, Math.min(n, rowAt(Math.max(0, y))) - OVERSCAN);
+    var last = Math.min(n, rowAt(Math.max(0, y + view)) + 1 + OVERSCAN);
+    if (!force && first === state.first && last === state.last) return;
+    state.first = first;
+    state.last = last;
+    var frag = document.createDocumentFragment();
+    frag.appendChild(topSpacer);
+    for (var p = first; p < last; p++) {
+      var i = state.rows[p];
+      frag.appendChild(row(i));
+      if (state.open[i] !== undefined) frag.appendChild(detail(i));
+    }
+    frag.appendChild(bottomSpacer);
+    topSpacer.firstChild.style.height = topOf(first) + 'px';
+    bottomSpacer.firstChild.style.height = (topOf(n) - topOf(last)) + 'px';
+    tbody.textContent = '';
+    tbody.appendChild(frag);
+  }
+  /* The table body's offset inside the scrolled box (under the header). */
+  var headH = 0;
+  function topOffset() {
+    if (!headH) headH = table.tHead.getBoundingClientRect().height;
+    return headH;
+  }
+  var pending = false;
+  scroller.addEventListener('scroll', function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; draw(false); });
+  }, { passive: true });
+  window.addEventListener('resize', function () { draw(false); });
+
+  /* ---- the findings table: a row's details --------------------------- */
   /* A ready-to-paste .leakgateignore line: the fingerprint, and as a
    * comment what it is (no newline can slip in from the path). */
-  function ignoreLine(f) {
-    return str(f.fingerprint) + '  # ' + str(f.rule_id) + ' ' +
-      printable(f.path).replace(/\s+/g, ' ') + ':' + str(f.line);
+  function ignoreLine(i) {
+    return str(cFp[i]) + '  # ' + str(rule(i).id) + ' ' +
+      printable(cPath[i]).replace(/\s+/g, ' ') + ':' + str(cLine[i]);
   }
 
-  function detail(f) {
-    var tr = el('tr', 'detail');
-    var td = el('td');
-    td.colSpan = columns.length;
-    var dl = el('dl');
+  function detail(i) {
+    var r = rule(i), x = extra(i), tr = el('tr', 'detail'), td = el('td'), dl = el('dl');
+    td.colSpan = COLUMNS.length;
     function item(term, node) {
       dl.appendChild(el('dt', null, term));
       var dd = el('dd');
       if (typeof node === 'string') dd.textContent = node; else dd.appendChild(node);
       dl.appendChild(dd);
     }
-    item('rule', str(f.rule_name) + ' (' + str(f.rule_id) + '), confidence ' + str(f.confidence));
-    item('secret', el('code', null, str(f.secret)));
-    if (f.excerpt !== undefined) item('line', el('pre', 'excerpt', f.excerpt));
-    item('where', printable(f.path) + ':' + str(f.line) + ':' + str(f.column) +
-         (f.binary ? ' (binary file)' : ''));
-    if (f.commit) item('commit', str(f.commit) + '  ' + printable(f.author_name) + ' <' +
-                       printable(f.author_email) + '>  ' + str(f.date));
-    if (f.decoded) item('decoded', str(f.decoded));
-    if (f.unconfirmed) item('unconfirmed', str(f.unconfirmed));
-    (f.secret_parts || []).forEach(function (p) { item('part ' + str(p.name), el('code', null, str(p.secret))); });
-    if (f.verification) item('verification', str(f.verification.status) +
-      (f.verification.http_status ? ' (HTTP ' + f.verification.http_status + ')' : '') +
-      (f.verification.identity ? ', ' + str(f.verification.identity) : ''));
-    item('what to do', str(f.remediation) ||
+    item('rule', str(r.name) + ' (' + str(r.id) + '), confidence ' + str(r.confidence));
+    item('secret', el('code', null, str(cSecret[i])));
+    if (cExcerpt[i] !== null && cExcerpt[i] !== undefined) item('line', el('pre', 'excerpt', cExcerpt[i]));
+    item('where', printable(cPath[i]) + ':' + str(cLine[i]) + ':' + str(cColumn[i]) +
+         (x.binary ? ' (binary file)' : ''));
+    if (repo(i)) item('repository', printable(repo(i)));
+    if (commit(i)) item('commit', str(commit(i)) + '  ' + printable(author(i)) + ' <' +
+                        printable(s(cEmail, i)) + '>  ' + str(date(i)));
+    if (x.decoded) item('decoded', str(x.decoded));
+    if (x.unconfirmed) item('unconfirmed', str(x.unconfirmed));
+    (x.secret_parts || []).forEach(function (p) { item('part ' + str(p.name), el('code', null, str(p.secret))); });
+    if (x.verification) item('verification', str(x.verification.status) +
+      (x.verification.http_status ? ' (HTTP ' + x.verification.http_status + ')' : '') +
+      (x.verification.identity ? ', ' + str(x.verification.identity) : ''));
+    item('what to do', str(r.remediation) ||
          'Rotate the credential with its provider, then remove it from the history.');
-    item('.leakgateignore', el('code', 'ignore-line', ignoreLine(f)));
-    var also = f.also_in || [];
-    if (also.length) {
+    item('.leakgateignore', el('code', 'ignore-line', ignoreLine(i)));
+    var more = also(i);
+    if (more.length) {
       var ol = el('ol', 'list');
-      also.slice(0, 50).forEach(function (l) {
-        ol.appendChild(el('li', null, printable(l.path) + (l.commit ? ' (' + shortId(l.commit) + ')' : '')));
+      more.slice(0, 50).forEach(function (l) {
+        ol.appendChild(el('li', null, printable(l[0]) + (l[1] ? ' (' + shortId(l[1]) + ')' : '')));
       });
-      if (also.length > 50) ol.appendChild(el('li', null, 'and ' + (also.length - 50) + ' more'));
+      if (more.length > 50) ol.appendChild(el('li', null, 'and ' + (more.length - 50) + ' more'));
       item('also in', ol);
     }
     td.appendChild(dl);
@@ -399,17 +570,29 @@
     return tr;
   }
 
+  /* Opens or closes a row in place: the rows around it stay as they are
+   * (the spacers stand for rows outside the view, which did not move). */
   tbody.addEventListener('click', function (ev) {
     var tr = ev.target.closest('tr.finding');
     if (!tr) return;
-    var next = tr.nextSibling;
-    if (next && next.className === 'detail') { tbody.removeChild(next); return; }
-    tbody.insertBefore(detail(findings[Number(tr.dataset.index)]), next);
+    var i = Number(tr.dataset.index), next = tr.nextSibling;
+    if (next && next.className === 'detail') {
+      tbody.removeChild(next);
+      delete state.open[i];
+    } else {
+      var d = detail(i);
+      tbody.insertBefore(d, next);
+      state.open[i] = d.getBoundingClientRect().height;
+    }
+    placeOpened();
   });
 
   facts();
+  performance.mark('leakgate-header');
+  update();
+  performance.mark('leakgate-table');
   repositories();
   summaryCards();
-  update();
+  performance.mark('leakgate-drawn');
   document.body.dataset.ready = 'true';
 })();
