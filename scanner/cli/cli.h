@@ -69,6 +69,9 @@ int cli_verify(lg_report *r, const cli_verify_settings *s);
 void cli_keep_only_live(lg_report *r);
 size_t cli_count_live(const lg_report *r);
 
+/* Seconds on the monotonic clock, for durations. */
+double cli_monotonic_seconds(void);
+
 /* Prints "leakgate: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

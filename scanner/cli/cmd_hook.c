@@ -28,6 +28,7 @@ static const char *const hook_names[] = { "pre-receive", "pre-push", "pre-commit
 typedef struct {
 	hook_kind kind;
 	double started; /* monotonic seconds when the hook began */
+	double load_seconds; /* loading the rules took (counted in the budget) */
 	rule_paths rules;
 	double timeout;
 	int allow_on_error;
@@ -52,17 +53,9 @@ typedef struct {
 	size_t exclude_count;
 } hook_args;
 
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static double elapsed(const hook_args *a)
 {
-	return monotonic_seconds() - a->started;
+	return cli_monotonic_seconds() - a->started;
 }
 
 /* ------------------------------------------------------------------------
@@ -639,6 +632,21 @@ static int load_server_ignore(lg_ignore **out, const char *path)
 	return err;
 }
 
+/* What is left of the hook's time budget for the scan: loading the rules
+ * counts against it (a cold rule cache compiles them, seconds), since a
+ * server kills a hook by the clock, not by what it was doing. A budget
+ * already spent leaves the least positive one, so the scan stops at once
+ * (0 would mean no budget at all). */
+static double remaining_budget(const hook_args *a)
+{
+	double left;
+
+	if (a->timeout <= 0)
+		return 0;
+	left = a->timeout - elapsed(a);
+	return left > 1e-9 ? left : 1e-9;
+}
+
 static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 			 const lg_ignore *server_ignore)
 {
@@ -648,7 +656,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 	char remote_glob[512];
 	const char *remote_globs[1] = { remote_glob };
 
-	opts.time_budget = a->timeout;
+	opts.time_budget = remaining_budget(a);
 	opts.stream_threshold = cli_stream_threshold();
 	opts.no_ignore_file = a->no_ignore;
 	opts.ignore = server_ignore;
@@ -682,16 +690,23 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 	return lg_scan_added(r, m, NULL, &range, &opts);
 }
 
+/* Loading the rules from a warm cache takes milliseconds; longer, they
+ * were most likely compiled. */
+#define COLD_LOAD_SECONDS 0.5
+
 /* The reason a scan failed, for the pusher: a spent time budget says how
- * long the hook ran and how to give it more. */
+ * long the hook ran, how much of it loading the rules took (and when that
+ * looks like a cold rule cache, how to warm it), and how to give it more. */
 static void failure_reason(char *out, size_t cap, const hook_args *a, int err)
 {
 	double ran = elapsed(a);
+	int cold = a->load_seconds >= COLD_LOAD_SECONDS;
 
 	if (err == LG_ELIMIT && a->timeout > 0 && ran >= a->timeout)
-		snprintf(out, cap, "the check ran %.3f s, past its time budget of %g s; "
-			 "raise the budget with 'git config leakgate.timeout SECONDS' "
-			 "(or --timeout)", ran, a->timeout);
+		snprintf(out, cap, "the check ran %.3f s, past its time budget of %g s (loading the "
+			 "rules took %.3f s%s); raise the budget with 'git config leakgate.timeout "
+			 "SECONDS' (or --timeout)", ran, a->timeout, a->load_seconds,
+			 cold ? ": a cold rule cache? 'leakgate install' warms it" : "");
 	else
 		snprintf(out, cap, "%s", lg_error_last());
 }
@@ -724,6 +739,7 @@ static int run_hook(hook_args *a)
 	lg_ignore *server_ignore = NULL;
 	lg_report report;
 	char reason[1024];
+	double load_started;
 	int code, err;
 
 	memset(&report, 0, sizeof(report));
@@ -741,11 +757,13 @@ static int run_hook(hook_args *a)
 	if (a->ignore_file && load_server_ignore(&server_ignore, a->ignore_file) != 0)
 		return hook_failed(a, lg_error_last());
 	/* Only the server makes its own decision on the marker. */
+	load_started = elapsed(a);
 	if ((code = load_matcher_with(&rules, &matcher, &a->rules,
 				      a->kind == HOOK_PRE_RECEIVE)) != EXIT_CLEAN) {
 		lg_ignore_free(server_ignore);
 		return hook_failed(a, "cannot load the rules");
 	}
+	a->load_seconds = elapsed(a) - load_started;
 	err = scan_for_hook(&report, a, matcher, server_ignore);
 	if (err) {
 		failure_reason(reason, sizeof(reason), a, err);
@@ -799,7 +817,7 @@ int cmd_hook(int argc, char **argv)
 	int i, code;
 
 	memset(&a, 0, sizeof(a));
-	a.started = monotonic_seconds();
+	a.started = cli_monotonic_seconds();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		hook_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;

@@ -48,7 +48,12 @@ static void install_usage(FILE *f)
 		"  --inline-allow=refuse|honour  leakgate.inlineAllow\n"
 		"\n"
 		"The script runs the leakgate that installed it; if that file is moved or\n"
-		"deleted, the 'leakgate' on PATH.\n");
+		"deleted, the 'leakgate' on PATH.\n"
+		"\n"
+		"install also loads the hooks' rules into the rule cache (of the user who\n"
+		"runs it: run it as the user the hooks run as), so that the first push\n"
+		"does not spend its time budget compiling them; rules that do not load\n"
+		"make it fail, installing nothing.\n");
 }
 
 /* 1 when the file at `path` carries our marker. */
@@ -251,6 +256,50 @@ static int write_settings(const char *path, const char *const *given)
 	return 0;
 }
 
+/*
+ * Loads the rules the hooks of the repository at `path` will use (--rules
+ * given now, else leakgate.rules in its git config, else the built-in
+ * pack) through the rule cache, so that the first push or commit finds it
+ * warm: a cold cache compiles the rules for seconds, which count against a
+ * hook's time budget. Rules that do not load are an error: every push
+ * would be refused. The cache is the installing user's (LEAKGATE_CACHE_DIR,
+ * XDG_CACHE_HOME, HOME): a server whose hooks run as another user warms
+ * theirs by running install as that user.
+ */
+static int warm_rule_cache(const char *path, const char *const *given)
+{
+	const char *names[1] = { hook_settings[HOOK_SETTING_RULES].config };
+	char *configured[1] = { NULL };
+	const char *rules_path = given[HOOK_SETTING_RULES];
+	rule_paths rp;
+	lg_ruleset *rules = NULL;
+	lg_matcher *matcher = NULL;
+	char cache[4096];
+	double started = cli_monotonic_seconds();
+	int code = EXIT_CLEAN;
+
+	memset(&rp, 0, sizeof(rp));
+	if (!rules_path && lg_repository_config_read(configured, path, names, 1) == 0)
+		rules_path = configured[0];
+	if (rules_path && rule_paths_add(&rp, rules_path) != 0)
+		code = EXIT_REPO;
+	if (code == EXIT_CLEAN &&
+	    (code = load_matcher(&rules, &matcher, &rp)) != EXIT_CLEAN)
+		cli_error("the hooks cannot load their rules (see above), so every push or commit "
+			  "would be refused: nothing installed");
+	if (code == EXIT_CLEAN && !cli_cache_dir(cache, sizeof(cache)))
+		cli_warning("no rule cache (LEAKGATE_CACHE_DIR is empty, or HOME is not set): "
+			    "each hook run compiles the rules, in its time budget");
+	else if (code == EXIT_CLEAN)
+		printf("rule cache warm in %s (%zu rules, %.1f s)\n", cache,
+		       lg_ruleset_count(rules), cli_monotonic_seconds() - started);
+	lg_matcher_free(matcher);
+	lg_ruleset_free(rules);
+	rule_paths_release(&rp);
+	free(configured[0]);
+	return code;
+}
+
 enum { OPT_PRE_COMMIT = HOOK_SETTING_COUNT, OPT_PRE_PUSH, OPT_PRE_RECEIVE, OPT_CHAIN, OPT_HELP };
 
 static int run_install(int argc, char **argv, int uninstall)
@@ -271,7 +320,7 @@ static int run_install(int argc, char **argv, int uninstall)
 		{ "inline-allow", required_argument, NULL, HOOK_SETTING_INLINE_ALLOW },
 		{ NULL, 0, NULL, 0 }
 	};
-	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0;
+	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0, code;
 	const char *given[HOOK_SETTING_COUNT] = { NULL };
 	const char *path = ".";
 	char exe[4096];
@@ -318,6 +367,10 @@ static int run_install(int argc, char **argv, int uninstall)
 	/* Refuse before writing anything, so a refusal leaves no half-install. */
 	for (i = 0; i < HOOK_COUNT && !uninstall && !chain; i++)
 		failed |= wanted[i] && foreign_hook(dir, i);
+	if (!failed && !uninstall && (code = warm_rule_cache(path, given)) != EXIT_CLEAN) {
+		free(dir);
+		return code;
+	}
 	if (!failed && !uninstall)
 		failed |= write_settings(path, given) != 0;
 	for (i = 0; i < HOOK_COUNT && !failed; i++) {

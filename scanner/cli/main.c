@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct {
 	char path[4096];
@@ -148,6 +149,14 @@ uint64_t cli_stream_threshold(void)
 		return 0;
 	n = strtoull(v, &end, 10);
 	return *end ? 0 : n;
+}
+
+double cli_monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 const char *cli_cache_dir(char *buf, size_t cap)
