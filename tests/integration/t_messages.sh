@@ -44,6 +44,31 @@ leak scan --range "$base..$bad" --format json .
 	<<<"$out" >/dev/null || fail "--range: $rc $out"
 leak scan --range "$base..$base" --format json .
 [ "$rc" -eq 0 ] || fail "an empty range: exit $rc: $out"
+# --- an incremental scan (--state) reports a message once: the second run
+# finds the commit walked and the tag matched already; a new tag is matched
+# (and only it); a moved tag is a new tag object; --all reports them all
+leak scan --state "$work/state" --format json .
+[ "$rc" -eq 1 ] && [ "$(jq '[.findings[].path] | sort | join(",")' <<<"$out")" = '"(commit message),(tag message)"' ] ||
+	fail "first --state run: $rc $(jq -c .findings <<<"$out")"
+leak scan --state "$work/state" --format json .
+[ "$rc" -eq 0 ] && [ "$(jq '.findings | length' <<<"$out")" = 0 ] ||
+	fail "second --state run reported again: $rc $(jq -c .findings <<<"$out")"
+new_token=$(hex 16)
+git tag -a v1.1 -m "TWILIO_AUTH_TOKEN=$new_token" "$base"
+leak scan --state "$work/state" --format json .
+[ "$rc" -eq 1 ] && jq -e --arg t "$(git rev-parse v1.1)" '.findings | length == 1 and .[0].path == "(tag message)"
+	and .[0].commit == $t' <<<"$out" >/dev/null || fail "new tag, --state: $rc $(jq -c .findings <<<"$out")"
+leak scan --state "$work/state" --format json .
+[ "$rc" -eq 0 ] || fail "the new tag reported twice: $(jq -c .findings <<<"$out")"
+git tag -f -a v1.1 -m "moved" -m "TWILIO_AUTH_TOKEN=$new_token" "$bad" >/dev/null
+leak scan --state "$work/state" --format json .
+[ "$rc" -eq 1 ] && jq -e --arg t "$(git rev-parse v1.1)" '.findings | length == 1 and .[0].commit == $t and .[0].line == 3' \
+	<<<"$out" >/dev/null || fail "moved tag, --state: $rc $(jq -c .findings <<<"$out")"
+leak scan --state "$work/state" --all --format json .
+[ "$rc" -eq 1 ] && [ "$(jq '[.findings[] | select(.path == "(tag message)")] | length' <<<"$out")" = 2 ] ||
+	fail "--state --all: $rc $(jq -c .findings <<<"$out")"
+git tag -d v1.1 >/dev/null
+
 # --- a clean message is no finding
 git init -q "$work/clean" && (cd "$work/clean" && echo x > x && git add x && git commit -qm "nothing secret here")
 leak scan "$work/clean"

@@ -35,6 +35,8 @@ struct lg_state {
 	size_t blob_count;
 };
 
+/* 1 when the state records object `id` as read in full: a blob, or an
+ * annotated tag whose message was matched. */
 int lg_state__knows_blob(const lg_state *s, const uint8_t id[20]);
 /* Replaces the state's content: tips, and blobs = old blobs + `added`. */
 int lg_state__update(lg_state *s, const char *rules_hash, const char *repo_id,

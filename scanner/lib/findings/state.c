@@ -3,9 +3,11 @@
  *
  * Layout (little-endian): "LGSTATE\0", u32 version, 40 bytes rules hash,
  * 40 bytes repository id, u64 tip count, 20-byte tips, u64 blob count,
- * sorted 20-byte blob ids, u32 CRC32 of everything before it. Anything that
- * does not check out is refused as a whole, so a damaged file can only
- * cause a full scan, never a missed blob.
+ * sorted 20-byte ids of the objects read in full (blobs, and the annotated
+ * tags whose message was matched: the walk hides the commits behind the
+ * tips, not the tags refs point to), u32 CRC32 of everything before it.
+ * Anything that does not check out is refused as a whole, so a damaged
+ * file can only cause a full scan, never a missed blob.
  */
 #include "findings/findings.h"
 #include "rules/rules.h"

@@ -33,11 +33,14 @@ const lg_state *lg_scan__usable_state(const lg_scan_options *opts, const char *r
 }
 
 /* Records in the state what this scan read in full, and the tips it
- * walked from. A full scan replaces what the state held. */
+ * walked from. A full scan replaces what the state held. The tags go in
+ * with the blobs: the state's set is of objects read in full, and an id
+ * names one object whatever its type. */
 int lg_scan__record_state(lg_state *s, const lg_state *known, const lg_history *h,
-			const uint8_t *scanned_ok, const char *rules_hash, const char *repo_id)
+			  const uint8_t *scanned_ok, const uint8_t (*tags)[20], size_t tag_count,
+			  const char *rules_hash, const char *repo_id)
 {
-	uint8_t (*added)[20] = malloc((h->blob_count ? h->blob_count : 1) * 20);
+	uint8_t (*added)[20] = malloc((h->blob_count + tag_count + 1) * 20);
 	size_t i, n = 0;
 	int err;
 
@@ -46,6 +49,9 @@ int lg_scan__record_state(lg_state *s, const lg_state *known, const lg_history *
 	for (i = 0; i < h->blob_count; i++)
 		if (scanned_ok[i])
 			memcpy(added[n++], h->blobs[i].id, 20);
+	if (tag_count)
+		memcpy(added[n], tags, tag_count * 20);
+	n += tag_count;
 	if (!known)
 		s->blob_count = 0;
 	err = lg_state__update(s, rules_hash, repo_id, h->tips, h->tip_count,

@@ -210,12 +210,48 @@ static int keep_message_match(const lg_match *m, void *payload)
 	return 0;
 }
 
+/* The 20 bytes of the 40-digit hex id `hex`; -1 when it is not one. */
+static int id_from_hex(uint8_t out[20], const char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *hi, *lo;
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		if (!hex[2 * i] || !hex[2 * i + 1] || !(hi = strchr(digits, hex[2 * i])) ||
+		    !(lo = strchr(digits, hex[2 * i + 1])))
+			return -1;
+		out[i] = (uint8_t)((hi - digits) << 4 | (lo - digits));
+	}
+	return hex[40] ? -1 : 0;
+}
+
+/* 1 when `msg` is a tag's message that an earlier run matched (the state
+ * knows the tag); else 0, and a tag's id is kept for the state. */
+static int tag_known(message_scan *ms, const lg_message *msg, int *err)
+{
+	uint8_t id[20];
+
+	*err = 0;
+	if (!msg->tag || id_from_hex(id, msg->who->id) != 0)
+		return 0;
+	if (ms->known && lg_state__knows_blob(ms->known, id))
+		return 1;
+	if (LG_ARRAY_GROW(ms->tags, ms->tag_alloc, ms->tag_count + 1, 16) != 0)
+		*err = lg_error_set_oom();
+	else
+		memcpy(ms->tags[ms->tag_count++], id, 20);
+	return 0;
+}
+
 int lg_scan__message(const lg_message *msg, void *payload)
 {
 	message_scan *ms = payload;
 	char why[512];
 	int err;
 
+	if (tag_known(ms, msg, &err) || err)
+		return err;
 	ms->msg = msg;
 	ms->err = 0;
 	err = lg_matcher_scan(ms->m, ms->scratch, msg->text, msg->len, keep_message_match, ms,
@@ -230,16 +266,18 @@ int lg_scan__message(const lg_message *msg, void *payload)
 }
 
 int lg_scan__message_scan_init(message_scan *ms, const lg_matcher *m,
-			       const lg_scan_options *opts)
+			       const lg_scan_options *opts, const lg_state *known)
 {
 	memset(ms, 0, sizeof(*ms));
 	ms->m = m;
 	ms->opts = opts;
+	ms->known = known;
 	return lg_scratch_new(&ms->scratch, m);
 }
 
 void lg_scan__message_scan_release(message_scan *ms)
 {
+	free(ms->tags);
 	lg_scratch_free(ms->scratch);
 	lg_scan__match_vec_release(&ms->found);
 }
@@ -817,6 +855,7 @@ static int keep_history_blobs(match_vec *all, uint8_t *done, lg_summary *sum,
  * warnings a failure deserves.
  */
 static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
+			      uint8_t (**tags)[20], size_t *tag_count,
 			      const lg_matcher *m, lg_history *h, lg_repo *repo,
 			      const char *repo_path, const lg_scan_options *opts,
 			      const lg_state *known, const lg_ignore *file_ignore,
@@ -831,7 +870,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	uint8_t *done = NULL;
 	int err;
 
-	if ((err = lg_scan__message_scan_init(&messages, m, opts)) != 0 ||
+	if ((err = lg_scan__message_scan_init(&messages, m, opts, known)) != 0 ||
 	    (err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0) {
 		lg_scan__message_scan_release(&messages);
 		return err;
@@ -865,6 +904,9 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	if (!err)
 		err = finish_findings(out, &all, h, opts, file_ignore, 0, repo_path);
 	lg_scan__match_vec_release(&all);
+	*tags = messages.tags; /* for the state */
+	*tag_count = messages.tag_count;
+	messages.tags = NULL;
 	lg_scan__message_scan_release(&messages);
 	*scanned_ok = done;
 	return err;
@@ -953,7 +995,7 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 	lg_oidmap wanted = { NULL, 0, 0 };
 	lg_summary first = { 0 };
 	message_scan messages;
-	int err = lg_scan__message_scan_init(&messages, m, opts);
+	int err = lg_scan__message_scan_init(&messages, m, opts, NULL);
 
 	if (!err && kind == COLLECT_ADDED)
 		err = blobs_worth_diffing(&wanted, &first, m, repo, range, opts, start);
@@ -988,7 +1030,8 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	lg_repo *repo = NULL;
 	lg_ignore *file_ignore = NULL;
 	const lg_state *known = NULL;
-	uint8_t *scanned_ok = NULL;
+	uint8_t *scanned_ok = NULL, (*tags)[20] = NULL;
+	size_t tag_count = 0;
 	const char *rules_hash = lg_ruleset_hash(lg_matcher__rules(m));
 	char repo_id[41];
 	double start = lg_scan__now_seconds();
@@ -1009,14 +1052,17 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	out->summary.shallow = lg_repo__is_shallow(repo);
 	out->summary.incremental = known != NULL;
 	if (!err && kind == COLLECT_HISTORY)
-		err = scan_whole_history(out, &scanned_ok, m, &h, repo, path, opts, known,
-					 file_ignore, start);
+		err = scan_whole_history(out, &scanned_ok, &tags, &tag_count, m, &h, repo, path,
+					 opts, known, file_ignore, start);
 	else if (!err)
 		err = scan_selection(out, m, &h, repo, kind, range, path, opts,
 				     file_ignore, start);
 	if (!err && kind == COLLECT_HISTORY && opts->state)
-		err = lg_scan__record_state(opts->state, known, &h, scanned_ok, rules_hash, repo_id);
+		err = lg_scan__record_state(opts->state, known, &h, scanned_ok,
+					    (const uint8_t (*)[20])tags, tag_count, rules_hash,
+					    repo_id);
 	free(scanned_ok);
+	free(tags);
 	lg_history__release(&h);
 	lg_ignore_free(file_ignore);
 	lg_repo__free(repo);

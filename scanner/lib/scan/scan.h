@@ -169,17 +169,23 @@ typedef struct {
 
 /* scan.c: matching the commit and tag messages the walk hands on (its
  * on_message), on the walking thread with a scratch of its own; the
- * matches gather in `found`. */
+ * matches gather in `found`. An incremental scan's walk hides the commits
+ * an earlier run walked, but not the tags refs point to: a tag whose
+ * message the state `known` records is skipped, and the ids of the tags
+ * matched gather in `tags`, for the state. */
 typedef struct {
 	const lg_matcher *m;
 	const lg_scan_options *opts;
+	const lg_state *known; /* may be NULL */
 	lg_scratch *scratch;
 	match_vec found;
+	uint8_t (*tags)[20];
+	size_t tag_count, tag_alloc;
 	const lg_message *msg; /* the one being matched */
 	int err;
 } message_scan;
 int lg_scan__message_scan_init(message_scan *ms, const lg_matcher *m,
-			       const lg_scan_options *opts);
+			       const lg_scan_options *opts, const lg_state *known);
 void lg_scan__message_scan_release(message_scan *ms);
 int lg_scan__message(const lg_message *msg, void *payload);
 void lg_scan__message_free(lg_commit_info *who);
@@ -300,9 +306,11 @@ int lg_scan__load_repo_ignore(lg_ignore **out, lg_repo *repo,
 const lg_state *lg_scan__usable_state(const lg_scan_options *opts, const char *repo_id,
 				    const char *rules_hash);
 
-/* Records in the state what this scan read in full, and the tips it
- * walked from. A full scan replaces what the state held. */
+/* Records in the state what this scan read in full (the blobs, and the
+ * tags whose message it matched), and the tips it walked from. A full scan
+ * replaces what the state held. */
 int lg_scan__record_state(lg_state *s, const lg_state *known, const lg_history *h,
-			const uint8_t *scanned_ok, const char *rules_hash, const char *repo_id);
+			  const uint8_t *scanned_ok, const uint8_t (*tags)[20], size_t tag_count,
+			  const char *rules_hash, const char *repo_id);
 
 #endif
