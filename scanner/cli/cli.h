@@ -8,6 +8,8 @@
 
 #include "leakgate_tool.h"
 
+#include <getopt.h>
+
 /* Exit codes: the contract with scripts and CI. */
 enum {
 	EXIT_CLEAN = 0,
@@ -81,7 +83,7 @@ int exit_code_for(int err);
 
 /* The hook settings an administrator keeps in git config, which `leakgate
  * install` writes and `leakgate hook` reads; a command-line option wins
- * over its setting (cmd_hook.c). */
+ * over its setting (hook_settings.c; what each does: cmd_hook.c). */
 typedef enum {
 	HOOK_SETTING_RULES,
 	HOOK_SETTING_TIMEOUT,
@@ -94,16 +96,41 @@ typedef enum {
 	HOOK_SETTING_COUNT
 } hook_setting_id;
 
+typedef enum {
+	HOOK_VALUE_PATH,    /* a file (not empty) */
+	HOOK_VALUE_SECONDS, /* 0 to 86400 */
+	HOOK_VALUE_FLAG,    /* git's booleans; the option takes no value */
+	HOOK_VALUE_CHOICE   /* one of `words`: the first is off, the others on */
+} hook_value_kind;
+
 typedef struct {
 	const char *option;  /* the command-line option, without "--" */
 	const char *config;  /* the git config key */
-	int takes_value;     /* 0: a flag, whose setting is a boolean */
+	hook_value_kind kind;
+	const char *const *words; /* HOOK_VALUE_CHOICE: NULL-terminated */
 } hook_setting;
 
 extern const hook_setting hook_settings[HOOK_SETTING_COUNT];
 
-/* 0 when `value` suits setting `id`; else -1 with a message. */
+/* A setting's value as read: seconds, or on (flags and choices); a path
+ * is the value itself. */
+typedef struct {
+	double seconds;
+	int on;
+} hook_setting_value;
+
+/* Reads `value` for setting `id`; -1 with a message naming where it came
+ * from (the option, or with `from_config` the git config key). */
+int hook_setting_parse(hook_setting_value *out, hook_setting_id id, const char *value,
+		       int from_config);
+/* 0 when `value` suits setting `id` as an option; else -1 with a message. */
 int hook_setting_check(hook_setting_id id, const char *value);
+
+/* Writes the settings' getopt entries (`val`: the setting's id; a flag
+ * takes no argument) into `out`, then `extra`'s up to its zero entry, then
+ * a zero entry; `out` must hold HOOK_SETTING_COUNT more entries than
+ * `extra`. Returns the entries written before the zero one. */
+size_t hook_setting_getopt(struct option *out, const struct option *extra);
 
 int cmd_scan(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);

@@ -14,7 +14,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #define DEFAULT_SERVER_TIMEOUT 4.5 /* GitHub Enterprise kills hooks at 5 s */
@@ -282,117 +281,27 @@ static void hook_usage(FILE *f)
 		"before the push, never one the push itself brings.\n");
 }
 
-const hook_setting hook_settings[HOOK_SETTING_COUNT] = {
-	[HOOK_SETTING_RULES] = { "rules", "leakgate.rules", 1 },
-	[HOOK_SETTING_TIMEOUT] = { "timeout", "leakgate.timeout", 1 },
-	[HOOK_SETTING_ON_ERROR] = { "on-error", "leakgate.onError", 1 },
-	[HOOK_SETTING_LOG] = { "log", "leakgate.log", 1 },
-	[HOOK_SETTING_ALLOW_PUSH_OPTION] = { "allow-push-option", "leakgate.allowPushOption", 0 },
-	[HOOK_SETTING_IGNORE_FILE] = { "ignore-file", "leakgate.ignoreFile", 1 },
-	[HOOK_SETTING_VERIFY] = { "verify", "leakgate.verify", 0 },
-	[HOOK_SETTING_INLINE_ALLOW] = { "inline-allow", "leakgate.inlineAllow", 1 },
-};
-
-/* git's spellings of a boolean; -1 for anything else. */
-static int parse_bool(const char *v)
+/* Applies setting `id`'s `value` (from git config with `from_config`).
+ * Returns -1 with a message on a bad value. */
+static int apply_setting(hook_args *a, hook_setting_id id, const char *value, int from_config)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0", "" };
-	size_t i;
+	hook_setting_value v;
 
-	for (i = 0; i < sizeof(yes) / sizeof(*yes); i++)
-		if (strcasecmp(v, yes[i]) == 0)
-			return 1;
-	for (i = 0; i < sizeof(no) / sizeof(*no); i++)
-		if (strcasecmp(v, no[i]) == 0)
-			return 0;
-	return -1;
-}
-
-/* Where a setting's value came from, for messages: the option or the
- * git config key. */
-static void setting_source(char *out, size_t cap, hook_setting_id id, int from_config)
-{
-	if (from_config)
-		snprintf(out, cap, "git config %s", hook_settings[id].config);
-	else
-		snprintf(out, cap, "--%s", hook_settings[id].option);
-}
-
-/* Checks `value` for setting `id` and, when `a` is not NULL, applies it.
- * Returns -1 with a message naming `source` on a bad value. */
-static int apply_setting(hook_args *a, hook_setting_id id, const char *value, const char *source)
-{
-	char *end;
-	double t;
-	int b;
-
-	switch (id) {
-	case HOOK_SETTING_TIMEOUT:
-		t = strtod(value, &end);
-		if (end == value || *end || !(t >= 0) || t > 86400) {
-			cli_error("%s takes seconds, not '%s'", source, value);
-			return -1;
-		}
-		if (a)
-			a->timeout = t;
-		return 0;
-	case HOOK_SETTING_ON_ERROR:
-		if (strcmp(value, "allow") != 0 && strcmp(value, "reject") != 0) {
-			cli_error("%s takes 'reject' or 'allow', not '%s'", source, value);
-			return -1;
-		}
-		if (a)
-			a->allow_on_error = strcmp(value, "allow") == 0;
-		return 0;
-	case HOOK_SETTING_ALLOW_PUSH_OPTION:
-	case HOOK_SETTING_VERIFY:
-		if ((b = parse_bool(value)) < 0) {
-			cli_error("%s takes true or false, not '%s'", source, value);
-			return -1;
-		}
-		if (a && id == HOOK_SETTING_VERIFY)
-			a->verify = b;
-		else if (a)
-			a->allow_push_option = b;
-		return 0;
-	case HOOK_SETTING_INLINE_ALLOW:
-		if (strcmp(value, "honour") != 0 && strcmp(value, "honor") != 0 &&
-		    strcmp(value, "refuse") != 0) {
-			cli_error("%s takes 'refuse' or 'honour', not '%s'", source, value);
-			return -1;
-		}
-		if (a)
-			a->honour_inline_allow = strcmp(value, "refuse") != 0;
-		return 0;
-	case HOOK_SETTING_RULES:
-		if (!*value) {
-			cli_error("%s names no rule file", source);
-			return -1;
-		}
-		return a && rule_paths_add(&a->rules, value) != 0 ? -1 : 0;
-	case HOOK_SETTING_LOG:
-	case HOOK_SETTING_IGNORE_FILE:
-		if (!*value) {
-			cli_error("%s names no file", source);
-			return -1;
-		}
-		if (a && id == HOOK_SETTING_LOG)
-			a->log_path = value;
-		else if (a)
-			a->ignore_file = value;
-		return 0;
-	default:
+	if (hook_setting_parse(&v, id, value, from_config) != 0)
 		return -1;
+	switch (id) {
+	case HOOK_SETTING_RULES:
+		return rule_paths_add(&a->rules, value) != 0 ? -1 : 0;
+	case HOOK_SETTING_TIMEOUT: a->timeout = v.seconds; break;
+	case HOOK_SETTING_ON_ERROR: a->allow_on_error = v.on; break;
+	case HOOK_SETTING_LOG: a->log_path = value; break;
+	case HOOK_SETTING_ALLOW_PUSH_OPTION: a->allow_push_option = v.on; break;
+	case HOOK_SETTING_IGNORE_FILE: a->ignore_file = value; break;
+	case HOOK_SETTING_VERIFY: a->verify = v.on; break;
+	case HOOK_SETTING_INLINE_ALLOW: a->honour_inline_allow = v.on; break;
+	default: return -1;
 	}
-}
-
-int hook_setting_check(hook_setting_id id, const char *value)
-{
-	char source[64];
-
-	setting_source(source, sizeof(source), id, 0);
-	return apply_setting(NULL, id, value, source);
+	return 0;
 }
 
 /* Applies each setting: the command line's, else git config's, else the
@@ -400,7 +309,6 @@ int hook_setting_check(hook_setting_id id, const char *value)
 static int apply_settings(hook_args *a)
 {
 	static const char *names[HOOK_SETTING_COUNT];
-	char source[64];
 	int i, err = 0;
 
 	for (i = 0; i < HOOK_SETTING_COUNT; i++)
@@ -420,23 +328,15 @@ static int apply_settings(hook_args *a)
 		/* --rules gathers its (repeated) values as it parses. */
 		if (!value || (i == HOOK_SETTING_RULES && !from_config))
 			continue;
-		setting_source(source, sizeof(source), (hook_setting_id)i, from_config);
-		err |= apply_setting(a, (hook_setting_id)i, value, source);
+		err |= apply_setting(a, (hook_setting_id)i, value, from_config);
 	}
 	return err;
 }
 
 enum { OPT_NO_IGNORE = 256, OPT_FROM_PRE_COMMIT, OPT_HELP, OPT_EXTRA_RULES, OPT_NO_DECODE };
 
+/* The hook's own options, after the settings' (hook_setting_getopt). */
 static const struct option hook_options[] = {
-	{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
-	{ "timeout", required_argument, NULL, HOOK_SETTING_TIMEOUT },
-	{ "on-error", required_argument, NULL, HOOK_SETTING_ON_ERROR },
-	{ "log", required_argument, NULL, HOOK_SETTING_LOG },
-	{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
-	{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
-	{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
-	{ "inline-allow", required_argument, NULL, HOOK_SETTING_INLINE_ALLOW },
 	{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
 	{ "from-pre-commit", no_argument, NULL, OPT_FROM_PRE_COMMIT },
 	{ "extra-rules", required_argument, NULL, OPT_EXTRA_RULES },
@@ -449,13 +349,15 @@ static const struct option hook_options[] = {
  * are checked here and applied, over git config's, by apply_settings. */
 static int parse_hook_args(hook_args *a, int argc, char **argv)
 {
+	struct option options[HOOK_SETTING_COUNT + sizeof(hook_options) / sizeof(*hook_options)];
 	int c;
 
+	hook_setting_getopt(options, hook_options);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", hook_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c >= 0 && c < HOOK_SETTING_COUNT) {
-			const char *value = hook_settings[c].takes_value ? optarg : "true";
+			const char *value = hook_settings[c].kind == HOOK_VALUE_FLAG ? "true" : optarg;
 
 			if (hook_setting_check((hook_setting_id)c, value) != 0)
 				return -1;
@@ -524,18 +426,24 @@ static int push_option_allows(const char *fingerprint)
 	return 0;
 }
 
+/* Says that finding `f` was let through (`how`), as a warning and as a
+ * log event named `event`: every exemption a pusher asks for is logged. */
+static void note_exemption(hook_args *a, const lg_finding *f, const char *event, const char *how)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s: %s at %.12s by '%s'", how, f->fingerprint, f->commit,
+		 pushing_user());
+	cli_warning("%s", msg);
+	log_event(a, event, f, 1, msg);
+}
+
 /* Keeps a finding unless the pusher bypassed it; logs each bypass. */
 static int not_bypassed(const lg_finding *f, void *payload)
 {
-	hook_args *a = payload;
-	char msg[256];
-
 	if (!push_option_allows(f->fingerprint))
 		return 1;
-	snprintf(msg, sizeof(msg), "bypassed by push option: %s at %.12s by '%s'",
-		 f->fingerprint, f->commit, pushing_user());
-	cli_warning("%s", msg);
-	log_event(a, "bypass", f, 1, msg);
+	note_exemption(payload, f, "bypass", "bypassed by push option");
 	return 0;
 }
 
@@ -551,15 +459,9 @@ static int not_bypassed(const lg_finding *f, void *payload)
 /* --inline-allow=honour: drops a marked finding, warning and logging it. */
 static int not_inline_allowed(const lg_finding *f, void *payload)
 {
-	hook_args *a = payload;
-	char msg[256];
-
 	if (!f->inline_allowed)
 		return 1;
-	snprintf(msg, sizeof(msg), "inline leakgate:allow honoured: %s at %.12s by '%s'",
-		 f->fingerprint, f->commit, pushing_user());
-	cli_warning("%s", msg);
-	log_event(a, "inline-allow", f, 1, msg);
+	note_exemption(payload, f, "inline-allow", "inline leakgate:allow honoured");
 	return 0;
 }
 

@@ -304,35 +304,30 @@ enum { OPT_PRE_COMMIT = HOOK_SETTING_COUNT, OPT_PRE_PUSH, OPT_PRE_RECEIVE, OPT_C
 
 static int run_install(int argc, char **argv, int uninstall)
 {
-	static const struct option options[] = {
+	/* install's own options, after the settings' (hook_setting_getopt) */
+	static const struct option own[] = {
 		{ "pre-commit", no_argument, NULL, OPT_PRE_COMMIT },
 		{ "pre-push", no_argument, NULL, OPT_PRE_PUSH },
 		{ "pre-receive", no_argument, NULL, OPT_PRE_RECEIVE },
 		{ "chain", no_argument, NULL, OPT_CHAIN },
 		{ "help", no_argument, NULL, OPT_HELP },
-		{ "rules", required_argument, NULL, HOOK_SETTING_RULES },
-		{ "timeout", required_argument, NULL, HOOK_SETTING_TIMEOUT },
-		{ "on-error", required_argument, NULL, HOOK_SETTING_ON_ERROR },
-		{ "log", required_argument, NULL, HOOK_SETTING_LOG },
-		{ "allow-push-option", no_argument, NULL, HOOK_SETTING_ALLOW_PUSH_OPTION },
-		{ "ignore-file", required_argument, NULL, HOOK_SETTING_IGNORE_FILE },
-		{ "verify", no_argument, NULL, HOOK_SETTING_VERIFY },
-		{ "inline-allow", required_argument, NULL, HOOK_SETTING_INLINE_ALLOW },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct option options[HOOK_SETTING_COUNT + sizeof(own) / sizeof(*own)];
 	int wanted[HOOK_COUNT] = { 0 }, any = 0, chain = 0, bare = 0, c, i, failed = 0, code;
 	const char *given[HOOK_SETTING_COUNT] = { NULL };
 	const char *path = ".";
 	char exe[4096];
 	char *dir = NULL;
 
+	hook_setting_getopt(options, own);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c >= OPT_PRE_COMMIT && c <= OPT_PRE_RECEIVE && !uninstall) {
 			wanted[c - OPT_PRE_COMMIT] = any = 1;
 		} else if (c >= 0 && c < HOOK_SETTING_COUNT && !uninstall) {
-			given[c] = hook_settings[c].takes_value ? optarg : "true";
+			given[c] = hook_settings[c].kind == HOOK_VALUE_FLAG ? "true" : optarg;
 			if (hook_setting_check((hook_setting_id)c, given[c]) != 0)
 				return EXIT_USAGE;
 		} else if (c == OPT_CHAIN && !uninstall) {
