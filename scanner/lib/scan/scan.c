@@ -800,6 +800,39 @@ static int run_walk(void *arg)
 	return err ? err : lg_scan__check_time_budget(t->opts, t->start);
 }
 
+/* The walk on a thread of its own, started before the packs are listed,
+ * so that the listing (every object's header: a second or so on a long
+ * history) is not on the scan's critical path. */
+typedef struct {
+	walk_task *walk;
+	pthread_t tid;
+	int started;
+	int err;
+	char message[1024]; /* the walk's error message: errors are per thread */
+} walk_thread;
+
+static void *walk_thread_main(void *arg)
+{
+	walk_thread *w = arg;
+
+	if ((w->err = run_walk(w->walk)) != 0)
+		snprintf(w->message, sizeof(w->message), "%s", lg_error_last());
+	return NULL;
+}
+
+/* first_task.run: waits for the walk; its error, with its message, on the
+ * calling thread. Does nothing once joined. */
+static int join_walk(void *arg)
+{
+	walk_thread *w = arg;
+
+	if (!w->started)
+		return 0;
+	pthread_join(w->tid, NULL);
+	w->started = 0;
+	return w->err ? lg_error_set(w->err, "%s", w->message) : 0;
+}
+
 /*
  * Keeps the pack phase's results for the blobs the walk found: their
  * matches move to `all` (renumbered as history blobs) and `done` marks them,
@@ -863,6 +896,7 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 {
 	message_scan messages;
 	walk_task walk = { h, repo, opts, known, start, &messages };
+	walk_thread wt = { &walk, 0, 0, 0, "" };
 	first_task first = { run_walk, &walk };
 	lg_pack_blobs pack;
 	scan_job job;
@@ -870,8 +904,18 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	uint8_t *done = NULL;
 	int err;
 
-	if ((err = lg_scan__message_scan_init(&messages, m, opts, known)) != 0 ||
-	    (err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0) {
+	if ((err = lg_scan__message_scan_init(&messages, m, opts, known)) != 0) {
+		lg_scan__message_scan_release(&messages);
+		return err;
+	}
+	/* The walk uses the caller's repository handle; the listing only
+	 * its objects directory's path, and the workers open their own. */
+	if (opts->threads != 1 && pthread_create(&wt.tid, NULL, walk_thread_main, &wt) == 0) {
+		wt.started = 1;
+		first = (first_task){ join_walk, &wt };
+	}
+	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0) {
+		join_walk(&wt);
 		lg_scan__message_scan_release(&messages);
 		return err;
 	}
@@ -887,6 +931,13 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 	}
 	if (!err)
 		err = lg_scan__run_workers(&packed, &out->summary, &job, &first);
+	/* When the workers did not run (or failed to start), the walk is
+	 * still to be waited for. */
+	if (wt.started) {
+		int walk_err = join_walk(&wt);
+
+		err = err ? err : walk_err;
+	}
 	if (!err && !(done = calloc(h->blob_count ? h->blob_count : 1, 1)))
 		err = lg_error_set_oom();
 	if (!err)
