@@ -11,7 +11,8 @@ EXPECT.json says what the test planted:
    "filter_rule": rule_id,                   a rule to filter by
    "hostile": "path:line",                   a cell that must be text only
    "secrets": [full secret, ...],            must not appear in the page
-   "new_in_run": text}                       optional: the "new in this run" card says it
+   "new_in_run": text,                       optional: the "new in this run" card says it
+   "refs": N}                                optional: the header's refs count
 or, for a report too long to draw at once (the table draws only the rows in view):
   {"many": {"total": N, "first": "path:line", "last": "path:line"}}
       N findings; sorted by path:line, the first and the last row
@@ -225,6 +226,11 @@ def check_small(js, expect, check):
                   "(document.getElementById('new-in-run'))")
         check(text is not None and expect["new_in_run"] in text,
               "the summary shows what is new in this run: %r" % text)
+    if "refs" in expect:
+        facts = js("Object.fromEntries(Array.from(document.querySelectorAll('#scan-facts div'))"
+                   ".map(d => [d.firstChild.textContent, d.lastChild.textContent]))")
+        check(facts.get("refs") == str(expect["refs"]),
+              "the header says %s refs: %s" % (expect["refs"], facts))
     rows = js(ROWS_JS)
     check(sorted([r[0], r[1]] for r in rows) == sorted(expect["rows"]),
           "the table has the expected rows: %s" % [r[:2] for r in rows])

@@ -55,11 +55,14 @@ planted=$(jq -cn --arg h "$hostile" '[["aws-access-key-id", "\($h):1"],
 	["twilio-auth-token", "twilio.env:1"]] | sort')
 [ "$(cat "$work/json-rows")" = "$planted" ] || fail "the scan found $(cat "$work/json-rows"), not $planted"
 
+# Three refs: the branch, another and a tag.
+git branch other HEAD~1
+git tag v1 HEAD~2
 run "$LEAKGATE" scan --format html -o "$work/report.html" -q .
 [ "$rc" -eq 1 ] || fail "html scan exited $rc: $err"
 jq -n --argjson rows "$planted" --arg h "$hostile:1" --arg a "$aws_id" --arg t "$token" \
 	--arg t2 "$token2" '{rows: $rows, filter_rule: "twilio-auth-token", hostile: $h,
-	secrets: [$a, $t, $t2]}' > "$work/expect.json"
+	secrets: [$a, $t, $t2], refs: 3}' > "$work/expect.json"
 
 set +e
 python3 "$SRC/tests/integration/html_browser.py" "$chromium" "$work/report.html" "$work/expect.json"

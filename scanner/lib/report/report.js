@@ -473,6 +473,7 @@
       var c = COLUMNS[k], td = el('td', c.td);
       if (c.key === 'severity') td.appendChild(el('span', 'sev ' + str(rule(i).severity), rule(i).severity));
       else td.textContent = str(c.text(i));
+      if (c.cls) td.title = td.textContent; /* cut to the column: the whole on hover */
       tr.appendChild(td);
     }
     return tr;
