@@ -28,6 +28,7 @@ start (the caller decides whether that is a skip).
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,6 +110,15 @@ class Browser:
 
 
 def main():
+    """Runs the checks with a Chromium profile of its own, removed after."""
+    profile = tempfile.mkdtemp(prefix="leakgate-chromium-")
+    try:
+        return run(profile)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def run(profile):
     chromium, report, expect_path = sys.argv[1:4]
     expect = json.load(open(expect_path))
     url = "file://" + os.path.abspath(report)
@@ -119,11 +129,13 @@ def main():
         if not cond:
             failures.append(what)
 
-    profile = tempfile.mkdtemp(prefix="leakgate-chromium-")
+    browser = None
     try:
         browser = Browser(chromium, profile)
         target = browser.send("Target.createTarget", {"url": "about:blank"})["result"]["targetId"]
     except Exception as e:  # Chromium could not start: the caller decides
+        if browser:
+            browser.close()
         log = open(os.path.join(profile, "chromium.log"), errors="replace").read()[-2000:]
         print("Chromium could not start: %s\n%s" % (e, log), file=sys.stderr)
         return 77
