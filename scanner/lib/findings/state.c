@@ -10,7 +10,6 @@
  * file can only cause a full scan, never a missed blob.
  */
 #include "findings/findings.h"
-#include "rules/rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +113,7 @@ static int parse_state(lg_state *s, const unsigned char *data, size_t len, const
 
 		take_u32(&tail, &crc);
 	}
-	if (lg_checksum__crc32(data, len - 4) != crc)
+	if (lg__crc32(data, len - 4) != crc)
 		return lg_error_set(LG_EINVALID, "state file '%s' is corrupt (checksum mismatch)", path);
 	r.left -= 4; /* the checksum */
 	if (take(&r, s->rules_hash, 40) || take(&r, s->repo_id, 40) ||
@@ -231,7 +230,7 @@ int lg_state_save(const lg_state *s, const char *path)
 	if (!err) err = lg_buf__add(&b, s->tips, s->tip_count * 20);
 	if (!err) err = put_u64(&b, s->blob_count);
 	if (!err) err = lg_buf__add(&b, s->blobs, s->blob_count * 20);
-	if (!err) err = put_u32(&b, lg_checksum__crc32(b.ptr, b.len));
+	if (!err) err = put_u32(&b, lg__crc32(b.ptr, b.len));
 	if (!err)
 		err = lg__write_file_atomic(path, b.ptr, b.len);
 	lg_buf__release(&b);

@@ -3,7 +3,7 @@
  *
  * A token such as ghp_ + 30 random characters + 6 characters carries the
  * CRC32 of the random part in base62; checking it tells a real token from
- * a string that only looks like one.
+ * a string that only looks like one. (The CRC32 itself is util's.)
  */
 #include "rules/rules.h"
 
@@ -14,21 +14,6 @@
 
 static const char base62_digits[] =
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-uint32_t lg_checksum__crc32(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint32_t crc = 0xFFFFFFFFu;
-	size_t i;
-	int k;
-
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return crc ^ 0xFFFFFFFFu;
-}
 
 void lg_checksum__base62(char out[7], uint32_t value)
 {
@@ -49,6 +34,6 @@ int lg_checksum__token_valid(const char *token, size_t len)
 	if (len < TOKEN_RANDOM_LEN + TOKEN_CHECKSUM_LEN)
 		return 0;
 	body = token + len - TOKEN_RANDOM_LEN - TOKEN_CHECKSUM_LEN;
-	lg_checksum__base62(expected, lg_checksum__crc32(body, TOKEN_RANDOM_LEN));
+	lg_checksum__base62(expected, lg__crc32(body, TOKEN_RANDOM_LEN));
 	return memcmp(expected, body + TOKEN_RANDOM_LEN, TOKEN_CHECKSUM_LEN) == 0;
 }

@@ -7,9 +7,8 @@
 
 #include "util/util.h"
 
-/* checksum.c: CRC32 (IEEE) and the GitHub/npm token checksum: the last 6
+/* checksum.c: the GitHub/npm token checksum (util's CRC32): the last 6
  * characters are the base62 CRC32 of the 30 before them. */
-uint32_t lg_checksum__crc32(const void *data, size_t len);
 void lg_checksum__base62(char out[7], uint32_t value);
 int lg_checksum__token_valid(const char *token, size_t len);
 

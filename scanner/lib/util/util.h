@@ -78,6 +78,8 @@ int lg__contains_nocase(const char *hay, size_t len, const char *needle);
 /* hash.c: SHA-1 hex digest (41 bytes with NUL) of a buffer; a stable
  * content hash for fingerprints and cache keys. */
 void lg__hash_hex(char out[41], const void *data, size_t len);
+/* The CRC32 (IEEE, as zlib's) of a buffer. */
+uint32_t lg__crc32(const void *data, size_t len);
 /* sha256.c (libcrypto): the SHA-256 digest of a buffer, and base64 (with
  * padding) appended to a buffer. LG_ERROR if libcrypto fails. */
 int lg__sha256(unsigned char out[32], const void *data, size_t len);
