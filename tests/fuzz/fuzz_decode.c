@@ -51,7 +51,8 @@ static int is_b64(unsigned char c)
 
 /* The base64 candidates by the definition: a maximal run of at least 20
  * base64 characters, then up to two '=', whole 4-character groups, with
- * an upper-case letter, a lower-case one and a digit, '+' or '/'. */
+ * an upper-case letter, a lower-case one and a digit, '+' or '/' among
+ * its first 64 characters. */
 static size_t reference_base64(lg_encoded_span *out, size_t max, const uint8_t *p, size_t len)
 {
 	size_t i = 0, n = 0;
@@ -68,7 +69,7 @@ static size_t reference_base64(lg_encoded_span *out, size_t max, const uint8_t *
 			i++;
 		while (i + pad < len && pad < 2 && p[i + pad] == '=')
 			pad++;
-		for (k = s; k < i; k++) {
+		for (k = s; k < i && k < s + 64; k++) {
 			upper |= p[k] >= 'A' && p[k] <= 'Z';
 			lower |= p[k] >= 'a' && p[k] <= 'z';
 			other |= (p[k] >= '0' && p[k] <= '9') || p[k] == '+' || p[k] == '/';

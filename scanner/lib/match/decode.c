@@ -19,6 +19,8 @@
 #define BASE64_MIN_RUN 20     /* 15 bytes decoded: room for a short secret */
 #define PERCENT_MIN_ESCAPES 3 /* %XX sequences in one run */
 #define ESCAPE_MIN 2          /* \n, \" ... on one line */
+#define ESCAPE_TOKEN 8        /* token characters beside one of them */
+#define BASE64_CLASS_PROBE 64 /* characters of a run looked at for its classes */
 #define UTF16_MIN_CHARS 12
 #define PRINTABLE_SHARE 0.9   /* of decoded bytes, or it is not text */
 
@@ -60,6 +62,22 @@ static unsigned b64(unsigned char c)
 	return b64_values[c];
 }
 
+/* Of each base64 character: 1 upper case, 2 lower case, 4 a digit, '+'
+ * or '/' ('-' and '_' count as neither, as in an identifier). */
+static const unsigned char b64_classes[256] = {
+	['+'] = 4, ['/'] = 4,
+	['0'] = 4, ['1'] = 4, ['2'] = 4, ['3'] = 4, ['4'] = 4,
+	['5'] = 4, ['6'] = 4, ['7'] = 4, ['8'] = 4, ['9'] = 4,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2,
+	['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2,
+	['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2,
+	['v'] = 2, ['w'] = 2, ['x'] = 2, ['y'] = 2, ['z'] = 2,
+};
+
 static int is_hex(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -89,19 +107,17 @@ static int push_span(lg_encoded_span *spans, size_t *n, size_t max, size_t start
  * identifier that happens to qualify fails this three times in four). */
 static int base64_candidate(const unsigned char *p, size_t len, size_t padding)
 {
-	int upper = 0, lower = 0, other = 0;
+	unsigned classes = 0;
 	size_t i;
 
 	if (len < BASE64_MIN_RUN || (len + padding) % 4 != 0)
 		return 0;
-	for (i = 0; i < len && !(upper && lower && other); i++) {
-		unsigned char c = p[i];
-
-		upper |= c >= 'A' && c <= 'Z';
-		lower |= c >= 'a' && c <= 'z';
-		other |= (c >= '0' && c <= '9') || c == '+' || c == '/';
-	}
-	return upper && lower && other;
+	/* The first BASE64_CLASS_PROBE characters are enough: base64 of text
+	 * mixes the classes within a few groups; a long run of one case (a
+	 * hex dump, a path) is not read to its end. */
+	for (i = 0; i < len && i < BASE64_CLASS_PROBE && classes != 7; i++)
+		classes |= b64_classes[p[i]];
+	return classes == 7;
 }
 
 /* URL-ish runs holding at least PERCENT_MIN_ESCAPES %XX sequences. */
@@ -139,9 +155,36 @@ static int escape_letter(unsigned char c)
 	return c == 'n' || c == 'r' || c == 't' || c == '"' || c == '/' || c == '\\' || c == 'u';
 }
 
+/* 1 when the escape at q (within the line [ls, le)) could change what a
+ * rule sees around a secret: a run of ESCAPE_TOKEN token characters
+ * right after it or right before it (the `\n` before a key's body or a
+ * token, the `\"` around a quoted password, a `\u003d` inside a value),
+ * or an escaped URL's `\/\/`. Source code's escapes mostly sit beside a
+ * space, a format directive, a quote or another escape. */
+static int escape_beside_token(const unsigned char *ls, const unsigned char *le,
+			       const unsigned char *q)
+{
+	const unsigned char *t = q + 2;
+	size_t run;
+
+	if (q[1] == 'u' && le - q >= 6)
+		t = q + 6;
+	if (q[1] == '/' && le - q >= 4 && q[2] == '\\' && q[3] == '/')
+		return 1;
+	for (run = 0; t < le && run < ESCAPE_TOKEN && b64_values[*t] != 64; t++)
+		run++;
+	if (run >= ESCAPE_TOKEN)
+		return 1;
+	for (run = 0, t = q; t > ls && run < ESCAPE_TOKEN && b64_values[t[-1]] != 64; t--)
+		run++;
+	return run >= ESCAPE_TOKEN;
+}
+
 /* Lines holding at least ESCAPE_MIN string escapes (\n \r \t \" \\ \/
- * \uXXXX). Source code has a backslash on many lines, so a line is
- * walked from backslash to backslash, not byte by byte. */
+ * \uXXXX), one of them beside a token (escape_beside_token): source code
+ * has a backslash on many lines, and decoding and scanning them all again
+ * would cost more than all the rest. A line is walked from backslash to
+ * backslash, not byte by byte. */
 static void find_escapes(lg_encoded_span *spans, size_t *n, size_t max,
 			 const unsigned char *buf, size_t len)
 {
@@ -150,14 +193,18 @@ static void find_escapes(lg_encoded_span *spans, size_t *n, size_t max,
 	while (*n < max && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		const unsigned char *ls = p, *le, *q;
 		size_t escapes = 0;
+		int beside = 0;
 
 		while (ls > buf && ls[-1] != '\n')
 			ls--;
 		le = memchr(p, '\n', (size_t)(end - p));
 		le = le ? le : end;
 		for (q = p; q && q + 1 < le; q = memchr(q + 2, '\\', (size_t)(le - q - 2)))
-			escapes += escape_letter(q[1]);
-		if (escapes >= ESCAPE_MIN)
+			if (escape_letter(q[1])) {
+				escapes++;
+				beside = beside || escape_beside_token(ls, le, q);
+			}
+		if (escapes >= ESCAPE_MIN && beside)
 			push_span(spans, n, max, (size_t)(ls - buf), (size_t)(le - buf),
 				  LG_DECODE_ESCAPE);
 		p = le;
@@ -193,9 +240,14 @@ static size_t utf16_run(size_t *from, const unsigned char *buf, size_t len, size
 static void find_utf16(lg_encoded_span *spans, size_t *n, size_t max,
 		       const unsigned char *buf, size_t len)
 {
+	const unsigned char *nul = memchr(buf, '\0', len);
 	size_t q, from, to, done = 0;
 
-	for (q = 0; q + 1 < len && *n < max; q += UTF16_STRIDE) {
+	if (!nul)
+		return; /* text: no NUL at all, found at memchr's speed */
+	/* A run holds NULs, so it starts at most one byte before the first. */
+	q = (size_t)(nul - buf) > 0 ? (size_t)(nul - buf) - 1 : 0;
+	for (q -= q % UTF16_STRIDE; q + 1 < len && *n < max; q += UTF16_STRIDE) {
 		size_t at = buf[q] == 0 && q > 0 && utf16_char(buf[q - 1]) ? q :
 			    buf[q + 1] == 0 && utf16_char(buf[q]) ? q + 1 : len;
 
@@ -313,16 +365,48 @@ static size_t base64_run_start(const unsigned char *buf, size_t from, size_t at)
 	return at;
 }
 
+/* The base64 runs of block buf[i, i + 64), whose exact mask is `m`, the
+ * run that reaches it beginning at `run_start`: the entering run, then
+ * each run of BASE64_MIN_RUN or more that starts inside (found from the
+ * mask, not byte by byte). Returns where the run that reaches the block's
+ * end begins. */
+static size_t long_runs(lg_encoded_span *spans, size_t *n, size_t max,
+			const unsigned char *buf, size_t len, size_t i, size_t run_start,
+			uint64_t m)
+{
+	uint64_t others = ~m, starts;
+	size_t first, last;
+
+	if (!others)
+		return run_start;
+	first = (size_t)__builtin_ctzll(others);
+	last = 63 - (size_t)__builtin_clzll(others);
+	if (i + first - run_start >= BASE64_MIN_RUN)
+		end_base64_run(spans, n, max, buf, len, run_start, i + first);
+	starts = runs_of_min(m) & (~0ULL << first);
+	while (starts && *n < max) {
+		size_t j = (size_t)__builtin_ctzll(starts);
+		size_t run = (size_t)__builtin_ctzll(~(m >> j)); /* 64 - j at most */
+
+		if (j + run >= 64)
+			return i + j; /* it goes on into the next block */
+		end_base64_run(spans, n, max, buf, len, i + j, i + j + run);
+		starts &= ~0ULL << (j + run);
+	}
+	return i + last + 1;
+}
+
 /* Base64 runs in [0, len), 64 bytes at a time: most blocks hold no run of
  * BASE64_MIN_RUN characters, which a few mask operations on a loose mask
  * (`loose`) tell, and only the blocks that may are classified exactly. (A
  * loop over the bytes mispredicts a branch at every word's edge; this one
  * almost never.) `run_start` is where the current run begins: by the
  * loose mask after a block skipped, exact after one classified. Inlined
- * into each variant below, with its own `loose`. */
+ * into each variant below, with its own `loose` and `exact` masks. */
 static inline __attribute__((always_inline)) void
 find_base64_with(lg_encoded_span *spans, size_t *n, size_t max, const unsigned char *buf,
-		 size_t len, uint64_t (*loose)(const unsigned char *))
+		 size_t len, uint64_t (*loose)(const unsigned char *),
+		 uint64_t (*exact)(const unsigned char *))
 {
 	size_t i, run_start = 0;
 
@@ -339,14 +423,7 @@ find_base64_with(lg_encoded_span *spans, size_t *n, size_t max, const unsigned c
 			continue;
 		}
 		run_start = base64_run_start(buf, run_start, i);
-		/* Each non-base64 byte ends a run. */
-		for (others = ~base64_mask(buf + i); others && *n < max; others &= others - 1) {
-			size_t at = i + (size_t)__builtin_ctzll(others);
-
-			if (at - run_start >= BASE64_MIN_RUN)
-				end_base64_run(spans, n, max, buf, len, run_start, at);
-			run_start = at + 1;
-		}
+		run_start = long_runs(spans, n, max, buf, len, i, run_start, exact(buf + i));
 	}
 	if (*n < max)
 		run_start = base64_runs_bytes(spans, n, max, buf, len, i, len,
@@ -382,11 +459,38 @@ __attribute__((target("avx2"))) static uint64_t base64_mask_loose_avx2(const uns
 	return mask;
 }
 
+/* base64_mask with AVX2. */
+__attribute__((target("avx2"))) static uint64_t base64_mask_avx2(const unsigned char *p)
+{
+	uint64_t mask = 0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		__m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+		__m256i letters = _mm256_cmpgt_epi8(
+			_mm256_set1_epi8((char)(unsigned char)(0x80 + 26)),
+			_mm256_add_epi8(lower, _mm256_set1_epi8((char)(unsigned char)(0x80 - 'a'))));
+		__m256i digits = _mm256_cmpgt_epi8(
+			_mm256_set1_epi8((char)(unsigned char)(0x80 + 10)),
+			_mm256_add_epi8(x, _mm256_set1_epi8((char)(unsigned char)(0x80 - '0'))));
+		__m256i sym = _mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')),
+					_mm256_cmpeq_epi8(x, _mm256_set1_epi8('/'))),
+			_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('-')),
+					_mm256_cmpeq_epi8(x, _mm256_set1_epi8('_'))));
+		__m256i all = _mm256_or_si256(_mm256_or_si256(letters, digits), sym);
+
+		mask |= (uint64_t)(uint32_t)_mm256_movemask_epi8(all) << (32 * k);
+	}
+	return mask;
+}
+
 __attribute__((target("avx2"))) static void
 find_base64_avx2(lg_encoded_span *spans, size_t *n, size_t max, const unsigned char *buf,
 		 size_t len)
 {
-	find_base64_with(spans, n, max, buf, len, base64_mask_loose_avx2);
+	find_base64_with(spans, n, max, buf, len, base64_mask_loose_avx2, base64_mask_avx2);
 }
 #endif
 
@@ -399,7 +503,7 @@ static void find_base64(lg_encoded_span *spans, size_t *n, size_t max,
 		return;
 	}
 #endif
-	find_base64_with(spans, n, max, buf, len, base64_mask_loose);
+	find_base64_with(spans, n, max, buf, len, base64_mask_loose, base64_mask);
 }
 #else
 /* Base64 runs in [0, len), byte by byte. */
