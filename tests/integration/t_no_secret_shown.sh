@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A property: without --show-secrets, no output of leakgate holds a secret.
+# A property: without --show-secrets, no output of leakgate holds a secret,
+# found as written or decoded (base64 and percent-encoded files).
 # The secrets are the rule pack's own examples (as leakgate itself extracts
 # them from each example); random combinations of two to four of them share
 # one line, in .env, JSON, YAML, Python and shell files, written whole or as
@@ -61,7 +62,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	git init -q "$repo"
 	# The round's files, and the secrets they hold (one a line).
 	python3 - "$work/secrets.jsonl" "$work/examples" "$repo" "$work/out/planted" "$round" <<'PY'
-import json, os, random, sys
+import base64, json, os, random, sys, urllib.parse
 secrets_file, examples, repo, planted_file, round_ = sys.argv[1:]
 rng = random.Random(1000 + int(round_))
 pairs = [json.loads(l) for l in open(secrets_file)]
@@ -98,6 +99,24 @@ for k, (ext, render) in enumerate(sorted(kinds.items())):
             lines.append(line)
         with open(os.path.join(repo, "f%d_%d%s" % (k, f, ext)), "w") as out:
             out.write("\n".join(["# header"] + lines + ["# footer"]) + "\n")
+# Encoded files: example lines joined as in .env, then base64- or
+# percent-encoded; the scan decodes them (the default) and reports the
+# decoded secrets, which no output may show either. (An RNG of their own,
+# so the files above stay the same.)
+rng = random.Random(2000 + int(round_))
+encoders = {
+    ".b64.yaml": lambda plain: "  value: " + base64.b64encode(plain.encode()).decode(),
+    ".pct.txt":  lambda plain: "url=https://h.test/?q=" + urllib.parse.quote(plain, safe=""),
+}
+for k, (ext, enc) in enumerate(sorted(encoders.items())):
+    lines = []
+    for _ in range(rng.randint(3, 6)):
+        chosen = rng.sample(pairs, rng.randint(1, 3))
+        plain = " ; ".join(example(p) for p, s in chosen)
+        planted.update(s for p, s in chosen if s in plain)
+        lines.append(enc(plain))
+    with open(os.path.join(repo, "e%d%s" % (k, ext)), "w") as out:
+        out.write("\n".join(["# header"] + lines + ["# footer"]) + "\n")
 with open(planted_file, "w") as out:
     for s in sorted(planted):
         out.write(s + "\n")
@@ -115,7 +134,7 @@ PY
 	"$LEAKGATE" scan --no-git --format text . >"$work/out/nogit.stdout" 2>"$work/out/nogit.stderr" || true
 	"$LEAKGATE" scan --staged --format text . >"$work/out/staged.stdout" 2>"$work/out/staged.stderr" || true
 	# pre-commit, on the same files staged again in a fresh repository
-	rm -rf "$work/pc" && git init -q "$work/pc" && cp "$repo"/f* "$work/pc/"
+	rm -rf "$work/pc" && git init -q "$work/pc" && cp "$repo"/[fe]* "$work/pc/"
 	(cd "$work/pc" && git add -A && "$LEAKGATE" hook pre-commit >"$work/out/pre-commit.stdout" 2>"$work/out/pre-commit.stderr") || true
 	# pre-receive, through a real push
 	git push -q "$work/server.git" "HEAD:refs/heads/round$round" >"$work/out/push.stdout" 2>"$work/out/push.stderr" &&
@@ -124,6 +143,8 @@ PY
 	cd "$work"
 	findings=$(jq '.findings | length' "$work/out/json.low.file")
 	[ "$findings" -ge 10 ] || fail "round $round: only $findings findings: the property is not exercised"
+	decoded=$(jq '[.findings[] | select(.decoded)] | length' "$work/out/json.low.file")
+	[ "$decoded" -ge 2 ] || fail "round $round: only $decoded decoded findings: decoding is not exercised"
 	grep -q "secret" "$work/out/push.stderr" || fail "round $round: no hook message: $(head -5 "$work/out/push.stderr")"
 	check_streams "$round" "$work/out/planted" "$work"/out/*.stdout "$work"/out/*.stderr \
 		"$work"/out/*.file "$work"/out/hook.log

@@ -5,11 +5,13 @@
  * Secrets are often stored encoded: base64 (Kubernetes Secret `data:`
  * values, `Authorization: Basic ...`, standalone blocks), percent-encoded
  * in URLs, as string escapes (a `\n`-escaped PEM key in JSON), or as
- * UTF-16 text. Decoding everything would cost a second pass over every
- * byte and then some; instead one cheap forward pass finds candidate spans
- * (a long base64 run of mixed case and digits, a run with several %XX, a
- * line with several escapes, NUL-interleaved ASCII), and only those are
- * decoded. A decoding that does not give mostly printable text is dropped
+ * UTF-16 text. Decoding is on by default, so it must cost little beside
+ * the Hyperscan pass: candidate spans are found without a branch per
+ * byte (base64 runs from SIMD masks of 64-byte blocks, the rest from
+ * memchr), and only spans that could hold a secret are kept (a long
+ * base64 run of mixed case and digits, a run with several %XX, a line
+ * with several escapes one of which sits beside a token, NUL-interleaved
+ * ASCII). A decoding that does not give mostly printable text is dropped
  * (base64 of an image, a hash that happens to be base64).
  */
 #include "match/match.h"
