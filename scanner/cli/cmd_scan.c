@@ -112,22 +112,6 @@ static int parse_size(uint64_t *out, const char *s)
 	return 0;
 }
 
-static int parse_shard(scan_args *a, const char *s)
-{
-	char *end;
-	unsigned long i = strtoul(s, &end, 10), n;
-
-	if (end == s || *end != '/')
-		return -1;
-	s = end + 1;
-	n = strtoul(s, &end, 10);
-	if (end == s || *end || n == 0 || n > 1000000 || i >= n)
-		return -1;
-	a->shard_index = (unsigned)i;
-	a->shard_count = (unsigned)n;
-	return 0;
-}
-
 static int parse_format(lg_format *out, const char *s)
 {
 	if (strcmp(s, "text") == 0)
@@ -195,51 +179,28 @@ static int push_path(scan_args *a, const char *path)
 	return 0;
 }
 
-/* Adds each line of --repos-from FILE (blank lines and '#' comments
- * skipped) to the paths. */
+/* Adds each line of --repos-from FILE ('-': standard input) to the paths. */
 static int read_repos_from(scan_args *a)
 {
 	FILE *f = strcmp(a->repos_from, "-") == 0 ? stdin : fopen(a->repos_from, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int err = 0;
+	size_t i, first = a->owned_count;
+	int err;
 
 	if (!f) {
 		cli_error("cannot read '%s'", a->repos_from);
 		return -1;
 	}
-	while (!err && (n = getline(&line, &cap, f)) >= 0) {
-		char **owned;
-
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		owned = realloc(a->owned, (a->owned_count + 1) * sizeof(*owned));
-		if (!owned || !(owned[a->owned_count] = strdup(line))) {
-			a->owned = owned ? owned : a->owned;
-			err = -1;
-			break;
-		}
-		a->owned = owned;
-		err = push_path(a, a->owned[a->owned_count++]);
-	}
-	free(line);
+	err = lg_repo_list_read(&a->owned, &a->owned_count, f);
 	if (f != stdin)
 		fclose(f);
-	return err;
-}
-
-/* FNV-1a: which shard a repository belongs to depends on its path alone,
- * not on where it sits in the list, so shards stay stable as lists grow. */
-static unsigned shard_of(const char *path, unsigned count)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 0x100000001b3ull;
-	return (unsigned)(h % count);
+	if (err) {
+		cli_error("%s: %s", a->repos_from, lg_error_last());
+		return -1;
+	}
+	for (i = first; i < a->owned_count; i++)
+		if (push_path(a, a->owned[i]) != 0)
+			return -1;
+	return 0;
 }
 
 /* Keeps only this shard's paths. */
@@ -250,7 +211,7 @@ static void apply_shard(scan_args *a)
 	if (!a->shard_count)
 		return;
 	for (i = 0; i < a->path_count; i++)
-		if (shard_of(a->paths[i], a->shard_count) == a->shard_index)
+		if (lg_shard_of(a->paths[i], a->shard_count) == a->shard_index)
 			a->paths[kept++] = a->paths[i];
 	a->path_count = kept;
 }
@@ -315,7 +276,7 @@ static int parse_scan_args(scan_args *a, int argc, char **argv)
 		case OPT_STATE: a->state_path = optarg; break;
 		case OPT_ALL: a->scan.state_rescan_all = 1; break;
 		case OPT_SHARD:
-			if (parse_shard(a, optarg) != 0) {
+			if (lg_shard_parse(&a->shard_index, &a->shard_count, optarg) != 0) {
 				cli_error("--shard takes I/N with 0 <= I < N, not '%s'", optarg);
 				return -1;
 			}
@@ -466,11 +427,6 @@ static int run_scan(lg_report *report, const lg_matcher *m, const char *path,
 	return lg_scan_added(report, m, path, &range, &a->scan);
 }
 
-static int not_in_baseline(const lg_finding *f, void *payload)
-{
-	return !lg_baseline_contains(payload, f->fingerprint);
-}
-
 /* Scans every path into `all`; returns the worst exit code so far. A
  * repository that fails is reported and the others still run. */
 static int scan_all(lg_report *all, const lg_matcher *m, scan_args *a)
@@ -522,18 +478,16 @@ static int note_incomplete(const lg_summary *s, const scan_args *a, int code)
 	return EXIT_REPO;
 }
 
-/* Drops the findings a baseline holds, counting them. */
+/* Drops the findings the baseline at `path` holds, counting them. */
 static int apply_baseline(lg_report *r, const char *path)
 {
 	lg_baseline *b;
-	size_t before = r->count;
 
 	if (lg_baseline_load(&b, path) != 0) {
 		cli_error("%s", lg_error_last());
 		return -1;
 	}
-	lg_report_filter(r, not_in_baseline, b);
-	r->summary.baselined += before - r->count;
+	lg_baseline_filter(r, b);
 	lg_baseline_free(b);
 	return 0;
 }
@@ -567,12 +521,8 @@ static int open_state(scan_args *a)
 
 static void scan_args_release(scan_args *a)
 {
-	size_t i;
-
 	lg_state_free(a->state);
-	for (i = 0; i < a->owned_count; i++)
-		free(a->owned[i]);
-	free(a->owned);
+	lg_repo_list_free(a->owned, a->owned_count);
 	free(a->paths);
 	rule_paths_release(&a->rules);
 }

@@ -580,6 +580,27 @@ int lg_report_merge(lg_report *into, lg_report *from);
 void lg_report_filter(lg_report *r, int (*keep)(const lg_finding *f, void *payload),
 		      void *payload);
 
+/* Drops the findings baseline `b` holds (findings/baseline.c), counting
+ * them in summary.baselined. */
+void lg_baseline_filter(lg_report *r, const lg_baseline *b);
+
+/* ------------------------------------------------------------------------
+ * Many repositories (scan/fleet.c): which a run scans
+ * ---------------------------------------------------------------------- */
+
+/* Appends to *paths (malloc'd, *count long, each path malloc'd) each line
+ * of `f`, its line end cut; blank lines and lines starting with '#' are
+ * skipped. Free with lg_repo_list_free. */
+int lg_repo_list_read(char ***paths, size_t *count, FILE *f);
+void lg_repo_list_free(char **paths, size_t count);
+/* Parses "I/N" (0 <= I < N <= 1000000): shard I of N parallel runs;
+ * LG_EINVALID otherwise. */
+int lg_shard_parse(unsigned *index, unsigned *count, const char *spec);
+/* The shard, of `count`, that the repository at `path` belongs to: it
+ * depends on the path alone, so a repository keeps its shard as the list
+ * grows and wherever it sits in the list. */
+unsigned lg_shard_of(const char *path, unsigned count);
+
 /* What an incremental scan remembers between runs (--state FILE): the ref
  * tips and the blobs already scanned, the rules and the repository. */
 typedef struct lg_state lg_state;

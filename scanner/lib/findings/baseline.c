@@ -135,3 +135,16 @@ size_t lg_baseline_count(const lg_baseline *b)
 {
 	return b ? b->count : 0;
 }
+
+static int not_in_baseline(const lg_finding *f, void *payload)
+{
+	return !lg_baseline_contains(payload, f->fingerprint);
+}
+
+void lg_baseline_filter(lg_report *r, const lg_baseline *b)
+{
+	size_t before = r->count;
+
+	lg_report_filter(r, not_in_baseline, (void *)b);
+	r->summary.baselined += before - r->count;
+}
