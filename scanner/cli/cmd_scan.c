@@ -605,7 +605,9 @@ static int run_scan_command(scan_args *a)
 	return worst;
 }
 
-int cmd_scan(int argc, char **argv)
+/* `leakgate scan` over argv, or with `baseline_file` `leakgate baseline
+ * FILE` (the report goes there, as JSON, and findings exit 0). */
+static int scan_command(int argc, char **argv, const char *baseline_file)
 {
 	lg_scan_options sdefaults = LG_SCAN_OPTIONS_INIT;
 	lg_report_options rdefaults = LG_REPORT_OPTIONS_INIT;
@@ -616,36 +618,28 @@ int cmd_scan(int argc, char **argv)
 	a.scan = sdefaults;
 	a.scan.stream_threshold = cli_stream_threshold();
 	a.report = rdefaults;
-	if ((code = parse_scan_args(&a, argc, argv)) == 0)
-		code = run_scan_command(&a);
-	else
-		code = code > 0 ? EXIT_CLEAN : EXIT_USAGE;
-	scan_args_release(&a);
-	return code;
-}
-
-int cmd_baseline(int argc, char **argv)
-{
-	lg_scan_options sdefaults = LG_SCAN_OPTIONS_INIT;
-	lg_report_options rdefaults = LG_REPORT_OPTIONS_INIT;
-	scan_args a;
-	int code;
-
-	if (argc < 2 || argv[1][0] == '-') {
-		cli_error("usage: leakgate baseline FILE [scan options] [PATH...]");
-		return EXIT_USAGE;
-	}
-	memset(&a, 0, sizeof(a));
-	a.scan = sdefaults;
-	a.scan.stream_threshold = cli_stream_threshold();
-	a.report = rdefaults;
-	a.write_baseline = 1;
-	if ((code = parse_scan_args(&a, argc - 1, argv + 1)) == 0) {
-		a.output = argv[1];
+	a.write_baseline = baseline_file != NULL;
+	if ((code = parse_scan_args(&a, argc, argv)) == 0) {
+		if (baseline_file)
+			a.output = baseline_file;
 		code = run_scan_command(&a);
 	} else {
 		code = code > 0 ? EXIT_CLEAN : EXIT_USAGE;
 	}
 	scan_args_release(&a);
 	return code;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	return scan_command(argc, argv, NULL);
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		cli_error("usage: leakgate baseline FILE [scan options] [PATH...]");
+		return EXIT_USAGE;
+	}
+	return scan_command(argc - 1, argv + 1, argv[1]);
 }
