@@ -15,8 +15,11 @@
 #   leakgate   leakgate scan -q --format json -o FILE DIR
 #
 # and prints one table row per repository: commits, the median wall times,
-# the ratio, and the peak RSS of each (from /usr/bin/time, the largest of the
-# rounds). The machine's load average is printed before and after, since the
+# the ratio, the median CPU times (user + system) and their ratio, and the
+# peak RSS of each (from /usr/bin/time, the largest of the rounds). On a
+# loaded machine the wall ratio of a two-thread scan against the
+# one-thread floor says more about the scheduler than the scan: compare the
+# CPU ratio there. The machine's load average is printed before and after, since the
 # figures mean little without it. LEAKGATE names the binary (default
 # build/leakgate).
 set -euo pipefail
@@ -77,17 +80,17 @@ print("\n".join(sorted(rows)))
 EOF
 }
 
-# timed OUT CMD...: appends "seconds peak-KB" of one run of CMD to OUT.
+# timed OUT CMD...: appends "seconds peak-KB cpu-seconds" of one run of CMD to OUT.
 timed() {
 	local out=$1 code=0
 	shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || code=$?
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || code=$?
 	if [ "$code" -gt 1 ]; then
 		echo "bench/real.sh: '$*' failed (exit $code):" >&2
 		cat "$work/stderr" >&2
 		exit 1
 	fi
-	tail -n 1 "$work/time" >>"$out"
+	tail -n 1 "$work/time" | awk '{ print $1, $2, $3 + $4 }' >>"$out"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -95,9 +98,9 @@ peak_mb() { awk '$2 > m { m = $2 } END { printf "%.0f", m / 1024 }'; }
 
 echo "leakgate on real repositories, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $rounds rounds"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' repository commits findings floor leakgate ratio \
-	"peak RSS" "floor's RSS"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' repository commits findings floor leakgate \
+	ratio "floor CPU" "leakgate CPU" "CPU ratio" "peak RSS" "floor's RSS"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for dir in "$@"; do
 	name=$(basename "$dir" .git)
 	commits=$(git -C "$dir" rev-list --all --count)
@@ -122,8 +125,12 @@ for dir in "$@"; do
 	done
 	f=$(cut -d' ' -f1 "$work/floor" | median)
 	l=$(cut -d' ' -f1 "$work/leakgate" | median)
-	printf '| %s | %s | %s | %.2f s | %.2f s | %.2fx | %s MB | %s MB |\n' "$name" "$commits" "$count" \
+	fc=$(cut -d' ' -f3 "$work/floor" | median)
+	lc=$(cut -d' ' -f3 "$work/leakgate" | median)
+	printf '| %s | %s | %s | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx | %s MB | %s MB |\n' \
+		"$name" "$commits" "$count" \
 		"$f" "$l" "$(awk -v l="$l" -v f="$f" 'BEGIN { print (f > 0) ? l / f : 0 }')" \
+		"$fc" "$lc" "$(awk -v l="$lc" -v f="$fc" 'BEGIN { print (f > 0) ? l / f : 0 }')" \
 		"$(peak_mb <"$work/leakgate")" "$(peak_mb <"$work/floor")"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
