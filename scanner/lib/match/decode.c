@@ -411,25 +411,29 @@ find_base64_with(lg_encoded_span *spans, size_t *n, size_t max, const unsigned c
 		 uint64_t (*exact)(const unsigned char *))
 {
 	size_t i, run_start = 0;
+	int exact_start = 1; /* run_start is exact, not a loose mask's */
 
 	for (i = 0; i + 64 <= len && *n < max; i += 64) {
 		uint64_t m = loose(buf + i), others = ~m;
 
-		if (!others)
-			continue; /* the run goes on */
-		/* A run entering the block ends at its first non-base64 byte
-		 * and may be long; so may one inside it. */
-		if (i + (size_t)__builtin_ctzll(others) - run_start < BASE64_MIN_RUN &&
+		/* No loose run of BASE64_MIN_RUN entering or inside: no exact
+		 * one either. (A block the loose run fills wholly may still
+		 * end an exact run at a '.' or ',': it is classified.) */
+		if (others && i + (size_t)__builtin_ctzll(others) - run_start < BASE64_MIN_RUN &&
 		    !runs_of_min(m)) {
 			run_start = i + 64 - (size_t)__builtin_clzll(others);
+			exact_start = 0;
 			continue;
 		}
-		run_start = base64_run_start(buf, run_start, i);
+		if (!exact_start)
+			run_start = base64_run_start(buf, run_start, i);
 		run_start = long_runs(spans, n, max, buf, len, i, run_start, exact(buf + i));
+		exact_start = 1;
 	}
 	if (*n < max)
 		run_start = base64_runs_bytes(spans, n, max, buf, len, i, len,
-					      base64_run_start(buf, run_start, i));
+					      exact_start ? run_start
+							  : base64_run_start(buf, run_start, i));
 	if (*n < max && run_start < len)
 		end_base64_run(spans, n, max, buf, len, run_start, len);
 }
