@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What leakgate writes besides findings stays safe to put in a log: progress
-# without terminal control bytes when stderr is not a terminal, and a hostile
-# file name escaped in every warning.
+# without terminal control bytes when stderr is not a terminal, a hostile
+# file name escaped in every warning, and no password shown in another
+# finding's excerpt because a symbol inside it cut it into short pieces.
 . "$(dirname "$0")/lib.sh"
 leak() { run "$LEAKGATE" "$@"; }
 esc=$(printf '\033')
@@ -34,6 +35,20 @@ for target in "." "--no-git ."; do
 	leak scan --max-blob-size 1000 --format json $target
 	jq -e '.warnings | map(select(test("skipped blob .* at .*evil\\\\x1b\\[2J\\\\x0aforged: line.bin"))) | length >= 1' <<<"$out" >/dev/null ||
 		fail "scan $target: JSON warning: $(jq -c .warnings <<<"$out")"
+done
+
+# --- a password with symbols, bare beside a finding on the same line: the
+# finding's excerpt must hide it whole ('#' once cut it into two pieces too
+# short to look like secrets). Built from pieces so this file holds neither.
+token="ghp_bh4fcaDBznpn8jCum45B""Lvevprtgxn45GO85"
+for password in "Ggaw6xIr8j""#ElNW6" "Qm7v!tR2x@Lp9zK4" "hT5y&Wq3#uZ8*Ne1"; do
+	printf 'connect(%s, %s)\n' "$token" "$password" > creds.txt
+	git add -A && git commit -qm creds
+	for format in text json jsonl sarif html; do
+		leak scan --format "$format" .
+		[ "$rc" -eq 1 ] || fail "$format: exit $rc, want a finding: $err"
+		case "$out$err" in *"$password"*) fail "$format: the password $password shows in full" ;; esac
+	done
 done
 
 finish t_output_hygiene

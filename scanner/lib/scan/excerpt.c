@@ -11,7 +11,9 @@
  *  - the body of a private key (PEM, SSH2, PGP), written out or with its
  *    line breaks escaped as "\n" in JSON, as far as the line goes;
  *  - any secret-shaped token: 12 or more characters of the base64/hex/URL
- *    alphabet that mix letters and digits, or whose letters change case
+ *    alphabet (and the symbols passwords take, inside a token: the '#' of
+ *    "Ggaw6xIr8j#ElNW6" must not cut it into two short harmless-looking
+ *    halves) that mix letters and digits, or whose letters change case
  *    as often as random ones do (a token no rule recognises in this
  *    context, such as a bare auth token passed to a constructor), not
  *    camelCase words;
@@ -43,6 +45,21 @@ static int token_byte(unsigned char c)
 static int hex_digit(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int password_symbol(char c)
+{
+	return c != '\0' && strchr("!#$&*?@^", c) != NULL;
+}
+
+/* 1 when t[i] is a symbol that passwords use, inside a token: it follows
+ * the token's first byte and is followed by a token byte or another such
+ * symbol. At a token's edge it is punctuation ("#include", "x!"). */
+static int inner_symbol(const char *t, size_t n, size_t start, size_t i)
+{
+	if (i == start || i + 1 >= n || !password_symbol(t[i]))
+		return 0;
+	return token_byte((unsigned char)t[i + 1]) || password_symbol(t[i + 1]);
 }
 
 /* 1 when t[i] is a ':' between hex digits, as in "0d:cf:9a" (a key
@@ -205,7 +222,7 @@ static void hide_tokens(mask *k, const char *t, size_t n, size_t lo, size_t hi,
 			continue;
 		}
 		for (start = i; i < n && (token_byte((unsigned char)t[i]) ||
-					  hex_colon(t, n, i)); i++)
+					  hex_colon(t, n, i) || inner_symbol(t, n, start, i)); i++)
 			;
 		while (i < n && t[i] == '=')
 			i++;
