@@ -165,11 +165,49 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 	lg_ruleset_free(rs);
 }
 
+/* A candidate in decoded text that the confirm stage cannot decide (here
+ * PCRE2's match limit of 1) is reported unconfirmed at its encoded span,
+ * as one in text as written is, never dropped. */
+TEST(test_decode__undecided_in_decoded_text_is_reported)
+{
+	const char *json = "[{\"id\": \"tok\", \"name\": \"t\", \"description\": \"d\", \"severity\": \"high\","
+			   " \"regex\": \"(tok_[a-z0-9]{12})\", \"secret_group\": 1,"
+			   " \"examples\": [\"x\"], \"negative_examples\": []}]";
+	/* line 2: base64("id=tok_a1b2c3d4e5f6") */
+	const char *buf = "first line\nv: aWQ9dG9rX2ExYjJjM2Q0ZTVmNg==\n";
+	lg_ruleset *rs = NULL;
+	lg_matcher *m = NULL;
+	lg_scratch *s = NULL;
+	reported r;
+	lg_scan_result result;
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
+
+	memset(&r, 0, sizeof(r));
+	opts.pcre2_match_limit = 1;
+	opts.no_jit = 1; /* the interpreter counts every backtracking point */
+	ASSERT(lg_ruleset_load_buffer(&rs, "t.json", json, strlen(json), NULL, NULL) == 0);
+	ASSERT(lg_matcher_new(&m, rs, &opts) == 0);
+	ASSERT(lg_scratch_new(&s, m) == 0);
+	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
+	CHECK_EQ_INT(r.n, 1);
+	if (r.n == 1) {
+		CHECK(r.m[0].unconfirmed != NULL &&
+		      strstr(r.m[0].unconfirmed, "match limit") != NULL);
+		CHECK_EQ_STR(r.m[0].decoded, "base64");
+		CHECK_EQ_INT(r.m[0].line, 2);
+		CHECK(r.m[0].column >= 4); /* within the encoded text, not before it */
+	}
+	lg_scratch_free(s);
+	lg_matcher_free(m);
+	lg_ruleset_free(rs);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_decode__base64_runs),
 	TEST_ENTRY(test_decode__percent_escape_utf16),
 	TEST_ENTRY(test_decode__spans_stay_in_bounds),
 	TEST_ENTRY(test_decode__matcher_reports_decoded_secrets),
+	TEST_ENTRY(test_decode__undecided_in_decoded_text_is_reported),
 };
 
 TEST_MAIN(tests)

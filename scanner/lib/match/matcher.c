@@ -1209,20 +1209,32 @@ static const decoded_piece *piece_at(const span_scan *ss, size_t at)
 }
 
 /* The inner scan's callback: keeps a secret that lies in a piece's
- * decoded part. */
+ * decoded part. A candidate the confirm stage could not decide is kept
+ * too, unconfirmed, as one in text as written is: decoding must not turn
+ * "could not tell" into "nothing found". Its text runs back from where
+ * Hyperscan reported it, possibly into the line's prefix, so its piece is
+ * the one it ends in and its text starts no earlier than the decoding. */
 static int keep_decoded(const lg_match *im, void *payload)
 {
 	span_scan *ss = payload;
 	lg_scratch *s = ss->s;
-	const char *secret = im->decoded ? im->decoded_secret : ss->inner + im->secret_start;
-	size_t len = im->decoded ? im->decoded_secret_len : im->secret_end - im->secret_start;
-	const decoded_piece *p = piece_at(ss, im->secret_start);
+	const decoded_piece *p = piece_at(ss, im->unconfirmed ? im->secret_end - 1 : im->secret_start);
+	size_t start = im->secret_start, len;
+	const char *secret;
 	decoded_match d;
 
-	if (im->unconfirmed || !p || im->secret_start < p->from || im->secret_end > p->to)
+	if (!p)
 		return 0;
-	if (found_as_written(s, secret, len) || decoded_already(s, im->rule, secret, len) ||
-	    superseded_as_written(s, im->rule, p->span))
+	if (im->unconfirmed && start < p->from && im->secret_end > p->from)
+		start = p->from;
+	if (start < p->from || im->secret_end > p->to)
+		return 0;
+	secret = im->decoded ? im->decoded_secret : ss->inner + start;
+	len = im->decoded ? im->decoded_secret_len : im->secret_end - start;
+	if (decoded_already(s, im->rule, secret, len))
+		return 0;
+	if (!im->unconfirmed &&
+	    (found_as_written(s, secret, len) || superseded_as_written(s, im->rule, p->span)))
 		return 0;
 	if (s->dec_count == s->dec_alloc) {
 		size_t alloc = s->dec_alloc ? 2 * s->dec_alloc : 8;
@@ -1242,7 +1254,7 @@ static int keep_decoded(const lg_match *im, void *payload)
 	/* Located at the encoded text the secret (or, for a chain, the
 	 * inner encoded text holding it) came from. */
 	d.m.match_start = d.m.secret_start =
-		lg_decode__source(s->buf, p->span, im->secret_start - p->from, 0);
+		lg_decode__source(s->buf, p->span, start - p->from, 0);
 	d.m.match_end = d.m.secret_end =
 		lg_decode__source(s->buf, p->span, im->secret_end - p->from, 1);
 	if (d.m.secret_end <= d.m.secret_start)
@@ -1250,6 +1262,8 @@ static int keep_decoded(const lg_match *im, void *payload)
 	d.m.decoded = chain_name(p->span->kind, im->decoded);
 	d.m.decoded_secret = d.secret;
 	d.m.decoded_secret_len = len;
+	d.m.unconfirmed = im->unconfirmed;
+	d.m.cut_short = im->cut_short;
 	s->dec[s->dec_count++] = d;
 	return 0;
 }
