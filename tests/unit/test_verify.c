@@ -519,6 +519,36 @@ TEST(test_verify__no_check_is_unverifiable)
 	lg_finding__release(&f);
 }
 
+/* An unconfirmed finding's text (what the matcher stopped at) is sent to
+ * no one: it is unverifiable without a request. The provider points at a
+ * closed loopback port, so a request would have made it an error. */
+TEST(test_verify__unconfirmed_is_not_sent)
+{
+	lg_rule rule;
+	lg_finding f = finding("ghp_");
+	lg_report r;
+	lg_verify_options o = LG_VERIFY_OPTIONS_INIT;
+
+	memset(&rule, 0, sizeof(rule));
+	rule.id = "github-pat";
+	rule.verify = "{\"provider\": \"github\", \"url\": \"https://api.github.com/user\","
+		      " \"headers\": {\"Authorization\": \"token {secret}\"},"
+		      " \"live\": [200], \"invalid\": [401]}";
+	f.rule = &rule;
+	f.secret = strdup("ghp_" "bh4fcaDBznpn8jCum45BLvevprtgxn45GO85 and on");
+	f.secret_len = strlen(f.secret);
+	f.unconfirmed = strdup("the rule's regex hit PCRE2's match limit");
+	memset(&r, 0, sizeof(r));
+	r.findings = &f;
+	r.count = 1;
+	o.overrides = "github=http://127.0.0.1:1";
+	CHECK_EQ_INT(lg_verify_report(&r, &o), 0);
+	CHECK_EQ_INT(f.verification.status, LG_VERIFY_UNVERIFIABLE);
+	CHECK_EQ_INT(f.verification.http_status, 0);
+	CHECK(f.verification.message && strstr(f.verification.message, "not confirmed"));
+	lg_finding__release(&f);
+}
+
 /* A refused override is an error before anything is sent. */
 TEST(test_verify__report_refuses_a_remote_override)
 {
@@ -544,6 +574,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_verify__override_keeps_path_and_auth),
 	TEST_ENTRY(test_verify__json_pointer),
 	TEST_ENTRY(test_verify__no_check_is_unverifiable),
+	TEST_ENTRY(test_verify__unconfirmed_is_not_sent),
 	TEST_ENTRY(test_verify__report_refuses_a_remote_override),
 };
 

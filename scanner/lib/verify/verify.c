@@ -371,7 +371,8 @@ static const lg_finding **line_findings(const lg_report *r, const lg_finding *f,
 		const lg_finding *o = &r->findings[i];
 
 		if (o->line == f->line && strcmp(o->blob, f->blob) == 0 &&
-		    strcmp(o->path ? o->path : "", f->path ? f->path : "") == 0 && o->secret)
+		    strcmp(o->path ? o->path : "", f->path ? f->path : "") == 0 && o->secret &&
+		    !o->unconfirmed)
 			list[(*n)++] = o;
 	}
 	if (list)
@@ -394,6 +395,13 @@ static size_t plan_finding(run *R, const lg_report *r, lg_finding *f)
 	if (!c)
 		return set_result(&f->verification, LG_VERIFY_ERROR, 0, NULL, "out of memory"),
 		       SIZE_MAX;
+	if (f->unconfirmed) {
+		/* Its text is what the matcher stopped at, not a confirmed
+		 * secret: it goes to no one. */
+		set_result(&f->verification, LG_VERIFY_UNVERIFIABLE, 0, NULL,
+			   "not confirmed, so not sent to the provider");
+		return SIZE_MAX;
+	}
 	if (!c->spec) {
 		set_result(&f->verification, LG_VERIFY_UNVERIFIABLE, 0, NULL,
 			   f->rule->verify ? "the rule's check could not be read"
