@@ -172,6 +172,31 @@ static lg_commit_info *message_copy(const lg_commit_info *who)
 	return c;
 }
 
+/* Fills `rm` with what match `m` alone says: its rule, its secret (the
+ * decoded one, or as written in `bytes`, which hold the input from offset
+ * `bytes_from` on), the excerpt and the place. The secret and the excerpt
+ * are the caller's to free; either is NULL when memory ran out. */
+static void raw_match_from(raw_match *rm, lg_scratch *scratch, const lg_match *m,
+			   const char *bytes, size_t bytes_from)
+{
+	memset(rm, 0, sizeof(*rm));
+	rm->rule = m->rule;
+	if (m->decoded) {
+		rm->secret_len = m->decoded_secret_len;
+		rm->secret = lg__strndup(m->decoded_secret, rm->secret_len);
+		rm->decoded = m->decoded;
+	} else {
+		rm->secret_len = m->secret_end - m->secret_start;
+		rm->secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm->secret_len);
+	}
+	rm->line_text = lg_scan__excerpt(scratch, bytes, bytes_from, m);
+	rm->line = m->line;
+	rm->column = m->column;
+	rm->end_column = m->end_column;
+	rm->unconfirmed = m->unconfirmed;
+	rm->inline_allowed = m->inline_allowed;
+}
+
 /* Keeps match `m` of the message being matched. */
 static int keep_message_match(const lg_match *m, void *payload)
 {
@@ -180,23 +205,8 @@ static int keep_message_match(const lg_match *m, void *payload)
 
 	if (m->rule->confidence < ms->opts->min_confidence && !m->cut_short)
 		return 0;
-	memset(&rm, 0, sizeof(rm));
+	raw_match_from(&rm, ms->scratch, m, ms->msg->text, 0);
 	rm.item = SIZE_MAX;
-	rm.rule = m->rule;
-	if (m->decoded) {
-		rm.secret_len = m->decoded_secret_len;
-		rm.secret = lg__strndup(m->decoded_secret, rm.secret_len);
-		rm.decoded = m->decoded;
-	} else {
-		rm.secret_len = m->secret_end - m->secret_start;
-		rm.secret = lg__strndup(ms->msg->text + m->secret_start, rm.secret_len);
-	}
-	rm.line_text = lg_scan__excerpt(ms->scratch, ms->msg->text, 0, m);
-	rm.line = m->line;
-	rm.column = m->column;
-	rm.end_column = m->end_column;
-	rm.unconfirmed = m->unconfirmed;
-	rm.inline_allowed = m->inline_allowed;
 	rm.message = message_copy(ms->msg->who);
 	rm.tag_message = ms->msg->tag;
 	if (!rm.secret || !rm.line_text || !rm.message ||
@@ -327,24 +337,9 @@ static int keep_match(worker *w, const lg_match *m, const char *bytes, size_t by
 	    (m->rule->confidence < w->job->opts->min_confidence ||
 	     (!w->job->pack && !line_is_added(&w->job->history->blobs[w->item], m->line))))
 		return 0;
-	memset(&rm, 0, sizeof(rm));
+	raw_match_from(&rm, w->scratch, m, bytes, bytes_from);
 	rm.item = w->item;
-	rm.rule = m->rule;
-	if (m->decoded) {
-		rm.secret_len = m->decoded_secret_len;
-		rm.secret = lg__strndup(m->decoded_secret, rm.secret_len);
-		rm.decoded = m->decoded;
-	} else {
-		rm.secret_len = m->secret_end - m->secret_start;
-		rm.secret = lg__strndup(bytes + (m->secret_start - bytes_from), rm.secret_len);
-	}
-	rm.line_text = lg_scan__excerpt(w->scratch, bytes, bytes_from, m);
-	rm.line = m->line;
-	rm.column = m->column;
-	rm.end_column = m->end_column;
 	rm.binary = w->binary;
-	rm.unconfirmed = m->unconfirmed;
-	rm.inline_allowed = m->inline_allowed;
 	if (!rm.secret || !rm.line_text || lg_scan__match_vec_push(&w->matches, &rm)) {
 		free(rm.secret);
 		free(rm.line_text);
