@@ -274,14 +274,11 @@ static void write_repositories(json_writer *w, const lg_report *r)
 	jw_close(w, "]");
 }
 
-/* Writes the whole report as one JSON document, a finding at a time; with
- * `f` each finding goes out as soon as it is written, else all stays in
- * the writer's buffer. */
-static int write_document(json_writer *w, FILE *f, const lg_report *r,
-			  const lg_report_options *o)
+/* Opens the report's object and writes what comes before its findings:
+ * versions, start, rules, whether secrets are shown, the repositories. */
+static void write_head(json_writer *w, const lg_report *r, const lg_report_options *o)
 {
 	char started[LG_REPORT_DATE_MAX];
-	size_t i;
 
 	jw_open(w, "{");
 	jw_uint_member(w, "version", JSON_FORMAT_VERSION);
@@ -293,6 +290,17 @@ static int write_document(json_writer *w, FILE *f, const lg_report *r,
 	jw_bool_member(w, "secrets_shown", o->show_secrets);
 	jw_key(w, "repositories");
 	write_repositories(w, r);
+}
+
+/* Writes the whole report as one JSON document, a finding at a time; with
+ * `f` each finding goes out as soon as it is written, else all stays in
+ * the writer's buffer. */
+static int write_document(json_writer *w, FILE *f, const lg_report *r,
+			  const lg_report_options *o)
+{
+	size_t i;
+
+	write_head(w, r, o);
 	jw_key(w, "findings");
 	jw_open(w, "[");
 	for (i = 0; !w->err && i < r->count; i++) {
@@ -668,19 +676,10 @@ static int write_columns(json_writer *w, const lg_report *r, const lg_report_opt
 
 int lg_report__html_data(lg_buf *b, const lg_report *r, const lg_report_options *o)
 {
-	char started[LG_REPORT_DATE_MAX];
 	json_writer jw = { b, 0, 0, 1, 0 }, *w = &jw;
 	size_t i;
 
-	jw_open(w, "{");
-	jw_uint_member(w, "version", JSON_FORMAT_VERSION);
-	jw_str_member(w, "leakgate_version", LG_VERSION);
-	jw_str_member(w, "started", r->started &&
-		      lg_report__date(started, r->started, 0, 1) == 0 ? started : NULL);
-	jw_str_member(w, "rules_hash", r->rules_hash[0] ? r->rules_hash : NULL);
-	jw_bool_member(w, "secrets_shown", o->show_secrets);
-	jw_key(w, "repositories");
-	write_repositories(w, r);
+	write_head(w, r, o);
 	jw_key(w, "summary");
 	write_summary(w, r);
 	jw_key(w, "warnings");
