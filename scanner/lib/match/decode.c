@@ -442,6 +442,21 @@ find_base64_with(lg_encoded_span *spans, size_t *n, size_t max, const unsigned c
 #include <immintrin.h>
 #define HAVE_AVX2_VARIANT 1
 
+/* 0xFF in each byte of `x` within [lo, lo + count), one signed compare
+ * after moving the range to the bottom of the signed bytes. */
+__attribute__((target("avx2"))) static inline __m256i in_range_avx2(__m256i x, unsigned char lo,
+								     unsigned char count)
+{
+	return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(unsigned char)(0x80 + count)),
+				 _mm256_add_epi8(x, _mm256_set1_epi8((char)(unsigned char)(0x80 - lo))));
+}
+
+/* The ASCII letters of `x` (the case bit set, then one range). */
+__attribute__((target("avx2"))) static inline __m256i letters_avx2(__m256i x)
+{
+	return in_range_avx2(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), 'a', 26);
+}
+
 /* base64_mask_loose with AVX2: 32 bytes at a time. */
 __attribute__((target("avx2"))) static uint64_t base64_mask_loose_avx2(const unsigned char *p)
 {
@@ -450,15 +465,9 @@ __attribute__((target("avx2"))) static uint64_t base64_mask_loose_avx2(const uns
 
 	for (k = 0; k < 2; k++) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
-		__m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-		__m256i letters = _mm256_cmpgt_epi8(
-			_mm256_set1_epi8((char)(unsigned char)(0x80 + 26)),
-			_mm256_add_epi8(lower, _mm256_set1_epi8((char)(unsigned char)(0x80 - 'a'))));
-		__m256i digits = _mm256_cmpgt_epi8(
-			_mm256_set1_epi8((char)(unsigned char)(0x80 + '9' - '+' + 1)),
-			_mm256_add_epi8(x, _mm256_set1_epi8((char)(unsigned char)(0x80 - '+'))));
-		__m256i all = _mm256_or_si256(_mm256_or_si256(letters, digits),
-					      _mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')));
+		__m256i all = _mm256_or_si256(
+			_mm256_or_si256(letters_avx2(x), in_range_avx2(x, '+', '9' - '+' + 1)),
+			_mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')));
 
 		mask |= (uint64_t)(uint32_t)_mm256_movemask_epi8(all) << (32 * k);
 	}
@@ -473,19 +482,13 @@ __attribute__((target("avx2"))) static uint64_t base64_mask_avx2(const unsigned 
 
 	for (k = 0; k < 2; k++) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
-		__m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-		__m256i letters = _mm256_cmpgt_epi8(
-			_mm256_set1_epi8((char)(unsigned char)(0x80 + 26)),
-			_mm256_add_epi8(lower, _mm256_set1_epi8((char)(unsigned char)(0x80 - 'a'))));
-		__m256i digits = _mm256_cmpgt_epi8(
-			_mm256_set1_epi8((char)(unsigned char)(0x80 + 10)),
-			_mm256_add_epi8(x, _mm256_set1_epi8((char)(unsigned char)(0x80 - '0'))));
 		__m256i sym = _mm256_or_si256(
 			_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')),
 					_mm256_cmpeq_epi8(x, _mm256_set1_epi8('/'))),
 			_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('-')),
 					_mm256_cmpeq_epi8(x, _mm256_set1_epi8('_'))));
-		__m256i all = _mm256_or_si256(_mm256_or_si256(letters, digits), sym);
+		__m256i all = _mm256_or_si256(
+			_mm256_or_si256(letters_avx2(x), in_range_avx2(x, '0', 10)), sym);
 
 		mask |= (uint64_t)(uint32_t)_mm256_movemask_epi8(all) << (32 * k);
 	}
