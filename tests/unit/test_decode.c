@@ -106,15 +106,39 @@ static int collect(const lg_match *m, void *payload)
 	return 0;
 }
 
+/* One rule, "tok", whose secret is tok_ and 12 letters or digits. */
+static const char TOK_RULE[] =
+	"[{\"id\": \"tok\", \"name\": \"t\", \"description\": \"d\", \"severity\": \"high\","
+	" \"regex\": \"(tok_[a-z0-9]{12})\", \"secret_group\": 1,"
+	" \"examples\": [\"x\"], \"negative_examples\": []}]";
+
+/* Scans `buf` with TOK_RULE and options `opts` (NULL: the defaults) into
+ * *r (cleared first) and *result; the scan's return code, or -1 when the
+ * rule, the matcher or the scratch could not be made. */
+static int scan_tok(reported *r, lg_scan_result *result, const lg_matcher_options *opts,
+		    const char *buf)
+{
+	lg_ruleset *rs = NULL;
+	lg_matcher *m = NULL;
+	lg_scratch *s = NULL;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (lg_ruleset_load_buffer(&rs, "t.json", TOK_RULE, strlen(TOK_RULE), NULL, NULL) == 0 &&
+	    lg_matcher_new(&m, rs, opts) == 0 && lg_scratch_new(&s, m) == 0)
+		rc = lg_matcher_scan(m, s, buf, strlen(buf), collect, r, result);
+	lg_scratch_free(s);
+	lg_matcher_free(m);
+	lg_ruleset_free(rs);
+	return rc;
+}
+
 /* The matcher: a secret inside base64 is reported at the encoded span,
  * marked, with the decoded secret; a chain names both steps; a secret
  * also found as written is reported once, as written; a leakgate:allow
  * line is not decoded into findings either. */
 TEST(test_decode__matcher_reports_decoded_secrets)
 {
-	const char *json = "[{\"id\": \"tok\", \"name\": \"t\", \"description\": \"d\", \"severity\": \"high\","
-			   " \"regex\": \"(tok_[a-z0-9]{12})\", \"secret_group\": 1,"
-			   " \"examples\": [\"x\"], \"negative_examples\": []}]";
 	/* line 2: base64("id=tok_a1b2c3d4e5f6"); line 3: base64 of the
 	 * percent-encoded "id=tok_z9y8x7w6v5u4"; line 4: one token as written
 	 * and base64'd; line 5: allowed */
@@ -123,18 +147,11 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 			  "w:  aWQlM0QlNzQlNkYlNkIlNUZ6OXk4eDd3NnY1dTQ=\n"
 			  "tok_q1w2e3r4t5y6 dG9rX3ExdzJlM3I0dDV5Ng==\n"
 			  "v: aWQ9dG9rX2ExYjJjM2Q0ZTVmNg== leakgate:allow\n";
-	lg_ruleset *rs = NULL;
-	lg_matcher *m = NULL;
-	lg_scratch *s = NULL;
 	reported r;
 	lg_scan_result result;
 	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
 
-	memset(&r, 0, sizeof(r));
-	ASSERT(lg_ruleset_load_buffer(&rs, "t.json", json, strlen(json), NULL, NULL) == 0);
-	ASSERT(lg_matcher_new(&m, rs, NULL) == 0); /* decoding is the default */
-	ASSERT(lg_scratch_new(&s, m) == 0);
-	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
+	CHECK_EQ_INT(scan_tok(&r, &result, NULL, buf), 0); /* decoding is the default */
 	CHECK_EQ_INT(r.n, 3);
 	CHECK_EQ_INT(result.matches, 3);
 	if (r.n == 3) {
@@ -152,17 +169,9 @@ TEST(test_decode__matcher_reports_decoded_secrets)
 		CHECK_EQ_INT(r.m[2].column, 1);
 	}
 	/* with no_decode, nothing is decoded: only the token as written */
-	lg_scratch_free(s);
-	lg_matcher_free(m);
-	memset(&r, 0, sizeof(r));
 	opts.no_decode = 1;
-	ASSERT(lg_matcher_new(&m, rs, &opts) == 0);
-	ASSERT(lg_scratch_new(&s, m) == 0);
-	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
+	CHECK_EQ_INT(scan_tok(&r, &result, &opts, buf), 0);
 	CHECK_EQ_INT(r.n, 1);
-	lg_scratch_free(s);
-	lg_matcher_free(m);
-	lg_ruleset_free(rs);
 }
 
 /* A candidate in decoded text that the confirm stage cannot decide (here
@@ -170,25 +179,15 @@ TEST(test_decode__matcher_reports_decoded_secrets)
  * as one in text as written is, never dropped. */
 TEST(test_decode__undecided_in_decoded_text_is_reported)
 {
-	const char *json = "[{\"id\": \"tok\", \"name\": \"t\", \"description\": \"d\", \"severity\": \"high\","
-			   " \"regex\": \"(tok_[a-z0-9]{12})\", \"secret_group\": 1,"
-			   " \"examples\": [\"x\"], \"negative_examples\": []}]";
 	/* line 2: base64("id=tok_a1b2c3d4e5f6") */
 	const char *buf = "first line\nv: aWQ9dG9rX2ExYjJjM2Q0ZTVmNg==\n";
-	lg_ruleset *rs = NULL;
-	lg_matcher *m = NULL;
-	lg_scratch *s = NULL;
 	reported r;
 	lg_scan_result result;
 	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
 
-	memset(&r, 0, sizeof(r));
 	opts.pcre2_match_limit = 1;
 	opts.no_jit = 1; /* the interpreter counts every backtracking point */
-	ASSERT(lg_ruleset_load_buffer(&rs, "t.json", json, strlen(json), NULL, NULL) == 0);
-	ASSERT(lg_matcher_new(&m, rs, &opts) == 0);
-	ASSERT(lg_scratch_new(&s, m) == 0);
-	CHECK_EQ_INT(lg_matcher_scan(m, s, buf, strlen(buf), collect, &r, &result), 0);
+	CHECK_EQ_INT(scan_tok(&r, &result, &opts, buf), 0);
 	CHECK_EQ_INT(r.n, 1);
 	if (r.n == 1) {
 		CHECK(r.m[0].unconfirmed != NULL &&
@@ -197,9 +196,6 @@ TEST(test_decode__undecided_in_decoded_text_is_reported)
 		CHECK_EQ_INT(r.m[0].line, 2);
 		CHECK(r.m[0].column >= 4); /* within the encoded text, not before it */
 	}
-	lg_scratch_free(s);
-	lg_matcher_free(m);
-	lg_ruleset_free(rs);
 }
 
 static const struct test_case tests[] = {
