@@ -135,6 +135,32 @@ static void write_verification(json_writer *w, const lg_verification *v)
 	jw_close(w, "}");
 }
 
+/* "secret_parts": each part's name and its secret, shown (whole or
+ * redacted) as the finding's own secret is. */
+static void write_secret_parts(json_writer *w, const lg_finding *f, const lg_report_options *o)
+{
+	char redacted[LG_REPORT_REDACTED_MAX];
+	const char *shown;
+	size_t i, shown_len;
+
+	jw_key(w, "secret_parts");
+	jw_open(w, "[");
+	for (i = 0; i < f->part_count; i++) {
+		lg_finding part = *f;
+
+		part.secret = f->parts[i].secret;
+		part.secret_len = f->parts[i].secret_len;
+		shown = lg_report__secret(redacted, &shown_len, &part, o);
+		jw_next(w);
+		jw_open(w, "{");
+		jw_str_member(w, "name", f->parts[i].name);
+		jw_key(w, "secret");
+		jw_string(w, shown, shown_len);
+		jw_close(w, "}");
+	}
+	jw_close(w, "]");
+}
+
 /* Writes one finding as an object. Outside git (commit "") the commit,
  * author and date are null, and so is the blob but for a blob no commit
  * reaches (--all-objects); so is a date no calendar can hold. */
@@ -184,24 +210,8 @@ static void write_finding(json_writer *w, const lg_finding *f,
 	}
 	if (rule && rule->remediation)
 		jw_str_member(w, "remediation", rule->remediation);
-	if (f->part_count) {
-		jw_key(w, "secret_parts");
-		jw_open(w, "[");
-		for (i = 0; i < f->part_count; i++) {
-			lg_finding part = *f; /* shown as the finding's own secret is */
-
-			part.secret = f->parts[i].secret;
-			part.secret_len = f->parts[i].secret_len;
-			shown = lg_report__secret(redacted, &shown_len, &part, o);
-			jw_next(w);
-			jw_open(w, "{");
-			jw_str_member(w, "name", f->parts[i].name);
-			jw_key(w, "secret");
-			jw_string(w, shown, shown_len);
-			jw_close(w, "}");
-		}
-		jw_close(w, "]");
-	}
+	if (f->part_count)
+		write_secret_parts(w, f, o);
 	jw_key(w, "also_in");
 	jw_open(w, "[");
 	for (i = 0; i < f->also_in_count; i++) {
@@ -553,9 +563,8 @@ static void write_text_columns(json_writer *w, const lg_report *r,
  * unconfirmed, secret_parts, binary or verification set. */
 static void write_extra(json_writer *w, const lg_report *r, const lg_report_options *o)
 {
-	char redacted[LG_REPORT_REDACTED_MAX], key[32];
-	size_t i, k, len;
-	const char *shown;
+	char key[32];
+	size_t i;
 
 	jw_key(w, "extra");
 	jw_open(w, "{");
@@ -574,24 +583,8 @@ static void write_extra(json_writer *w, const lg_report *r, const lg_report_opti
 			jw_str_member(w, "decoded", f->decoded);
 		if (f->unconfirmed)
 			jw_str_member(w, "unconfirmed", f->unconfirmed);
-		if (f->part_count) {
-			jw_key(w, "secret_parts");
-			jw_open(w, "[");
-			for (k = 0; k < f->part_count; k++) {
-				lg_finding part = *f;
-
-				part.secret = f->parts[k].secret;
-				part.secret_len = f->parts[k].secret_len;
-				shown = lg_report__secret(redacted, &len, &part, o);
-				jw_next(w);
-				jw_open(w, "{");
-				jw_str_member(w, "name", f->parts[k].name);
-				jw_key(w, "secret");
-				jw_string(w, shown, len);
-				jw_close(w, "}");
-			}
-			jw_close(w, "]");
-		}
+		if (f->part_count)
+			write_secret_parts(w, f, o);
 		write_verification(w, &f->verification);
 		jw_close(w, "}");
 	}
