@@ -21,7 +21,10 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DLEAKGATE_WERROR=ON \
  && strip /build/leakgate
 
 FROM debian:12-slim
-# The runtime halves of the -dev packages above, and git. Mounted
+# The runtime halves of the -dev packages above, and git. libcurl4 is for
+# --verify: leakgate loads libcurl.so.4 only when it makes a check (so a
+# hook's start-up does not load its libraries), which is why ldd below does
+# not list it and it is checked by name. Mounted
 # repositories often belong to other users: safe.directory '*' lets the git
 # command open them (hooks, --repos-from). libgit2 1.5 (Debian 12), which
 # leakgate scans with, honours only exact paths there, not '*': run the
@@ -33,8 +36,10 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --create-home --home-dir /home/leakgate leakgate \
  && git config --system --add safe.directory '*'
 COPY --from=build /build/leakgate /usr/local/bin/leakgate
-# Fails the build when a shared library is missing.
-RUN ! ldd /usr/local/bin/leakgate | grep -q 'not found' && leakgate version
+# Fails the build when a shared library is missing, libcurl's included.
+RUN ! ldd /usr/local/bin/leakgate | grep -q 'not found' \
+ && ldconfig -p | grep -q '^[[:space:]]*libcurl\.so\.4 ' \
+ && leakgate version
 USER 10001:10001
 WORKDIR /home/leakgate
 ENV LEAKGATE_CACHE_DIR=/home/leakgate/.cache/leakgate

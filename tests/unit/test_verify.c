@@ -5,9 +5,11 @@
  */
 #include "findings/findings.h"
 #include "rules/rules.h"
+#include "verify/curl_api.h"
 #include "verify/verify.h"
 #include "test.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
 
 /* ------------------------------------------------------------------------
@@ -560,6 +562,67 @@ TEST(test_verify__report_refuses_a_remote_override)
 	CHECK_EQ_INT(lg_verify_report(&r, &o), LG_EINVALID);
 }
 
+/* ------------------------------------------------------------------------
+ * libcurl, loaded when a check first needs it (curl_api.c)
+ * ---------------------------------------------------------------------- */
+
+/* libcurl.so.4 (installed with the -dev package the build needs) loads,
+ * with every function the table holds, once: a second call gives the
+ * same table. */
+TEST(test_verify__curl_loads_every_function)
+{
+	const lg_curl_api *c, *again;
+
+	ASSERT_EQ_INT(lg_verify__curl(&c), 0);
+	CHECK(c->global_init && c->global_cleanup && c->easy_init && c->easy_setopt &&
+	      c->easy_getinfo && c->easy_strerror && c->easy_cleanup && c->slist_append &&
+	      c->slist_free_all && c->multi_init && c->multi_add_handle &&
+	      c->multi_remove_handle && c->multi_perform && c->multi_info_read &&
+	      c->multi_poll && c->multi_cleanup && c->url && c->url_set && c->url_get &&
+	      c->url_cleanup && c->mem_free);
+	CHECK_EQ_STR(c->easy_strerror(CURLE_OK), "No error");
+	ASSERT_EQ_INT(lg_verify__curl(&again), 0);
+	CHECK(again == c);
+}
+
+/* A library that cannot be loaded is an error naming it, with the dynamic
+ * loader's own reason; the table is left as it was. */
+TEST(test_verify__curl_absent_is_an_error_naming_it)
+{
+	static const char soname[] = "libcurl-leakgate-test-absent.so.4";
+	lg_curl_api api, before;
+	const char *why;
+	char *expected;
+
+	memset(&api, 0x5a, sizeof(api));
+	before = api;
+	CHECK_EQ_INT(lg_verify__curl_load(&api, soname), LG_ERROR);
+	CHECK(memcmp(&api, &before, sizeof(api)) == 0);
+	CHECK(strstr(lg_error_last(), "live verification needs libcurl-leakgate-test-absent.so.4") ==
+	      lg_error_last());
+	/* The loader's message for the same request, as dlerror gives it. */
+	ASSERT(dlopen(soname, RTLD_NOW | RTLD_LOCAL) == NULL);
+	ASSERT((why = dlerror()) != NULL);
+	ASSERT((expected = strdup(why)) != NULL);
+	CHECK(strstr(lg_error_last(), expected) != NULL);
+	free(expected);
+}
+
+/* A library that loads but is not libcurl (zlib, which leakgate links) is
+ * an error naming the first function it lacks. */
+TEST(test_verify__curl_missing_function_is_an_error_naming_it)
+{
+	lg_curl_api api, before;
+
+	memset(&api, 0x5a, sizeof(api));
+	before = api;
+	CHECK_EQ_INT(lg_verify__curl_load(&api, "libz.so.1"), LG_ERROR);
+	CHECK(memcmp(&api, &before, sizeof(api)) == 0);
+	CHECK(strstr(lg_error_last(), "live verification needs libz.so.1, and the one loaded lacks "
+				      "curl_global_init: ") == lg_error_last());
+	CHECK(strstr(lg_error_last(), "undefined symbol: curl_global_init") != NULL);
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_verify__sigv4_suite_vectors),
 	TEST_ENTRY(test_verify__spec_refuses_unsafe_or_malformed_checks),
@@ -576,6 +639,9 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_verify__no_check_is_unverifiable),
 	TEST_ENTRY(test_verify__unconfirmed_is_not_sent),
 	TEST_ENTRY(test_verify__report_refuses_a_remote_override),
+	TEST_ENTRY(test_verify__curl_loads_every_function),
+	TEST_ENTRY(test_verify__curl_absent_is_an_error_naming_it),
+	TEST_ENTRY(test_verify__curl_missing_function_is_an_error_naming_it),
 };
 
 TEST_MAIN(tests)

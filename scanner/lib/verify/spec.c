@@ -13,8 +13,9 @@
  */
 #include "verify.h"
 
+#include "curl_api.h"
+
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -755,19 +756,28 @@ static int expand_fields(lg_buf *b, const lg_verify_field *f, size_t n, const lg
 }
 
 /* The host the finished URL names must be `host`: a second opinion, from
- * libcurl's own parser, that no value slipped into the authority. */
+ * libcurl's own parser, that no value slipped into the authority. Only a
+ * request being built needs it, so loading libcurl here costs a rule load
+ * nothing; when it cannot be loaded the request is not sent. */
 static int check_host(const char *url, const char *host, int plain_http, char *err, size_t cap)
 {
-	CURLU *u = curl_url();
+	const lg_curl_api *c;
+	CURLU *u;
 	char *got = NULL, *scheme = NULL;
-	int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-		 curl_url_get(u, CURLUPART_HOST, &got, 0) == CURLUE_OK &&
-		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-		 strcmp(got, host) == 0 && strcmp(scheme, plain_http ? "http" : "https") == 0;
+	int ok;
 
-	curl_free(got);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	if (lg_verify__curl(&c) != 0) {
+		snprintf(err, cap, "%s", lg_error_last());
+		return LG_ERROR;
+	}
+	u = c->url();
+	ok = u && c->url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	     c->url_get(u, CURLUPART_HOST, &got, 0) == CURLUE_OK &&
+	     c->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	     strcmp(got, host) == 0 && strcmp(scheme, plain_http ? "http" : "https") == 0;
+	c->mem_free(got);
+	c->mem_free(scheme);
+	c->url_cleanup(u);
 	if (!ok) {
 		snprintf(err, cap, "the request's URL does not name the rule's host: not sent");
 		return LG_EINVALID;

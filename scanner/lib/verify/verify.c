@@ -10,12 +10,14 @@
  * Every handle is locked down the same way: https only (plain http only to
  * a loopback override), certificate and host verification on, no redirect
  * followed, no proxy but the one the caller passes, no netrc, no cookies.
- * The only file that includes curl.h besides spec.c.
+ * libcurl is loaded by the first check that needs a request (curl_api.c);
+ * when it cannot be, each such check is an error that says why.
  */
 #include "verify.h"
 
+#include "curl_api.h"
+
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,11 @@ typedef struct {
 	cJSON *cache;        /* the cache file's entries object */
 	int cache_dirty;
 	double deadline;
+	/* libcurl, loaded and started by the first check that needs a
+	 * request; NULL before that, and when it could not be (curl_error
+	 * says why). */
+	const lg_curl_api *curl;
+	char curl_error[512];
 } run;
 
 static void warn(const run *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -380,6 +387,29 @@ static const lg_finding **line_findings(const lg_report *r, const lg_finding *f,
 	return list;
 }
 
+/* NULL when libcurl is ready for requests (loaded, and started once per
+ * run); otherwise why not, the same text for every check of the run, said
+ * once as a warning too. */
+static const char *curl_unavailable(run *R)
+{
+	const lg_curl_api *api;
+
+	if (R->curl)
+		return NULL;
+	if (R->curl_error[0])
+		return R->curl_error;
+	if (lg_verify__curl(&api) != 0)
+		snprintf(R->curl_error, sizeof(R->curl_error), "%s", lg_error_last());
+	else if (api->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		snprintf(R->curl_error, sizeof(R->curl_error), "libcurl could not start");
+	else
+		R->curl = api;
+	if (R->curl)
+		return NULL;
+	warn(R, "%s; every check that needed a request reports this error", R->curl_error);
+	return R->curl_error;
+}
+
 /* Finds or makes the job for finding `f`; SIZE_MAX when the finding gets
  * its result without one (filled into f->verification). */
 static size_t plan_finding(run *R, const lg_report *r, lg_finding *f)
@@ -387,7 +417,7 @@ static size_t plan_finding(run *R, const lg_report *r, lg_finding *f)
 	rule_check *c = check_for(R, f->rule);
 	lg_verify_vars vars;
 	char err[256] = "", key[80], dedupe[41], date[17];
-	const char *base;
+	const char *base, *no_curl;
 	job *j;
 	size_t i;
 	int e;
@@ -412,6 +442,10 @@ static size_t plan_finding(run *R, const lg_report *r, lg_finding *f)
 	cache_key(key, f, c, base);
 	if (cache_get(R, key, &f->verification))
 		return SIZE_MAX;
+	if ((no_curl = curl_unavailable(R))) {
+		set_result(&f->verification, LG_VERIFY_ERROR, 0, NULL, no_curl);
+		return SIZE_MAX;
+	}
 	if (c->spec->line_pattern) {
 		size_t n;
 		const lg_finding **line = line_findings(r, f, &n);
@@ -475,7 +509,8 @@ static int configure(run *R, job *j)
 	const lg_verify_options *o = R->o;
 	double timeout = o->request_timeout > 0 ? o->request_timeout : DEFAULT_TIMEOUT;
 	const char *proxy = j->req.plain_http ? o->http_proxy : o->https_proxy;
-	CURL *h = curl_easy_init();
+	const lg_curl_api *c = R->curl;
+	CURL *h = c->easy_init();
 	size_t i;
 	int bad = 0;
 
@@ -483,44 +518,44 @@ static int configure(run *R, job *j)
 		return -1;
 	j->easy = h;
 	for (i = 0; i < j->req.header_count && !bad; i++) {
-		struct curl_slist *l = curl_slist_append(j->headers, j->req.headers[i]);
+		struct curl_slist *l = c->slist_append(j->headers, j->req.headers[i]);
 
 		bad = !l;
 		j->headers = l ? l : j->headers;
 	}
 	if (!bad) {
 		/* No "Expect: 100-continue" round trip; a fixed agent. */
-		struct curl_slist *l = curl_slist_append(j->headers, "Expect:");
+		struct curl_slist *l = c->slist_append(j->headers, "Expect:");
 
-		bad = !l || !(l = curl_slist_append(l, "User-Agent: leakgate/" LG_VERSION
-						       " (secret verification)"));
+		bad = !l || !(l = c->slist_append(l, "User-Agent: leakgate/" LG_VERSION
+							   " (secret verification)"));
 		if (l)
 			j->headers = l;
 	}
-	bad |= curl_easy_setopt(h, CURLOPT_URL, j->req.url) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, j->req.plain_http ? "http" : "https") !=
+	bad |= c->easy_setopt(h, CURLOPT_URL, j->req.url) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_PROTOCOLS_STR, j->req.plain_http ? "http" : "https") !=
 	       CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
 	/* "" turns off libcurl's own reading of the environment: the proxy
 	 * is the one the caller passed, or none. */
-	bad |= curl_easy_setopt(h, CURLOPT_PROXY, proxy ? proxy : "") != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_PROXY, proxy ? proxy : "") != CURLE_OK;
 	if (o->no_proxy)
-		bad |= curl_easy_setopt(h, CURLOPT_NOPROXY, o->no_proxy) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000)) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000)) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, j) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_PRIVATE, j) != CURLE_OK;
+		bad |= c->easy_setopt(h, CURLOPT_NOPROXY, o->no_proxy) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000)) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000)) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_HTTPHEADER, j->headers) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_WRITEDATA, j) != CURLE_OK;
+	bad |= c->easy_setopt(h, CURLOPT_PRIVATE, j) != CURLE_OK;
 	if (strcmp(j->req.method, "HEAD") == 0) {
-		bad |= curl_easy_setopt(h, CURLOPT_NOBODY, 1L) != CURLE_OK;
+		bad |= c->easy_setopt(h, CURLOPT_NOBODY, 1L) != CURLE_OK;
 	} else if (strcmp(j->req.method, "POST") == 0) {
-		bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)j->req.body_len) != CURLE_OK;
-		bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->req.body ? j->req.body : "") !=
+		bad |= c->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)j->req.body_len) != CURLE_OK;
+		bad |= c->easy_setopt(h, CURLOPT_POSTFIELDS, j->req.body ? j->req.body : "") !=
 		       CURLE_OK;
 	}
 	return bad ? -1 : 0;
@@ -563,11 +598,11 @@ static void finish(run *R, job *j, CURLcode res, double now)
 	long code = 0;
 	char msg[200];
 
-	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+	R->curl->easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
 	j->done = 1;
 	R->providers[j->provider].running--;
 	if (res != CURLE_OK) {
-		snprintf(msg, sizeof(msg), "%s", curl_easy_strerror(res));
+		snprintf(msg, sizeof(msg), "%s", R->curl->easy_strerror(res));
 		set_result(&j->result, LG_VERIFY_ERROR, (int)code, NULL, msg);
 		return;
 	}
@@ -605,7 +640,7 @@ static void rate_limited(run *R, job *j, double now)
 	curl_off_t after = 0;
 	size_t i;
 
-	curl_easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &after);
+	R->curl->easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &after);
 	if (after < 1)
 		after = 1;
 	if (now + (double)after > p->next_start)
@@ -634,7 +669,7 @@ static void fail_unfinished(run *R, CURLM *m, const char *why)
 		if (j->done)
 			continue;
 		if (j->started)
-			curl_multi_remove_handle(m, j->easy);
+			R->curl->multi_remove_handle(m, j->easy);
 		j->done = 1;
 		set_result(&j->result, LG_VERIFY_ERROR, 0, NULL, why);
 	}
@@ -664,7 +699,7 @@ static double start_jobs(run *R, CURLM *m, unsigned *running, double now)
 			continue;
 		}
 		j->started = 1;
-		if (configure(R, j) != 0 || curl_multi_add_handle(m, j->easy) != CURLM_OK) {
+		if (configure(R, j) != 0 || R->curl->multi_add_handle(m, j->easy) != CURLM_OK) {
 			j->done = 1;
 			set_result(&j->result, LG_VERIFY_ERROR, 0, NULL,
 				   "could not set up the request");
@@ -679,7 +714,7 @@ static double start_jobs(run *R, CURLM *m, unsigned *running, double now)
 
 static int run_jobs(run *R)
 {
-	CURLM *m = curl_multi_init();
+	CURLM *m = R->curl->multi_init();
 	unsigned running = 0;
 	int still = 0;
 
@@ -700,22 +735,22 @@ static int run_jobs(run *R)
 			break;
 		}
 		wait = start_jobs(R, m, &running, now);
-		curl_multi_perform(m, &still);
-		while ((msg = curl_multi_info_read(m, &left))) {
+		R->curl->multi_perform(m, &still);
+		while ((msg = R->curl->multi_info_read(m, &left))) {
 			job *j = NULL;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+			R->curl->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
 			finish(R, j, msg->data.result, now_seconds());
-			curl_multi_remove_handle(m, j->easy);
+			R->curl->multi_remove_handle(m, j->easy);
 			running--;
 		}
 		if (R->deadline - now < wait)
 			wait = R->deadline - now;
-		curl_multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
+		R->curl->multi_poll(m, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
-	curl_multi_cleanup(m);
+	R->curl->multi_cleanup(m);
 	return 0;
 }
 
@@ -758,8 +793,8 @@ static void run_free(run *R)
 		job *j = &R->jobs[i];
 
 		if (j->easy)
-			curl_easy_cleanup(j->easy);
-		curl_slist_free_all(j->headers);
+			R->curl->easy_cleanup(j->easy);
+		R->curl->slist_free_all(j->headers);
 		lg_verify__request_release(&j->req);
 		lg_buf__release(&j->body);
 		free(j->result.identity);
@@ -794,15 +829,12 @@ int lg_verify_report(lg_report *r, const lg_verify_options *opts)
 		err = lg_error_set(LG_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		err = lg_error_set(LG_ERROR, "libcurl could not start");
-		goto done;
-	}
 	cache_load(&R);
 	for (i = 0; i < r->count; i++)
 		R.finding_job[i] = plan_finding(&R, r, &r->findings[i]);
 	R.deadline = now_seconds() + (opts->time_budget > 0 ? opts->time_budget : DEFAULT_BUDGET);
-	err = run_jobs(&R);
+	/* A job exists only once libcurl is ready (plan_finding). */
+	err = R.job_count ? run_jobs(&R) : 0;
 	for (i = 0; i < r->count && !err; i++) {
 		lg_finding *f = &r->findings[i];
 		size_t j = R.finding_job[i];
@@ -819,8 +851,9 @@ int lg_verify_report(lg_report *r, const lg_verify_options *opts)
 		}
 	}
 	cache_store(&R);
-	curl_global_cleanup();
 done:
+	if (R.curl)
+		R.curl->global_cleanup();
 	run_free(&R);
 	return err;
 }

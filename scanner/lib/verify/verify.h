@@ -4,7 +4,9 @@
  * spec.c reads a rule's `verify` object into an lg_verify_spec and turns a
  * spec plus a finding's values into an lg_verify_request (the only place a
  * secret's bytes meet a URL); sigv4.c signs AWS requests; verify.c runs the
- * requests with libcurl within the bounds, and keeps the result cache.
+ * requests with libcurl within the bounds, and keeps the result cache;
+ * curl_api.c loads libcurl when the first request needs it (its table is
+ * in curl_api.h, which only the files calling libcurl include).
  */
 #ifndef LG_VERIFY_H
 #define LG_VERIFY_H
@@ -98,7 +100,8 @@ void lg_verify__vars_release(lg_verify_vars *v);
  * (the path, query, headers and authentication stay the same). `amz_date`
  * ("20150830T123600Z") stamps a SigV4 request. LG_EINVALID with the reason
  * in `err` when a value cannot be sent (a control character in a header, a
- * missing variable). */
+ * missing variable), or libcurl, whose URL parser checks the host, cannot
+ * be loaded. */
 int lg_verify__build(lg_verify_request *out, const lg_verify_spec *s,
 		     const lg_verify_vars *vars, const char *base, const char *amz_date,
 		     char *err, size_t cap);
