@@ -9,7 +9,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config git \
-      libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev \
+      libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev libdeflate-dev \
       libcurl4-openssl-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -31,7 +31,7 @@ FROM debian:12-slim
 # container as the uid that owns the repositories (docs/audits.md).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      git libgit2-1.5 libhyperscan5 libcjson1 libpcre2-8-0 zlib1g libcurl4 ca-certificates \
+      git libgit2-1.5 libhyperscan5 libcjson1 libpcre2-8-0 zlib1g libdeflate0 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --create-home --home-dir /home/leakgate leakgate \
  && git config --system --add safe.directory '*'

@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian 12 packages leakgate builds and tests with.
 PACKAGES=(build-essential cmake pkg-config git jq python3 python3-jsonschema
-          libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev
+          libgit2-dev libhyperscan-dev libcjson-dev libpcre2-dev zlib1g-dev libdeflate-dev
           libcurl4-openssl-dev libssl-dev)
 # What the test command adds: TSan, valgrind and libFuzzer runs; Chromium
 # for the HTML report's browser test.

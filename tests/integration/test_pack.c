@@ -6,6 +6,8 @@
 #include "test.h"
 #include "test_repo.h"
 
+#include <zlib.h>
+
 /* A history whose files change a little at each commit, so that git
  * stores most versions as deltas. */
 static void make_history(void)
@@ -395,6 +397,218 @@ TEST(test_pack__stream_refuses_a_corrupt_blob)
 	drop_repo();
 }
 
+/* ------------------------------------------------------------------------
+ * Hand-made packs: what git never writes, each object's stream checked
+ * against its extent (where the next object starts)
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	const char *text;
+	int size_delta;   /* added to the size the entry header gives */
+	int window_bits;  /* zlib's window: 15 as git writes, or smaller */
+	size_t gap;       /* bytes between the stream's end and the next object */
+	int overlapped;   /* the index lists an object inside this stream */
+} made_blob;
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Appends a blob's entry (header and zlib stream) to pack[*len]. */
+static void add_entry(uint8_t *pack, size_t *len, const made_blob *b, size_t *stream_at,
+		      size_t *stream_len)
+{
+	size_t text_len = strlen(b->text), size = text_len + (size_t)(long)b->size_delta;
+	uint8_t c = (uint8_t)(LG_OBJ_BLOB << 4 | (size & 15));
+	z_stream zs;
+
+	size >>= 4;
+	while (size) {
+		pack[(*len)++] = c | 0x80;
+		c = size & 0x7f;
+		size >>= 7;
+	}
+	pack[(*len)++] = c;
+	memset(&zs, 0, sizeof(zs));
+	ASSERT(deflateInit2(&zs, 6, Z_DEFLATED, b->window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+	zs.next_in = (Bytef *)b->text;
+	zs.avail_in = (uInt)text_len;
+	zs.next_out = pack + *len;
+	zs.avail_out = 1 << 16;
+	ASSERT(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+	*stream_at = *len;
+	*stream_len = zs.total_out;
+	*len += zs.total_out;
+	deflateEnd(&zs);
+	memset(pack + *len, 0x5a, b->gap);
+	*len += b->gap;
+}
+
+/* Writes one pack of `blobs` (blob i has the id i+1, 0, 0...) into the
+ * test repository, with an index listing them all, and for an overlapped
+ * blob one more object starting in the middle of its stream (id 0xf0+i). */
+static void write_made_pack(const made_blob *blobs, size_t n)
+{
+	static uint8_t pack[1 << 18], idx[1 << 16];
+	uint64_t offsets[256];
+	uint8_t ids[256];
+	size_t len = 12, count = 0, i, j, at, stream_at = 0, stream_len = 0;
+	char path[400];
+	FILE *f;
+
+	memcpy(pack, "PACK", 4);
+	put_be32(pack + 4, 2);
+	for (i = 0; i < n; i++) {
+		ids[count] = (uint8_t)(i + 1);
+		offsets[count++] = len;
+		add_entry(pack, &len, &blobs[i], &stream_at, &stream_len);
+		if (blobs[i].overlapped) {
+			ids[count] = (uint8_t)(0xf0 + i);
+			offsets[count++] = stream_at + stream_len / 2;
+		}
+	}
+	put_be32(pack + 8, (uint32_t)count);
+	memset(pack + len, 0, 20); /* the trailer, not checked by the readers */
+	len += 20;
+
+	/* Index version 2: ids sorted, fan-out, CRCs, offsets. */
+	for (i = 1; i < count; i++)
+		for (j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+			uint8_t id = ids[j];
+			uint64_t offset = offsets[j];
+
+			ids[j] = ids[j - 1];
+			offsets[j] = offsets[j - 1];
+			ids[j - 1] = id;
+			offsets[j - 1] = offset;
+		}
+	memset(idx, 0, sizeof(idx));
+	memcpy(idx, "\377tOc", 4);
+	put_be32(idx + 4, 2);
+	for (j = 0; j < 256; j++) {
+		uint32_t below = 0;
+
+		for (i = 0; i < count; i++)
+			below += ids[i] <= j;
+		put_be32(idx + 8 + 4 * j, below);
+	}
+	at = 8 + 1024;
+	for (i = 0; i < count; i++)
+		idx[at + 20 * i] = ids[i];
+	at += 24 * count; /* ids, then CRCs left at 0 */
+	for (i = 0; i < count; i++)
+		put_be32(idx + at + 4 * i, (uint32_t)offsets[i]);
+	at += 4 * count + 40;
+
+	CHECK_EQ_INT(sh("mkdir -p .git/objects/pack"), 0);
+	snprintf(path, sizeof(path), "%s/.git/objects/pack/pack-made.pack", repo_dir);
+	ASSERT((f = fopen(path, "wb")) != NULL);
+	CHECK(fwrite(pack, 1, len, f) == len);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.git/objects/pack/pack-made.idx", repo_dir);
+	ASSERT((f = fopen(path, "wb")) != NULL);
+	CHECK(fwrite(idx, 1, at, f) == at);
+	fclose(f);
+}
+
+/* Reads made blob `id_byte` through the blob reader, whole and streamed:
+ * 0 with its text, or both refusing (LG_EREPO naming the pack). */
+static int read_made_blob(lg_pack_blobs *pb, lg_pack_reader *r, uint8_t id_byte,
+			  const char *text)
+{
+	uint8_t id[20] = { id_byte };
+	size_t i = lg_pack__find(pb, id), len, streamed_len;
+	const char *data;
+	char *streamed;
+	uint64_t size;
+	int whole, stream;
+
+	CHECK(i != SIZE_MAX);
+	if (i == SIZE_MAX)
+		return -100;
+	whole = lg_pack__read(&data, &len, r, i, 1 << 20);
+	if (whole == 0)
+		CHECK(len == strlen(text) && memcmp(data, text, len) == 0);
+	else
+		CHECK(strstr(lg_error_last(), "pack-made.pack' at offset ") != NULL);
+	stream = lg_pack__stream_open(&size, r, i, 0, 1 << 20);
+	if (stream == 0) {
+		stream = stream_all(&streamed, &streamed_len, r);
+		if (stream == 0)
+			CHECK(streamed_len == strlen(text) && memcmp(streamed, text, streamed_len) == 0);
+		else
+			CHECK(strstr(lg_error_last(), "pack-made.pack' at offset ") != NULL);
+		free(streamed);
+	}
+	/* An empty blob is not streamed (not over the threshold, 0). */
+	CHECK_EQ_INT(stream, *text ? whole : LG_ENOTFOUND);
+	return whole;
+}
+
+/* Reads made blob `id_byte` through the walk's reader: 0 with its text,
+ * or LG_ENOTFOUND (left to libgit2). */
+static int read_made_object(lg_objreader *r, uint8_t id_byte, const char *text)
+{
+	uint8_t id[20] = { id_byte };
+	lg_obj *o;
+	int err = lg_objreader__read(&o, r, id, LG_OBJ_BLOB);
+
+	if (err == 0) {
+		CHECK(o->len == strlen(text) && memcmp(o->data, text, o->len) == 0);
+		lg_obj__unref(o);
+	}
+	return err;
+}
+
+TEST(test_pack__readers_check_each_stream_against_its_extent)
+{
+	static char text[6000];
+	const made_blob blobs[] = {
+		{ text, 0, 15, 0, 0 },  /* 1: as git writes it */
+		{ text, 0, 15, 1, 0 },  /* 2: a byte after the stream */
+		{ text, 1, 15, 0, 0 },  /* 3: the header says one byte more */
+		{ text, -1, 15, 0, 0 }, /* 4: one byte less */
+		{ text, 0, 15, 0, 1 },  /* 5: the next object starts inside it */
+		{ text, 0, 9, 0, 0 },   /* 6: a 512-byte window (zlib reads it) */
+		{ text, 0, 9, 7, 0 },   /* 7: the same, bytes after it */
+		{ "", 0, 15, 0, 0 },    /* 8: empty */
+		{ text, 0, 15, 0, 0 },  /* 9: the last, up to the trailer */
+	};
+	static const int whole_read[] = { 0, LG_EREPO, LG_EREPO, LG_EREPO, LG_EREPO, 0,
+					  LG_EREPO, 0, 0 };
+	lg_pack_blobs pb;
+	lg_pack_reader *pr;
+	lg_objreader *or;
+	size_t i;
+
+	for (i = 0; i < sizeof(text) - 1; i++)
+		text[i] = "a line of some text\n"[(i * 7 + i / 300) % 20];
+	new_repo();
+	write_made_pack(blobs, sizeof(blobs) / sizeof(blobs[0]));
+	CHECK_EQ_INT(lg_pack__list_blobs(&pb, objects_dir()), 0);
+	for (i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
+		size_t cache;
+
+		/* Without a cache and with one, then the walk's reader. */
+		for (cache = 0; cache <= (1 << 20); cache += 1 << 20) {
+			CHECK_EQ_INT(lg_pack__reader_new(&pr, &pb, cache), 0);
+			CHECK_EQ_INT(read_made_blob(&pb, pr, (uint8_t)(i + 1), blobs[i].text),
+				     whole_read[i]);
+			lg_pack__reader_free(pr);
+		}
+		CHECK_EQ_INT(lg_objreader__open(&or, objects_dir(), 1 << 20), 0);
+		CHECK_EQ_INT(read_made_object(or, (uint8_t)(i + 1), blobs[i].text),
+			     (whole_read[i] ? LG_ENOTFOUND : 0));
+		lg_objreader__free(or);
+	}
+	lg_pack__release(&pb);
+	drop_repo();
+}
+
 static const struct test_case tests[] = {
 	TEST_ENTRY(test_pack__lists_blobs_in_offset_order_with_offset_deltas),
 	TEST_ENTRY(test_pack__resolves_the_type_of_ref_deltas),
@@ -407,6 +621,7 @@ static const struct test_case tests[] = {
 	TEST_ENTRY(test_pack__reader_refuses_a_corrupt_pack),
 	TEST_ENTRY(test_pack__streams_whole_blobs_as_libgit2_reads_them),
 	TEST_ENTRY(test_pack__stream_refuses_a_corrupt_blob),
+	TEST_ENTRY(test_pack__readers_check_each_stream_against_its_extent),
 };
 
 int main(int argc, char **argv)

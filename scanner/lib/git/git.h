@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 
 struct git_repository;
+struct libdeflate_decompressor;
 struct git_odb;
 struct git_object;
 struct git_commit;
@@ -346,6 +347,45 @@ int lg_loose__stream_read(size_t *got, lg_loose *l, char *buf, size_t cap);
 void lg_loose__free(lg_loose *l);
 
 /* ------------------------------------------------------------------------
+ * inflate.c: a pack entry's zlib stream inflated whole (libdeflate) where
+ * its compressed extent is known
+ * ---------------------------------------------------------------------- */
+
+/* Where each object of a pack starts, sorted: an object's stream ends
+ * where the next one starts, the last one's at the pack's trailer. */
+typedef struct {
+	uint64_t *starts;
+	uint32_t count;
+	uint64_t pack_end;
+} lg_extents;
+
+/* Takes over `offsets` (count of them, malloc'd, every object's offset
+ * as the index lists them; freed on failure) and sorts them if they are
+ * not sorted. */
+int lg_inflate__extents(lg_extents *out, uint64_t *offsets, uint32_t count,
+			uint64_t pack_size);
+void lg_inflate__extents_release(lg_extents *e);
+/* Where the object starting at `offset` ends; 0 when no listed object
+ * starts there, or its extent makes no sense. */
+uint64_t lg_inflate__end_of(const lg_extents *e, uint64_t offset);
+
+/* One per thread; zeroed before first use. */
+typedef struct {
+	struct libdeflate_decompressor *d;
+} lg_inflater;
+
+/*
+ * Inflates the zlib stream in[0, in_len) into out[0, size). 0 when it
+ * is one whole stream, its checksum right, of exactly `size` bytes, that
+ * ends exactly at in + in_len; LG_ERROR otherwise (the caller says what,
+ * naming the object). LG_ENOTFOUND when the stream is not one to inflate
+ * here (a window other than 32 KiB): inflate it with zlib.
+ */
+int lg_inflate__whole(lg_inflater *inf, char *out, size_t size, const uint8_t *in,
+		      size_t in_len);
+void lg_inflate__release(lg_inflater *inf);
+
+/* ------------------------------------------------------------------------
  * pack.c, packread.c: the blobs of a repository's packs in pack order,
  * from the pack files themselves (libgit2 exposes neither offsets nor
  * delta types)
@@ -367,6 +407,7 @@ typedef struct {
 	char *path;          /* less ".idx"/".pack"; NULL for a pack left out */
 	const uint8_t *data; /* the .pack file */
 	uint64_t size;
+	lg_extents extents; /* where each object's zlib stream ends */
 	/* Pages before this offset were given back (readers move forward). */
 	atomic_uint_fast64_t released;
 } lg_pack_file;

@@ -6,7 +6,7 @@
  * jumped between were mapped and unmapped over and over (munmap and TLB
  * flushes were a tenth of git/git's scan), and the delta-base cache was
  * small. This reader finds an object by id in the packs' indexes (version
- * 2), inflates it and applies its deltas itself, and keeps what it read in
+ * 2), inflates it (inflate.c) and applies its deltas itself, and keeps what it read in
  * a cache of shared objects, so that the next commit's tree, one delta
  * further along the same chain, costs one delta.
  *
@@ -88,6 +88,7 @@ typedef struct {
 	const uint8_t *fanout, *ids, *offsets, *large;
 	uint64_t large_count;
 	uint32_t count;
+	lg_extents extents; /* where each object's zlib stream ends */
 } obj_pack;
 
 typedef struct cache_slot cache_slot;
@@ -101,7 +102,8 @@ struct cache_slot {
 struct lg_objreader {
 	obj_pack *packs;
 	size_t pack_count;
-	z_stream zs;
+	lg_inflater inflater; /* objects whose extent is known */
+	z_stream zs;          /* the others */
 	int zs_ready;
 	/* A direct-mapped cache by (pack, offset): a new entry replaces the
 	 * one in its slot; the oldest go when it holds too many bytes. */
@@ -116,6 +118,22 @@ struct lg_objreader {
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t offset_at(const obj_pack *p, uint32_t pos);
+
+/* Sorts where the objects of `p` start, so that each one's zlib stream is
+ * known to end where the next object starts. */
+static int read_extents(obj_pack *p)
+{
+	uint64_t *starts = malloc((p->count ? p->count : 1) * sizeof(*starts));
+	uint32_t i;
+
+	if (!starts)
+		return -1;
+	for (i = 0; i < p->count; i++)
+		starts[i] = offset_at(p, i);
+	return lg_inflate__extents(&p->extents, starts, p->count, p->pack_size);
 }
 
 /* Maps the index at `idx_path` and its pack; 0 when both are understood
@@ -148,12 +166,14 @@ static int open_pack(obj_pack *p, const char *idx_path)
 	    lg__map_file(&p->pack, &p->pack_size, pack_path.ptr, UINT64_MAX) != 0)
 		goto bad;
 	lg_buf__release(&pack_path);
-	if (p->pack_size < PACK_HEADER_SIZE || memcmp(p->pack, "PACK", 4) != 0)
+	if (p->pack_size < PACK_HEADER_SIZE || memcmp(p->pack, "PACK", 4) != 0 ||
+	    read_extents(p) != 0)
 		goto bad;
 	return 0;
 bad:
 	lg_error_clear();
 	lg_buf__release(&pack_path);
+	lg_inflate__extents_release(&p->extents);
 	lg__unmap_file(p->pack, p->pack_size);
 	lg__unmap_file(p->idx, p->idx_size);
 	memset(p, 0, sizeof(*p));
@@ -204,6 +224,21 @@ int lg_objreader__open(lg_objreader **out, const char *objects_dir, size_t cache
 	return 0;
 }
 
+/* The offset the index of `p` gives at position `pos` (id order), or 0
+ * when it names a large offset the index does not hold. */
+static uint64_t offset_at(const obj_pack *p, uint32_t pos)
+{
+	uint32_t o = be32(p->offsets + 4 * (uint64_t)pos);
+
+	if (!(o & 0x80000000u))
+		return o;
+	o &= 0x7fffffffu;
+	if (o >= p->large_count)
+		return 0;
+	return (uint64_t)be32(p->large + 8 * (uint64_t)o) << 32 |
+	       be32(p->large + 8 * (uint64_t)o + 4);
+}
+
 /* Where object `id` is in pack `p`: its offset, or 0 when absent (no
  * object starts at offset 0) or the index is inconsistent. */
 static uint64_t offset_of(const obj_pack *p, const uint8_t *id)
@@ -222,15 +257,7 @@ static uint64_t offset_of(const obj_pack *p, const uint8_t *id)
 		} else if (c > 0) {
 			hi = mid;
 		} else {
-			uint32_t o = be32(p->offsets + 4 * (uint64_t)mid);
-
-			if (!(o & 0x80000000u))
-				return o;
-			o &= 0x7fffffffu;
-			if (o >= p->large_count)
-				return 0;
-			return (uint64_t)be32(p->large + 8 * (uint64_t)o) << 32 |
-			       be32(p->large + 8 * (uint64_t)o + 4);
+			return offset_at(p, mid);
 		}
 	}
 	return 0;
@@ -328,13 +355,22 @@ static void account_read(lg_objreader *r, uint64_t bytes)
 }
 
 /* Inflates the zlib stream at `offset` of pack `p` into out[0, size): 0
- * when it holds exactly `size` bytes, -1 otherwise. */
-static int inflate_at(lg_objreader *r, const obj_pack *p, uint64_t offset, char *out, size_t size)
+ * when it holds exactly `size` bytes and, when `end` is not 0 (where the
+ * index says the next object starts), ends exactly there; -1 otherwise. */
+static int inflate_at(lg_objreader *r, const obj_pack *p, uint64_t offset, uint64_t end,
+		      char *out, size_t size)
 {
 	int z;
 
-	if (offset >= p->pack_size)
+	if (offset >= p->pack_size || (end && end <= offset))
 		return -1;
+	if (!end) {
+		end = p->pack_size;
+	} else if ((z = lg_inflate__whole(&r->inflater, out, size, p->pack + offset,
+					  (size_t)(end - offset))) != LG_ENOTFOUND) {
+		account_read(r, end - offset);
+		return z ? -1 : 0;
+	}
 	if (!r->zs_ready) {
 		memset(&r->zs, 0, sizeof(r->zs));
 		if (inflateInit(&r->zs) != Z_OK)
@@ -344,14 +380,14 @@ static int inflate_at(lg_objreader *r, const obj_pack *p, uint64_t offset, char 
 		return -1;
 	}
 	r->zs.next_in = (Bytef *)(p->pack + offset);
-	r->zs.avail_in = p->pack_size - offset > UINT32_MAX ? UINT32_MAX :
-			 (uInt)(p->pack_size - offset);
+	r->zs.avail_in = end - offset > UINT32_MAX ? UINT32_MAX : (uInt)(end - offset);
 	/* One byte more than the object, which must stay unused. */
 	r->zs.next_out = (Bytef *)out;
 	r->zs.avail_out = (uInt)size + 1;
 	z = inflate(&r->zs, Z_FINISH);
 	account_read(r, r->zs.total_in);
-	return z == Z_STREAM_END && r->zs.total_out == size ? 0 : -1;
+	return z == Z_STREAM_END && r->zs.total_out == size &&
+	       (end == p->pack_size || r->zs.total_in == end - offset) ? 0 : -1;
 }
 
 /* Reads the object at `offset` of pack `pack` whole, from the cache or
@@ -379,7 +415,8 @@ static int read_at(lg_obj **out, lg_objreader *r, uint32_t pack, uint64_t offset
 			return LG_ENOMEM;
 		/* The one byte past the object is its NUL, overwritten by
 		 * nothing: inflate stops at the stream's end. */
-		if (inflate_at(r, p, h.data_offset, o->data, (size_t)h.size) != 0) {
+		if (inflate_at(r, p, h.data_offset, lg_inflate__end_of(&p->extents, offset),
+			       o->data, (size_t)h.size) != 0) {
 			lg_obj__unref(o);
 			return LG_ENOTFOUND;
 		}
@@ -405,7 +442,8 @@ static int read_at(lg_obj **out, lg_objreader *r, uint32_t pack, uint64_t offset
 		r->scratch_alloc = (size_t)h.size + 1;
 	}
 	err = LG_ENOTFOUND;
-	if (inflate_at(r, p, h.data_offset, r->scratch, (size_t)h.size) == 0 &&
+	if (inflate_at(r, p, h.data_offset, lg_inflate__end_of(&p->extents, offset),
+		       r->scratch, (size_t)h.size) == 0 &&
 	    lg_pack__delta_header(&src, &dst, &ops, (const uint8_t *)r->scratch,
 				  (size_t)h.size) == 0 &&
 	    src == base->len && dst <= MAX_OBJECT_SIZE) {
@@ -459,12 +497,14 @@ void lg_objreader__free(lg_objreader *r)
 	for (i = 0; i < CACHE_SLOTS; i++)
 		lg_obj__unref(r->slots[i].obj);
 	for (i = 0; i < r->pack_count; i++) {
+		lg_inflate__extents_release(&r->packs[i].extents);
 		lg__unmap_file(r->packs[i].pack, r->packs[i].pack_size);
 		lg__unmap_file(r->packs[i].idx, r->packs[i].idx_size);
 	}
 	free(r->packs);
 	if (r->zs_ready)
 		inflateEnd(&r->zs);
+	lg_inflate__release(&r->inflater);
 	free(r->scratch);
 	free(r);
 }

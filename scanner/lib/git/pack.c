@@ -301,6 +301,20 @@ static int add_pack_blobs(lg_pack_blobs *out, pack_view *v, uint32_t pack_no)
 	return 0;
 }
 
+/* Keeps where each object of `v` starts (already in offset order), so
+ * that the readers know where each zlib stream ends. */
+static int keep_extents(lg_pack_file *f, const pack_view *v)
+{
+	uint64_t *starts = malloc((v->count ? v->count : 1) * sizeof(*starts));
+	uint32_t i;
+
+	if (!starts)
+		return lg_error_set_oom();
+	for (i = 0; i < v->count; i++)
+		starts[i] = v->by_offset[i].offset;
+	return lg_inflate__extents(&f->extents, starts, v->count, v->pack_size);
+}
+
 /* Lists the blobs of the pack whose index is `idx_path`, and keeps the
  * pack mapped (none of it resident) for the readers; a pack that cannot be
  * read or understood adds nothing. */
@@ -326,12 +340,13 @@ static int list_pack(lg_pack_blobs *out, const char *idx_path, uint32_t pack_no)
 
 		pack_path.len -= strlen(".pack");
 		pack_path.ptr[pack_path.len] = '\0';
-		if ((f->path = lg__strdup(pack_path.ptr)) != NULL) {
+		if ((f->path = lg__strdup(pack_path.ptr)) != NULL &&
+		    (err = keep_extents(f, &v)) == 0) {
 			madvise((void *)v.pack, v.pack_size, MADV_DONTNEED);
 			f->data = v.pack;
 			f->size = v.pack_size;
 			v.pack = NULL;
-		} else {
+		} else if (!err) {
 			err = LG_ENOMEM;
 		}
 	}
@@ -451,6 +466,7 @@ void lg_pack__release(lg_pack_blobs *pb)
 
 	for (i = 0; i < pb->pack_count; i++) {
 		free(pb->packs[i].path);
+		lg_inflate__extents_release(&pb->packs[i].extents);
 		lg__unmap_file(pb->packs[i].data, pb->packs[i].size);
 	}
 	free(pb->packs);

@@ -7,7 +7,8 @@
  * takes a process-wide lock for each window, and its delta-base cache is a
  * fixed 16 MiB. This reader does what git's own pack reading does for
  * `cat-file --batch-all-objects --unordered`: it reads the packs where the
- * listing mapped them, inflates with zlib, applies deltas, and keeps recently
+ * listing mapped them, inflates (inflate.c: libdeflate where the listing
+ * says where an object's stream ends, else zlib), applies deltas, and keeps recently
  * read objects (the bases of what follows in pack order) in an LRU cache of
  * a chosen size. As the readers move forward through a pack they release the
  * pages behind them, so the pack does not stay resident either.
@@ -52,7 +53,8 @@ struct cached {
 
 struct lg_pack_reader {
 	lg_pack_blobs *pb; /* shared: only `released` changes */
-	z_stream zs;
+	lg_inflater inflater; /* objects whose extent is known */
+	z_stream zs;          /* the others, and streamed blobs */
 	int zs_ready;
 	/* A direct-mapped cache of objects by (pack, offset), as git's
 	 * delta-base cache was: a new entry replaces the one in its slot. */
@@ -65,6 +67,7 @@ struct lg_pack_reader {
 	int streaming;
 	uint32_t stream_pack;
 	uint64_t stream_in, stream_left;
+	uint64_t stream_end; /* where the next object starts, or the pack's end */
 };
 
 int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
@@ -188,10 +191,10 @@ static void release_behind(lg_pack_file *f, uint64_t offset)
 		madvise((void *)f->data, upto, MADV_DONTNEED);
 }
 
-/* The bytes of the pack from `offset` on, at least one; *avail says how
- * many there are. */
+/* The bytes of the pack from `offset` to `end` (the object's end, or the
+ * pack's), at least one; *avail says how many there are. */
 static const uint8_t *bytes_at(lg_pack_reader *r, uint32_t pack, uint64_t offset,
-			       size_t *avail, int *err)
+			       uint64_t end, size_t *avail, int *err)
 {
 	const lg_pack_file *f = &r->pb->packs[pack];
 
@@ -199,9 +202,24 @@ static const uint8_t *bytes_at(lg_pack_reader *r, uint32_t pack, uint64_t offset
 		*err = pack_error(r, pack, offset, "past the end");
 		return NULL;
 	}
+	if (offset >= end) {
+		*err = pack_error(r, pack, offset, "zlib stream longer than the object's extent");
+		return NULL;
+	}
 	*err = 0;
-	*avail = f->size - offset > SIZE_MAX ? SIZE_MAX : (size_t)(f->size - offset);
+	*avail = end - offset > SIZE_MAX ? SIZE_MAX : (size_t)(end - offset);
 	return f->data + offset;
+}
+
+/* Where the zlib stream of the object at `offset` of `pack` may run to:
+ * the next object, when the index says where that is, else the pack's
+ * end. */
+static uint64_t stream_limit(const lg_pack_reader *r, uint32_t pack, uint64_t offset)
+{
+	const lg_pack_file *f = &r->pb->packs[pack];
+	uint64_t end = lg_inflate__end_of(&f->extents, offset);
+
+	return end ? end : f->size;
 }
 
 /* Readies the reader's zlib stream for a new object. */
@@ -218,13 +236,15 @@ static int inflate_begin(lg_pack_reader *r)
 	return 0;
 }
 
-/* Feeds zlib the pack's bytes from *offset on and inflates what room its
- * output has; moves *offset past the bytes zlib took. Returns inflate's
- * result, or Z_DATA_ERROR with *err set when the pack has no bytes there. */
-static int inflate_from(lg_pack_reader *r, uint32_t pack, uint64_t *offset, int *err)
+/* Feeds zlib the pack's bytes from *offset to `end` and inflates what
+ * room its output has; moves *offset past the bytes zlib took. Returns
+ * inflate's result, or Z_DATA_ERROR with *err set when there are no bytes
+ * left there. */
+static int inflate_from(lg_pack_reader *r, uint32_t pack, uint64_t *offset, uint64_t end,
+			int *err)
 {
 	size_t avail;
-	const uint8_t *p = bytes_at(r, pack, *offset, &avail, err);
+	const uint8_t *p = bytes_at(r, pack, *offset, end, &avail, err);
 	int z;
 
 	if (!p)
@@ -240,10 +260,13 @@ static int inflate_from(lg_pack_reader *r, uint32_t pack, uint64_t *offset, int 
 }
 
 /* Inflates the zlib stream at `offset`, which must hold exactly `size`
- * bytes, into a new buffer. */
+ * bytes and end exactly at `end` when the index says where the next
+ * object starts (stream_limit), into a new buffer. */
 static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t offset,
-		      size_t size)
+		      uint64_t end, size_t size)
 {
+	const lg_pack_file *f = &r->pb->packs[pack];
+	int known = end != f->size;
 	char *data;
 	int err = 0, z = Z_OK;
 
@@ -252,6 +275,20 @@ static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t off
 		return pack_error(r, pack, offset, "object too large to inflate at once");
 	if (!(data = malloc(size ? size : 1)))
 		return lg_error_set_oom();
+	if (known && end > offset) {
+		err = lg_inflate__whole(&r->inflater, data, size, r->pb->packs[pack].data + offset,
+					(size_t)(end - offset));
+		if (err != LG_ENOTFOUND) {
+			if (err == LG_ERROR)
+				err = pack_error(r, pack, offset, "corrupt zlib stream");
+			if (err)
+				free(data);
+			else
+				*out = data;
+			return err;
+		}
+		err = 0;
+	}
 	if ((err = inflate_begin(r)) != 0) {
 		free(data);
 		return err;
@@ -259,11 +296,11 @@ static int inflate_at(char **out, lg_pack_reader *r, uint32_t pack, uint64_t off
 	r->zs.next_out = (Bytef *)data;
 	r->zs.avail_out = (uInt)size;
 	while (z == Z_OK) {
-		z = inflate_from(r, pack, &offset, &err);
+		z = inflate_from(r, pack, &offset, end, &err);
 		if (z == Z_BUF_ERROR && r->zs.avail_out && r->zs.avail_in == 0)
 			z = Z_OK; /* more input needed */
 	}
-	if (!err && (z != Z_STREAM_END || r->zs.total_out != size))
+	if (!err && (z != Z_STREAM_END || r->zs.total_out != size || (known && offset != end)))
 		err = pack_error(r, pack, offset, "corrupt zlib stream");
 	if (err) {
 		free(data);
@@ -410,7 +447,9 @@ static int read_object(const char **data, size_t *len, char **owned, lg_pack_rea
 	/* A delta is smaller than its result but for its few header bytes. */
 	if (h.size > max_size + 64)
 		return pack_error(r, pack, offset, "delta larger than the size limit");
-	if ((err = inflate_at(&raw, r, pack, h.data_offset, (size_t)h.size)) != 0)
+	if ((err = inflate_at(&raw, r, pack, h.data_offset,
+			      stream_limit(r, pack, offset),
+			      (size_t)h.size)) != 0)
 		return err;
 	if (h.type == LG_OBJ_BLOB) {
 		result = raw;
@@ -487,6 +526,7 @@ int lg_pack__stream_open(uint64_t *size, lg_pack_reader *r, size_t i,
 	r->stream_pack = b->pack;
 	r->stream_in = h.data_offset;
 	r->stream_left = h.size;
+	r->stream_end = stream_limit(r, b->pack, b->offset);
 	return 0;
 }
 
@@ -510,7 +550,7 @@ int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
 	/* A streamed blob can be most of a pack: what it has read is behind. */
 	release_behind(&r->pb->packs[r->stream_pack], r->stream_in);
 	while (z == Z_OK && r->zs.avail_out)
-		z = inflate_from(r, r->stream_pack, &r->stream_in, &err);
+		z = inflate_from(r, r->stream_pack, &r->stream_in, r->stream_end, &err);
 	if (err)
 		return r->streaming = 0, err;
 	if ((!want && r->zs.avail_out == 0) || (z != Z_OK && z != Z_STREAM_END &&
@@ -525,6 +565,10 @@ int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
 		if (r->stream_left)
 			return pack_error(r, r->stream_pack, r->stream_in,
 					  "zlib stream shorter than the object");
+		/* Bytes between the stream's end and the next object. */
+		if (r->stream_end != r->pb->packs[r->stream_pack].size &&
+		    r->stream_in != r->stream_end)
+			return pack_error(r, r->stream_pack, r->stream_in, "corrupt zlib stream");
 	}
 	return 0;
 }
@@ -539,6 +583,7 @@ void lg_pack__reader_free(lg_pack_reader *r)
 		free(r->slots[i].data);
 	if (r->zs_ready)
 		inflateEnd(&r->zs);
+	lg_inflate__release(&r->inflater);
 	free(r->current);
 	free(r);
 }
