@@ -720,7 +720,7 @@ static int scan_remaining(match_vec *all, lg_report *out, uint8_t *done,
 	if ((err = job_init(&job, m, opts, h, repo, repo_path, start)) == 0) {
 		job.order = order;
 		job.count = n;
-		err = lg_scan__run_workers(all, &out->summary, &job, NULL);
+		err = lg_scan__run_workers(all, &out->summary, &job, NULL, NULL);
 		for (i = 0; i < h->blob_count; i++)
 			done[i] |= job.scanned_ok[i];
 	}
@@ -795,39 +795,6 @@ static int run_walk(void *arg)
 	return err ? err : lg_scan__check_time_budget(t->opts, t->start);
 }
 
-/* The walk on a thread of its own, started before the packs are listed,
- * so that the listing (every object's header: a second or so on a long
- * history) is not on the scan's critical path. */
-typedef struct {
-	walk_task *walk;
-	pthread_t tid;
-	int started;
-	int err;
-	char message[1024]; /* the walk's error message: errors are per thread */
-} walk_thread;
-
-static void *walk_thread_main(void *arg)
-{
-	walk_thread *w = arg;
-
-	if ((w->err = run_walk(w->walk)) != 0)
-		snprintf(w->message, sizeof(w->message), "%s", lg_error_last());
-	return NULL;
-}
-
-/* first_task.run: waits for the walk; its error, with its message, on the
- * calling thread. Does nothing once joined. */
-static int join_walk(void *arg)
-{
-	walk_thread *w = arg;
-
-	if (!w->started)
-		return 0;
-	pthread_join(w->tid, NULL);
-	w->started = 0;
-	return w->err ? lg_error_set(w->err, "%s", w->message) : 0;
-}
-
 /*
  * Keeps the pack phase's results for the blobs the walk found: their
  * matches move to `all` (renumbered as history blobs) and `done` marks them,
@@ -891,8 +858,9 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 {
 	message_scan messages;
 	walk_task walk = { h, repo, opts, known, start, &messages };
-	walk_thread wt = { &walk, 0, 0, 0, "" };
 	first_task first = { run_walk, &walk };
+	lead_task lead;
+	int walk_started = 0;
 	lg_pack_blobs pack;
 	scan_job job;
 	match_vec packed = { 0 }, all = { 0 };
@@ -903,14 +871,17 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 		lg_scan__message_scan_release(&messages);
 		return err;
 	}
-	/* The walk uses the caller's repository handle; the listing only
-	 * its objects directory's path, and the workers open their own. */
-	if (opts->threads != 1 && pthread_create(&wt.tid, NULL, walk_thread_main, &wt) == 0) {
-		wt.started = 1;
-		first = (first_task){ join_walk, &wt };
-	}
+	/* The walk starts on a thread of its own before the packs are listed,
+	 * so that the listing (every object's header: a second or so on a
+	 * long history) is not on the scan's critical path; that thread then
+	 * reads blobs too. The walk uses the caller's repository handle; the
+	 * listing only its objects directory's path, and the workers open
+	 * their own. */
+	if (opts->threads != 1)
+		walk_started = lg_scan__lead_start(&lead, run_walk, &walk) == 0;
 	if ((err = lg_pack__list_blobs(&pack, lg_repo__objects_dir(repo))) != 0) {
-		join_walk(&wt);
+		if (walk_started)
+			lg_scan__lead_finish(&lead);
 		lg_scan__message_scan_release(&messages);
 		return err;
 	}
@@ -925,11 +896,13 @@ static int scan_whole_history(lg_report *out, uint8_t **scanned_ok,
 			err = lg_error_set_oom();
 	}
 	if (!err)
-		err = lg_scan__run_workers(&packed, &out->summary, &job, &first);
-	/* When the workers did not run (or failed to start), the walk is
-	 * still to be waited for. */
-	if (wt.started) {
-		int walk_err = join_walk(&wt);
+		err = lg_scan__run_workers(&packed, &out->summary, &job,
+					   walk_started ? NULL : &first,
+					   walk_started ? &lead : NULL);
+	/* The walk's error; and when the workers did not run (or failed to
+	 * start), the walk is still to be waited for. */
+	if (walk_started) {
+		int walk_err = lg_scan__lead_finish(&lead);
 
 		err = err ? err : walk_err;
 	}

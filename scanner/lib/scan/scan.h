@@ -167,6 +167,36 @@ typedef struct {
 	void *arg;
 } first_task;
 
+/*
+ * Work started on a thread of its own before the job can be set up (the
+ * history walk, while the packs are listed), whose thread then becomes
+ * worker 0 of the job. So the memory the work frees when it ends (the
+ * walk's maps and caches) sits in the allocator's arena of the thread that
+ * goes on reading blobs, which reuses it, instead of in an idle arena
+ * while the calling thread's grows as much again (glibc gives an arena's
+ * free memory back to the system only from its top).
+ */
+typedef struct {
+	int (*run)(void *arg);
+	void *arg;
+	pthread_t tid;
+	int started;  /* the thread runs and is not joined yet */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int handed;   /* the worker to become is decided (under lock) */
+	worker *then; /* that worker, or NULL for none (under lock) */
+	int err;      /* run's result, and its message (errors are per thread) */
+	char message[1024];
+} lead_task;
+
+/* Starts `run(arg)` on a thread of its own: 0, or non-zero when no thread
+ * could be started (then run it on the calling thread). */
+int lg_scan__lead_start(lead_task *t, int (*run)(void *arg), void *arg);
+/* Waits for the lead's thread (and the worker it became, if any; when
+ * none was handed to it yet, it becomes none), then returns run's error,
+ * with its message, on the calling thread. 0 once joined. */
+int lg_scan__lead_finish(lead_task *t);
+
 /* scan.c: matching the commit and tag messages the walk hands on (its
  * on_message), on the walking thread with a scratch of its own; the
  * matches gather in `found`. An incremental scan's walk hides the commits
@@ -246,9 +276,12 @@ int lg_scan__history(lg_report *out, match_vec *messages, uint8_t **scanned_ok, 
  * (but for the pack phase, whose counts mean nothing until the walk says
  * which blobs belong to the history) the summary. With `first`, the calling
  * thread runs it while the other threads start on the job, and stops them
- * if it fails. */
+ * if it fails. With `lead` (started, and then `first` is NULL), worker 0
+ * runs on the lead's thread once its work is done (none if it failed, and
+ * the others stop), and the calling thread waits for it; the caller still
+ * calls lg_scan__lead_finish for the lead's error. */
 int lg_scan__run_workers(match_vec *all, lg_summary *sum, scan_job *job,
-		       const first_task *first);
+		       const first_task *first, lead_task *lead);
 
 /* ------------------------------------------------------------------------
  * readers.c

@@ -74,6 +74,80 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 /* ------------------------------------------------------------------------
+ * A lead task: work on a thread of its own that then becomes worker 0
+ * ---------------------------------------------------------------------- */
+
+static void *lead_main(void *arg)
+{
+	lead_task *t = arg;
+	worker *w;
+
+	if ((t->err = t->run(t->arg)) != 0)
+		snprintf(t->message, sizeof(t->message), "%s", lg_error_last());
+	pthread_mutex_lock(&t->lock);
+	while (!t->handed)
+		pthread_cond_wait(&t->cond, &t->lock);
+	w = t->then;
+	pthread_mutex_unlock(&t->lock);
+	if (w && t->err)
+		atomic_store(&w->job->next, w->job->count); /* the others stop */
+	else if (w)
+		worker_main(w);
+	return NULL;
+}
+
+int lg_scan__lead_start(lead_task *t, int (*run)(void *arg), void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->run = run;
+	t->arg = arg;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->cond, NULL);
+	if (pthread_create(&t->tid, NULL, lead_main, t) != 0) {
+		pthread_cond_destroy(&t->cond);
+		pthread_mutex_destroy(&t->lock);
+		return -1;
+	}
+	t->started = 1;
+	return 0;
+}
+
+/* Decides which worker the lead's thread becomes when its work is done:
+ * `w`, or none (NULL). Once only. */
+static void lead_hand(lead_task *t, worker *w)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->handed) {
+		t->then = w;
+		t->handed = 1;
+		pthread_cond_signal(&t->cond);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* Waits for the lead's thread, and the worker it became; once only. */
+static void lead_join(lead_task *t)
+{
+	if (!t->started)
+		return;
+	lead_hand(t, NULL);
+	pthread_join(t->tid, NULL);
+	pthread_cond_destroy(&t->cond);
+	pthread_mutex_destroy(&t->lock);
+	t->started = 0;
+}
+
+int lg_scan__lead_finish(lead_task *t)
+{
+	int err;
+
+	lead_join(t);
+	err = t->err;
+	t->err = 0;
+	return err ? lg_error_set(err, "%s", t->message) : 0;
+}
+
+/* ------------------------------------------------------------------------
  * Running the workers
  * ---------------------------------------------------------------------- */
 
@@ -144,7 +218,7 @@ static int add_worker_counts(lg_summary *sum, const worker *w, int err)
  * thread runs it while the other threads start on the job, and stops them
  * if it fails. */
 int lg_scan__run_workers(match_vec *all, lg_summary *sum, scan_job *job,
-		       const first_task *first)
+		       const first_task *first, lead_task *lead)
 {
 	worker ws[MAX_THREADS];
 	pthread_t tids[MAX_THREADS];
@@ -152,8 +226,9 @@ int lg_scan__run_workers(match_vec *all, lg_summary *sum, scan_job *job,
 	int err = 0;
 
 	for (i = 0; i < n; i++) {
-		/* Worker 0 runs on the calling thread, unless `first` does. */
-		if ((err = worker_init(&ws[i], job, i == 0 && !first)) != 0) {
+		/* Worker 0 runs on the calling thread, unless `first` does
+		 * or the lead's thread runs it. */
+		if ((err = worker_init(&ws[i], job, i == 0 && !first && !lead)) != 0) {
 			worker_release(&ws[i]);
 			break;
 		}
@@ -164,14 +239,17 @@ int lg_scan__run_workers(match_vec *all, lg_summary *sum, scan_job *job,
 			worker_release(&ws[--started]);
 		return err;
 	}
-	/* Not the calling thread while it runs `first`, which can be long. */
-	job->reporter = first && n > 1 ? &ws[1] : &ws[0];
+	/* Not worker 0 while `first` or the lead runs, which can be long. */
+	job->reporter = (first || lead) && n > 1 ? &ws[1] : &ws[0];
 	for (i = 1; i < n; i++)
 		if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0) {
 			n = i; /* run with the threads we have */
 			break;
 		}
-	if (first && (err = first->run(first->arg)) != 0)
+	if (lead) {
+		lead_hand(lead, &ws[0]);
+		lead_join(lead); /* its error is the caller's */
+	} else if (first && (err = first->run(first->arg)) != 0)
 		atomic_store(&job->next, job->count);
 	else
 		worker_main(&ws[0]);
