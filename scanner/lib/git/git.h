@@ -212,17 +212,28 @@ int lg_repo__read_rev_file(char **out, size_t *len, lg_repo *repo,
 char *lg_arena__strndup(void **arena, const char *s, size_t n);
 void lg_arena__free(void *arena);
 
-/* A hash map from an object id, or an (object id, path) pair, to an index. */
+/* A hash map from an object id, or an (object id, path) pair, to an
+ * index: small slots looked at at random, the keys apart in blocks in the
+ * order they were added (oidmap.c says why). A map holds ids or pairs,
+ * never both. */
+#define LG_OIDMAP_BLOCK 1024 /* keys a block */
+
+typedef struct {
+	uint32_t hash; /* 32 bits of the key's hash */
+	uint32_t key;  /* the key's number, from 1; 0: an empty slot */
+} lg_oidmap_slot;
+
 typedef struct {
 	uint8_t id[20];
-	uint32_t value;   /* UINT32_MAX: empty slot */
-	uint64_t tag;     /* 0, or lg_oidmap__path_tag(path) */
+	uint32_t value;
 	const char *path; /* NULL, or the path (owned by the history's arena) */
-} lg_oidmap_slot;
+} lg_oidmap_key;
 
 typedef struct {
 	lg_oidmap_slot *slots;
 	size_t mask, count;
+	lg_oidmap_key **blocks; /* key k (from 1) is blocks[(k-1) / BLOCK][(k-1) % BLOCK] */
+	size_t block_count, block_alloc;
 } lg_oidmap;
 
 /* FNV-1a, extended a path component at a time: the walk hashes each
@@ -232,8 +243,13 @@ uint64_t lg_oidmap__path_hash_extend(uint64_t h, const char *s, size_t n);
 /* The tag of a path whose hash is `h`: never 0, the tag of keys without a
  * path. */
 uint64_t lg_oidmap__path_tag(uint64_t h);
-/* An empty map with room for `capacity` keys before it grows. */
+/* An empty map with room for `capacity` keys before its table grows. */
 int lg_oidmap__init(lg_oidmap *m, size_t capacity);
+/* Frees what the map holds (not the paths) and empties it; a zeroed map
+ * too. */
+void lg_oidmap__release(lg_oidmap *m);
+/* The bytes the map holds, its table and its keys, room included. */
+size_t lg_oidmap__bytes(const lg_oidmap *m);
 int lg_oidmap__contains(const lg_oidmap *m, const uint8_t id[20]);
 /* Looks `id` up; when absent, inserts it with `value`. Writes the stored
  * value to *found and returns 1 when it was already there, 0 when added,

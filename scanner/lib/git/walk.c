@@ -827,8 +827,8 @@ static void graph_release(graph *g)
 {
 	free(g->nodes);
 	free(g->parents);
-	free(g->index.slots);
-	free(g->shallow.slots);
+	lg_oidmap__release(&g->index);
+	lg_oidmap__release(&g->shallow);
 }
 
 static int walk_commits(lg_collector *c)
@@ -936,10 +936,10 @@ int lg_walk__collector_end(lg_collector *c, int err)
 {
 	if (!err)
 		err = group_provenances(c);
-	free(c->blobs.slots);
-	free(c->seen_trees.slots);
-	free(c->seen_pairs.slots);
-	free(c->tip_set.slots);
+	lg_oidmap__release(&c->blobs);
+	lg_oidmap__release(&c->seen_trees);
+	lg_oidmap__release(&c->seen_pairs);
+	lg_oidmap__release(&c->tip_set);
 	lg_last_trees__release(&c->last_trees);
 	lg_objreader__free(c->objs);
 	free(c->provs);

@@ -1011,7 +1011,7 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 			  const char *path, const lg_scan_options *opts,
 			  lg_ignore *file_ignore, double start)
 {
-	lg_oidmap wanted = { NULL, 0, 0 };
+	lg_oidmap wanted = { 0 };
 	lg_summary first = { 0 };
 	message_scan messages;
 	int err = lg_scan__message_scan_init(&messages, m, opts, NULL);
@@ -1021,7 +1021,7 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 	if (!err)
 		err = collect_items(h, repo, kind, range, opts, &messages,
 				    kind == COLLECT_ADDED ? &wanted : NULL);
-	free(wanted.slots);
+	lg_oidmap__release(&wanted);
 	if (!err)
 		err = lg_scan__check_time_budget(opts, start);
 	if (!err) {
