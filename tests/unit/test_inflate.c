@@ -64,92 +64,110 @@ TEST(test_inflate__reads_a_whole_stream_exactly)
 	lg_inflate__release(NULL);
 }
 
+/* A stream of 5000 bytes of text, and what inflating it needs. */
+typedef struct {
+	lg_inflater inf;
+	char text[5000], out[5001];
+	uint8_t *z;
+	size_t n; /* the stream's length */
+} fixture;
+
+static fixture *fixture_new(int window_bits)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		abort();
+	f->z = deflated(&f->n, f->text, fill_text(f->text, sizeof(f->text)), window_bits);
+	return f;
+}
+
+static void fixture_free(fixture *f)
+{
+	lg_inflate__release(&f->inf);
+	free(f->z);
+	free(f);
+}
+
+/* Inflates the first `in_len` bytes of f's stream (or of `in`) to `size`. */
+static int inflate_to(fixture *f, const uint8_t *in, size_t in_len, size_t size)
+{
+	return lg_inflate__whole(&f->inf, f->out, size, in ? in : f->z, in_len);
+}
+
 TEST(test_inflate__refuses_a_wrong_size)
 {
-	lg_inflater inf = { 0 };
-	char text[5000], out[5001];
-	size_t n;
-	uint8_t *z = deflated(&n, text, fill_text(text, sizeof(text)), 15);
+	fixture *f = fixture_new(15);
 
 	/* The header says one byte more, one byte less, or nothing. */
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text) + 1, z, n), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text) - 1, z, n), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, 0, z, n), LG_ERROR);
-	free(z);
-	lg_inflate__release(&inf);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n, sizeof(f->text) + 1), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n, sizeof(f->text) - 1), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n, 0), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n, sizeof(f->text)), 0);
+	fixture_free(f);
 }
 
 TEST(test_inflate__refuses_a_stream_that_does_not_fill_its_extent)
 {
-	lg_inflater inf = { 0 };
-	char text[5000], out[5000];
-	size_t n;
-	uint8_t *z = deflated(&n, text, fill_text(text, sizeof(text)), 15), *longer;
+	fixture *f = fixture_new(15);
+	uint8_t *longer = malloc(f->n + 3);
 
 	/* Cut short: the next object starts inside the stream. */
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n - 1), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n - 4), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n / 2), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, 2), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n - 1, sizeof(f->text)), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n - 4, sizeof(f->text)), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n / 2, sizeof(f->text)), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, NULL, 2, sizeof(f->text)), LG_ERROR);
 	/* Bytes left over between the stream's end and the next object. */
-	longer = malloc(n + 3);
-	memcpy(longer, z, n);
-	memcpy(longer + n, "\x78\x9c\x00", 3);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), longer, n + 1), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), longer, n + 3), LG_ERROR);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), longer, n), 0);
+	ASSERT(longer != NULL);
+	memcpy(longer, f->z, f->n);
+	memcpy(longer + f->n, "\x78\x9c\x00", 3);
+	CHECK_EQ_INT(inflate_to(f, longer, f->n + 1, sizeof(f->text)), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, longer, f->n + 3, sizeof(f->text)), LG_ERROR);
+	CHECK_EQ_INT(inflate_to(f, longer, f->n, sizeof(f->text)), 0);
 	free(longer);
-	free(z);
-	lg_inflate__release(&inf);
+	fixture_free(f);
 }
 
 TEST(test_inflate__refuses_corrupt_data)
 {
-	lg_inflater inf = { 0 };
-	char text[5000], out[5000];
-	size_t n, i, refused = 0;
-	uint8_t *z = deflated(&n, text, fill_text(text, sizeof(text)), 15);
+	fixture *f = fixture_new(15);
+	size_t i, refused = 0, n = f->n;
 
 	/* The checksum: its last byte changed. */
-	z[n - 1] ^= 1;
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n), LG_ERROR);
-	z[n - 1] ^= 1;
+	f->z[n - 1] ^= 1;
+	CHECK_EQ_INT(inflate_to(f, NULL, n, sizeof(f->text)), LG_ERROR);
+	f->z[n - 1] ^= 1;
 	/* Any byte of the deflate data changed: a bad code, a wrong output
 	 * (caught by the checksum) or a wrong length is refused; never the
 	 * wrong bytes (a flipped padding bit may change nothing). */
 	for (i = 2; i < n - 4; i++) {
 		int err;
 
-		z[i] ^= 0x20;
-		err = lg_inflate__whole(&inf, out, sizeof(text), z, n);
-		CHECK(err == LG_ERROR || (err == 0 && memcmp(out, text, sizeof(text)) == 0));
+		f->z[i] ^= 0x20;
+		err = inflate_to(f, NULL, n, sizeof(f->text));
+		CHECK(err == LG_ERROR || (err == 0 && memcmp(f->out, f->text, sizeof(f->text)) == 0));
 		refused += err == LG_ERROR;
-		z[i] ^= 0x20;
+		f->z[i] ^= 0x20;
 	}
 	CHECK(refused + 1 >= n - 6);
 	/* The header's check bits wrong, or a preset dictionary asked for. */
-	z[1] ^= 1;
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n), LG_ERROR);
-	z[1] ^= 1;
-	z[1] |= 0x20;
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n), LG_ERROR);
-	free(z);
-	lg_inflate__release(&inf);
+	f->z[1] ^= 1;
+	CHECK_EQ_INT(inflate_to(f, NULL, n, sizeof(f->text)), LG_ERROR);
+	f->z[1] ^= 1;
+	f->z[1] |= 0x20;
+	CHECK_EQ_INT(inflate_to(f, NULL, n, sizeof(f->text)), LG_ERROR);
+	fixture_free(f);
 }
 
 TEST(test_inflate__leaves_other_windows_to_zlib)
 {
-	lg_inflater inf = { 0 };
-	char text[5000], out[5000];
-	size_t n;
-	uint8_t *z = deflated(&n, text, fill_text(text, sizeof(text)), 9);
+	fixture *f = fixture_new(9);
 
 	/* A 512-byte window: zlib checks the distances against it. */
-	CHECK(z[0] != 0x78);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, n), LG_ENOTFOUND);
-	CHECK_EQ_INT(lg_inflate__whole(&inf, out, sizeof(text), z, 1), LG_ENOTFOUND);
-	free(z);
-	lg_inflate__release(&inf);
+	CHECK(f->z[0] != 0x78);
+	CHECK_EQ_INT(inflate_to(f, NULL, f->n, sizeof(f->text)), LG_ENOTFOUND);
+	CHECK_EQ_INT(inflate_to(f, NULL, 1, sizeof(f->text)), LG_ENOTFOUND);
+	fixture_free(f);
 }
 
 /* A small deterministic generator for the property test. */
