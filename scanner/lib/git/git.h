@@ -363,6 +363,43 @@ int lg_loose__stream_read(size_t *got, lg_loose *l, char *buf, size_t cap);
 void lg_loose__free(lg_loose *l);
 
 /* ------------------------------------------------------------------------
+ * lru.c: the pack readers' cache of recent objects, by (pack, offset)
+ * ---------------------------------------------------------------------- */
+
+typedef struct lg_lru_entry lg_lru_entry;
+struct lg_lru_entry {
+	uint32_t pack;
+	uint64_t offset;
+	void *value; /* NULL in an empty slot */
+	size_t len;  /* the bytes it counts for */
+	lg_lru_entry *newer, *older;
+};
+
+typedef struct {
+	lg_lru_entry *slots; /* 2^bits, direct-mapped */
+	unsigned bits;
+	lg_lru_entry *newest, *oldest;
+	size_t bytes, limit;
+	void (*free_value)(void *value);
+} lg_lru;
+
+/* An empty cache of 2^slot_bits slots (1 to 24) holding at most `limit`
+ * bytes; what it drops it frees with `free_value`. */
+int lg_lru__init(lg_lru *c, unsigned slot_bits, size_t limit, void (*free_value)(void *));
+/* The slot (pack, offset) goes in: a new entry replaces its holder. */
+size_t lg_lru__slot(const lg_lru *c, uint32_t pack, uint64_t offset);
+/* The value kept for (pack, offset), now the newest, its length in *len
+ * (when not NULL); NULL when absent. Borrowed: valid until the next put. */
+void *lg_lru__get(size_t *len, lg_lru *c, uint32_t pack, uint64_t offset);
+/* Keeps `value` (not NULL; taken over) of `len` bytes for (pack, offset),
+ * replacing the entry in its slot and dropping the oldest beyond the
+ * budget. LG_ELIMIT, and `value` still the caller's, when it is over a
+ * quarter of the budget. */
+int lg_lru__put(lg_lru *c, uint32_t pack, uint64_t offset, void *value, size_t len);
+/* Frees every value and the slots; accepts NULL and a cache never set up. */
+void lg_lru__release(lg_lru *c);
+
+/* ------------------------------------------------------------------------
  * inflate.c: a pack entry's zlib stream inflated whole (libdeflate) where
  * its compressed extent is known
  * ---------------------------------------------------------------------- */

@@ -27,7 +27,7 @@
 #define IDX_HEADER_SIZE 8
 #define IDX_FANOUT_SIZE (256 * 4)
 #define PACK_HEADER_SIZE 12
-#define CACHE_SLOTS 4096 /* a power of two */
+#define CACHE_SLOT_BITS 12 /* 4096 slots */
 /* Longer chains than git writes (its default limit is 50). */
 #define MAX_DELTA_DEPTH 1000
 /* Larger objects are left to libgit2 (zlib's counters are 32-bit). */
@@ -91,25 +91,13 @@ typedef struct {
 	lg_extents extents; /* where each object's zlib stream ends */
 } obj_pack;
 
-typedef struct cache_slot cache_slot;
-struct cache_slot {
-	uint32_t pack;
-	uint64_t offset;
-	lg_obj *obj;
-	cache_slot *newer, *older; /* the LRU list */
-};
-
 struct lg_objreader {
 	obj_pack *packs;
 	size_t pack_count;
 	lg_inflater inflater; /* objects whose extent is known */
 	z_stream zs;          /* the others */
 	int zs_ready;
-	/* A direct-mapped cache by (pack, offset): a new entry replaces the
-	 * one in its slot; the oldest go when it holds too many bytes. */
-	cache_slot slots[CACHE_SLOTS];
-	cache_slot *newest, *oldest;
-	size_t cache_bytes, cache_limit;
+	lg_lru cache; /* references to recent objects (lru.c) */
 	char *scratch; /* an inflated delta */
 	size_t scratch_alloc;
 	uint64_t touched; /* bytes of the packs read since pages were given back */
@@ -180,6 +168,12 @@ bad:
 	return -1;
 }
 
+/* The cache's way to drop what it holds. */
+static void unref_cached(void *o)
+{
+	lg_obj__unref(o);
+}
+
 static int is_index_name(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
@@ -196,8 +190,9 @@ int lg_objreader__open(lg_objreader **out, const char *objects_dir, size_t cache
 
 	if (!r)
 		return lg_error_set_oom();
-	r->cache_limit = cache_bytes;
-	if ((err = lg_buf__printf(&path, "%s/pack", objects_dir)) != 0) {
+	if ((err = lg_lru__init(&r->cache, CACHE_SLOT_BITS, cache_bytes, unref_cached)) != 0 ||
+	    (err = lg_buf__printf(&path, "%s/pack", objects_dir)) != 0) {
+		lg_lru__release(&r->cache);
 		free(r);
 		return err;
 	}
@@ -264,75 +259,19 @@ static uint64_t offset_of(const obj_pack *p, const uint8_t *id)
 }
 
 /* ------------------------------------------------------------------------
- * The cache
+ * The cache holds a reference to each object it keeps
  * ---------------------------------------------------------------------- */
-
-static cache_slot *slot_of(lg_objreader *r, uint32_t pack, uint64_t offset)
-{
-	uint64_t h = (offset ^ ((uint64_t)pack << 40)) * 0x9E3779B97F4A7C15ull;
-
-	return &r->slots[h >> 52 & (CACHE_SLOTS - 1)];
-}
-
-static void unlink_slot(lg_objreader *r, cache_slot *c)
-{
-	if (c->newer)
-		c->newer->older = c->older;
-	else
-		r->newest = c->older;
-	if (c->older)
-		c->older->newer = c->newer;
-	else
-		r->oldest = c->newer;
-	c->newer = c->older = NULL;
-}
-
-static void link_newest(lg_objreader *r, cache_slot *c)
-{
-	c->older = r->newest;
-	if (r->newest)
-		r->newest->newer = c;
-	r->newest = c;
-	if (!r->oldest)
-		r->oldest = c;
-}
-
-static void drop_slot(lg_objreader *r, cache_slot *c)
-{
-	if (!c->obj)
-		return;
-	unlink_slot(r, c);
-	r->cache_bytes -= c->obj->len;
-	lg_obj__unref(c->obj);
-	c->obj = NULL;
-}
 
 static lg_obj *find_cached(lg_objreader *r, uint32_t pack, uint64_t offset)
 {
-	cache_slot *c = slot_of(r, pack, offset);
-
-	if (!c->obj || c->pack != pack || c->offset != offset)
-		return NULL;
-	unlink_slot(r, c);
-	link_newest(r, c);
-	return c->obj;
+	return lg_lru__get(NULL, &r->cache, pack, offset);
 }
 
 /* Keeps a reference to `o` as the object at (pack, offset). */
 static void add_cached(lg_objreader *r, uint32_t pack, uint64_t offset, lg_obj *o)
 {
-	cache_slot *c = slot_of(r, pack, offset);
-
-	if (o->len > r->cache_limit / 4)
-		return;
-	drop_slot(r, c);
-	while (r->oldest && r->cache_bytes + o->len > r->cache_limit)
-		drop_slot(r, r->oldest);
-	c->pack = pack;
-	c->offset = offset;
-	c->obj = lg_obj__ref(o);
-	link_newest(r, c);
-	r->cache_bytes += o->len;
+	if (lg_lru__put(&r->cache, pack, offset, lg_obj__ref(o), o->len) != 0)
+		lg_obj__unref(o); /* too large to keep */
 }
 
 /* ------------------------------------------------------------------------
@@ -494,8 +433,7 @@ void lg_objreader__free(lg_objreader *r)
 
 	if (!r)
 		return;
-	for (i = 0; i < CACHE_SLOTS; i++)
-		lg_obj__unref(r->slots[i].obj);
+	lg_lru__release(&r->cache);
 	for (i = 0; i < r->pack_count; i++) {
 		lg_inflate__extents_release(&r->packs[i].extents);
 		lg__unmap_file(r->packs[i].pack, r->packs[i].pack_size);

@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define CACHE_SLOTS 1024 /* a power of two */
+#define CACHE_SLOT_BITS 10 /* 1024 slots */
 /* Pages more than this far behind the reading position are released, in
  * steps of RELEASE_STEP; delta bases are nearly always closer. Releasing
  * every 8 MiB instead of 32 took some 20 MB off the peak of a 1.8 GB scan
@@ -42,25 +42,12 @@
  * stays shallow enough for any thread's stack. */
 #define MAX_DELTA_DEPTH 1000
 
-typedef struct cached cached;
-struct cached {
-	uint32_t pack;
-	uint64_t offset;
-	char *data;
-	size_t len;
-	cached *newer, *older; /* the LRU list */
-};
-
 struct lg_pack_reader {
 	lg_pack_blobs *pb; /* shared: only `released` changes */
 	lg_inflater inflater; /* objects whose extent is known */
 	z_stream zs;          /* the others, and streamed blobs */
 	int zs_ready;
-	/* A direct-mapped cache of objects by (pack, offset), as git's
-	 * delta-base cache was: a new entry replaces the one in its slot. */
-	cached slots[CACHE_SLOTS];
-	cached *newest, *oldest;
-	size_t cache_bytes, cache_limit;
+	lg_lru cache; /* recent objects (lru.c), as git's delta-base cache */
 	char *current; /* the last blob returned, when not cached */
 	/* The blob being streamed: where its zlib stream goes on, and how
 	 * many bytes it has still to give. */
@@ -74,94 +61,17 @@ int lg_pack__reader_new(lg_pack_reader **out, lg_pack_blobs *pb,
 			size_t cache_bytes)
 {
 	lg_pack_reader *r = calloc(1, sizeof(*r));
+	int err;
 
 	if (!r)
 		return lg_error_set_oom();
+	if ((err = lg_lru__init(&r->cache, CACHE_SLOT_BITS, cache_bytes, free)) != 0) {
+		free(r);
+		return err;
+	}
 	r->pb = pb;
-	r->cache_limit = cache_bytes;
 	*out = r;
 	return 0;
-}
-
-/* ------------------------------------------------------------------------
- * The cache
- * ---------------------------------------------------------------------- */
-
-static cached *slot_of(lg_pack_reader *r, uint32_t pack, uint64_t offset)
-{
-	uint64_t h = (offset ^ ((uint64_t)pack << 40)) * 0x9E3779B97F4A7C15ull;
-
-	return &r->slots[h >> 54 & (CACHE_SLOTS - 1)];
-}
-
-static void unlink_cached(lg_pack_reader *r, cached *c)
-{
-	if (c->newer)
-		c->newer->older = c->older;
-	else
-		r->newest = c->older;
-	if (c->older)
-		c->older->newer = c->newer;
-	else
-		r->oldest = c->newer;
-	c->newer = c->older = NULL;
-}
-
-static void drop_cached(lg_pack_reader *r, cached *c)
-{
-	if (!c->data)
-		return;
-	unlink_cached(r, c);
-	r->cache_bytes -= c->len;
-	free(c->data);
-	c->data = NULL;
-}
-
-/* Puts `c`, in no list, at the newest end of the LRU list. */
-static void link_newest(lg_pack_reader *r, cached *c)
-{
-	c->older = r->newest;
-	if (r->newest)
-		r->newest->newer = c;
-	r->newest = c;
-	if (!r->oldest)
-		r->oldest = c;
-}
-
-/* The cached object at (pack, offset), now the newest; NULL when absent. */
-static cached *find_cached(lg_pack_reader *r, uint32_t pack, uint64_t offset)
-{
-	cached *c = slot_of(r, pack, offset);
-
-	if (!c->data || c->pack != pack || c->offset != offset)
-		return NULL;
-	unlink_cached(r, c);
-	link_newest(r, c);
-	return c;
-}
-
-/* Keeps `data` (taken over) as the object at (pack, offset), evicting the
- * oldest entries beyond the budget; an object too large for the cache is
- * handed back in *rejected instead. */
-static void add_cached(lg_pack_reader *r, uint32_t pack, uint64_t offset, char *data,
-		       size_t len, char **rejected)
-{
-	cached *c = slot_of(r, pack, offset);
-
-	*rejected = NULL;
-	if (len > r->cache_limit / 4) {
-		*rejected = data;
-		return;
-	}
-	drop_cached(r, c);
-	while (r->oldest && r->cache_bytes + len > r->cache_limit)
-		drop_cached(r, r->oldest);
-	c->pack = pack;
-	c->offset = offset;
-	c->data = data;
-	c->len = len;
-	link_newest(r, c);
-	r->cache_bytes += len;
 }
 
 /* ------------------------------------------------------------------------
@@ -421,17 +331,18 @@ static int read_object(const char **data, size_t *len, char **owned, lg_pack_rea
 		       uint32_t pack, uint64_t offset, uint64_t max_size, unsigned depth)
 {
 	lg_pack_entry h;
-	cached *c = find_cached(r, pack, offset);
-	char *raw = NULL, *result = NULL, *base_owned = NULL, *rejected;
+	size_t cached_len = 0;
+	const char *cached = lg_lru__get(&cached_len, &r->cache, pack, offset);
+	char *raw = NULL, *result = NULL, *base_owned = NULL;
 	const char *base = NULL;
 	size_t base_len = 0, result_len = 0;
 	int err, too_large;
 
 	*owned = NULL;
-	if (c) {
-		*data = c->data;
-		*len = c->len;
-		return c->len > max_size ? LG_ELIMIT : 0;
+	if (cached) {
+		*data = cached;
+		*len = cached_len;
+		return cached_len > max_size ? LG_ELIMIT : 0;
 	}
 	if (lg_pack__entry_header(&h, r->pb->packs[pack].data, r->pb->packs[pack].size,
 				  offset) != 0)
@@ -477,8 +388,9 @@ static int read_object(const char **data, size_t *len, char **owned, lg_pack_rea
 		if (err)
 			return err;
 	}
-	add_cached(r, pack, offset, result, result_len, &rejected);
-	*owned = rejected;
+	/* An object too large for the cache is the caller's to free. */
+	if (lg_lru__put(&r->cache, pack, offset, result, result_len) != 0)
+		*owned = result;
 	*data = result;
 	*len = result_len;
 	return 0;
@@ -575,12 +487,9 @@ int lg_pack__stream_read(size_t *got, lg_pack_reader *r, char *buf, size_t cap)
 
 void lg_pack__reader_free(lg_pack_reader *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < CACHE_SLOTS; i++)
-		free(r->slots[i].data);
+	lg_lru__release(&r->cache);
 	if (r->zs_ready)
 		inflateEnd(&r->zs);
 	lg_inflate__release(&r->inflater);
