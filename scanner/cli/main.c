@@ -225,6 +225,9 @@ int load_matcher_with(lg_ruleset **rules, lg_matcher **matcher,
 	 * run), which cannot tell PCRE2's JIT reading within a page past a
 	 * subject's end from a bug. */
 	mopts.no_jit = env_flag("LEAKGATE_NO_JIT");
+	/* LEAKGATE_NO_GATE: every rule over every byte, for benchmarks and
+	 * checks that compare it with gated rules (same findings). */
+	mopts.no_gate = env_flag("LEAKGATE_NO_GATE");
 	mopts.no_decode = rp->no_decode;
 	if (rp->extra_count)
 		err = load_extended(rules, rp, mopts.cache_dir);

@@ -282,10 +282,15 @@ typedef struct {
 	 * decode base64, %XX, string escapes and UTF-16 text to a depth of 2
 	 * and scan it (lg_match.decoded); streamed inputs are not decoded. */
 	int no_decode;
+	/* Run every rule over every byte. By default a rule with keywords
+	 * whose regex holds no literal runs only around its keywords' hits,
+	 * with the same findings (patterns/README.md, "Gated rules"); this
+	 * is for tests and benchmarks that compare the two. */
+	int no_gate;
 } lg_matcher_options;
 
 #define LG_MATCHER_OPTIONS_VERSION 1
-#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 }
+#define LG_MATCHER_OPTIONS_INIT { LG_MATCHER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0 }
 int lg_matcher_options_init(lg_matcher_options *opts, unsigned version);
 
 /* Compiles (or loads from cache) the database for `rules`, which it only

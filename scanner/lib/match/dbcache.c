@@ -27,23 +27,26 @@
 
 #define CACHE_FILE_MAX_BYTES (512u << 20)
 /* The file: this magic; u32 rule count; per rule u32 max_width and u8
- * prefilter (Hyperscan's analysis, so a warm start skips it); u64 image
- * length; zeros up to a multiple of IMAGE_ALIGN; the image. */
-#define CACHE_MAGIC "LGHSDB3"
+ * prefilter (Hyperscan's analysis, so a warm start skips it); u32 image
+ * count; per image its u64 length; then each image at a multiple of
+ * IMAGE_ALIGN (zeros between). The first image is the main database, the
+ * others those of the rules that run gated (matcher.c). */
+#define CACHE_MAGIC "LGHSDB4"
 #define FACT_BYTES 5
 #define IMAGE_ALIGN 4096
+#define MAX_IMAGES 64
 
-void lg_dbcache__key(char out[41], const char *rules_hash)
+void lg_dbcache__key(char out[41], const char *rules_hash, int gated)
 {
 	hs_platform_info_t platform;
 	lg_buf b = LG_BUF_INIT;
 
 	memset(&platform, 0, sizeof(platform));
 	hs_populate_platform(&platform);
-	if (lg_buf__printf(&b, "leakgate-hsdb-v2\n%s\n%s\n%u %llu %llu\n",
+	if (lg_buf__printf(&b, "leakgate-hsdb-v3\n%s\n%s\n%u %llu %llu\n%d\n",
 			   rules_hash, hs_version(), platform.tune,
 			   (unsigned long long)platform.cpu_features,
-			   (unsigned long long)platform.reserved1) != 0) {
+			   (unsigned long long)platform.reserved1, gated) != 0) {
 		/* An unusable key: a name no store will ever match. */
 		snprintf(out, 41, "%s", "nocache");
 		return;
@@ -76,37 +79,57 @@ static void put_le(unsigned char *p, uint64_t v, size_t bytes)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* Bytes of the header for `n` rules, and where the image starts. */
-static size_t header_bytes(size_t n)
+static size_t align_up(size_t v)
 {
-	return 8 + 4 + n * FACT_BYTES + 8;
+	return (v + IMAGE_ALIGN - 1) / IMAGE_ALIGN * IMAGE_ALIGN;
 }
 
-static size_t image_offset(size_t n)
+/* Bytes of the header for `n` rules and `k` images. */
+static size_t header_bytes(size_t n, size_t k)
 {
-	return (header_bytes(n) + IMAGE_ALIGN - 1) / IMAGE_ALIGN * IMAGE_ALIGN;
+	return 8 + 4 + n * FACT_BYTES + 4 + k * 8;
 }
 
-/* Checks that the mapped file fits these rules and holds an intact image;
- * *image and a scratch for it on success. Hyperscan checks the image in
- * hs_alloc_scratch, CRC included (its comment: "some users mmap in old
- * deserialised databases"), so a damaged file is rebuilt, not scanned. */
+/* Checks that the mapped file fits these rules and holds intact images;
+ * fills images[0, *k) and a scratch fit for all of them on success.
+ * Hyperscan checks each image in hs_alloc_scratch, CRC included (its
+ * comment: "some users mmap in old deserialised databases"), so a damaged
+ * file is rebuilt, not scanned. */
 static int check_file(size_t n, const unsigned char *data, size_t len,
-		      const hs_database_t **image, hs_scratch_t **scratch)
+		      const hs_database_t **images, size_t *k, hs_scratch_t **scratch)
 {
-	size_t at = image_offset(n), size;
+	size_t at, i, count, size;
 
-	/* len > at: the image's first page is mapped, so Hyperscan can read
-	 * its header before anything is known about the rest. */
-	if (len <= at || memcmp(data, CACHE_MAGIC, 8) != 0 || get_u32(data + 8) != n ||
-	    get_u64(data + 12 + n * FACT_BYTES) != len - at)
-		return -1;
-	*image = (const hs_database_t *)(data + at);
 	*scratch = NULL;
-	if (hs_database_size(*image, &size) != HS_SUCCESS || size != len - at ||
-	    hs_alloc_scratch(*image, scratch) != HS_SUCCESS)
+	if (len < header_bytes(n, 0) || memcmp(data, CACHE_MAGIC, 8) != 0 ||
+	    get_u32(data + 8) != n)
 		return -1;
+	count = get_u32(data + 12 + n * FACT_BYTES);
+	if (count == 0 || count > MAX_IMAGES || len < header_bytes(n, count))
+		return -1;
+	at = align_up(header_bytes(n, count));
+	for (i = 0; i < count; i++) {
+		uint64_t ilen = get_u64(data + 16 + n * FACT_BYTES + i * 8);
+
+		/* ilen < len - at: the image's first page is mapped, so
+		 * Hyperscan can read its header before anything is known
+		 * about the rest. */
+		if (at >= len || ilen == 0 || ilen > len - at)
+			goto bad;
+		images[i] = (const hs_database_t *)(data + at);
+		if (hs_database_size(images[i], &size) != HS_SUCCESS || size != ilen ||
+		    hs_alloc_scratch(images[i], scratch) != HS_SUCCESS)
+			goto bad;
+		at = i + 1 < count ? align_up(at + (size_t)ilen) : at + (size_t)ilen;
+	}
+	if (at != len)
+		goto bad;
+	*k = count;
 	return 0;
+bad:
+	hs_free_scratch(*scratch);
+	*scratch = NULL;
+	return -1;
 }
 
 static void read_facts(lg_rule_facts *facts, size_t n, const unsigned char *data)
@@ -121,7 +144,7 @@ static void read_facts(lg_rule_facts *facts, size_t n, const unsigned char *data
 	}
 }
 
-int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+int lg_dbcache__load(const struct hs_database **dbs, size_t *ndb, struct hs_scratch **scratch,
 		     lg_dbcache_map *map, lg_rule_facts *facts, size_t n, const char *dir,
 		     const char *key)
 {
@@ -133,7 +156,7 @@ int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
 	if (cache_path(&path, dir, key) != 0 ||
 	    lg__map_file(&base, &len, path.ptr, CACHE_FILE_MAX_BYTES) != 0)
 		goto out;
-	if (check_file(n, base, (size_t)len, db, scratch) != 0) {
+	if (check_file(n, base, (size_t)len, dbs, ndb, scratch) != 0) {
 		lg__unmap_file(base, len);
 		unlink(path.ptr);
 		goto out;
@@ -154,11 +177,19 @@ void lg_dbcache__unmap(lg_dbcache_map *map)
 	map->len = 0;
 }
 
-/* The header: magic, rule count, each rule's facts, the image's length;
- * then zeros up to the image. */
-static int add_header(lg_buf *b, const lg_rule_facts *facts, size_t n, size_t image_len)
+/* Appends zeros up to the next multiple of IMAGE_ALIGN. */
+static int pad(lg_buf *b)
 {
 	static const char zeros[IMAGE_ALIGN];
+
+	return lg_buf__add(b, zeros, align_up(b->len) - b->len);
+}
+
+/* The header: magic, rule count, each rule's facts, the images' count
+ * and lengths; then zeros up to the first image. */
+static int add_header(lg_buf *b, const lg_rule_facts *facts, size_t n, const size_t *lens,
+		      size_t k)
+{
 	size_t i;
 	unsigned char u[8];
 	int err = lg_buf__add(b, CACHE_MAGIC, 8);
@@ -173,12 +204,14 @@ static int add_header(lg_buf *b, const lg_rule_facts *facts, size_t n, size_t im
 		f[4] = facts[i].prefilter != 0;
 		err = lg_buf__add(b, f, FACT_BYTES);
 	}
-	put_le(u, image_len, 8);
+	put_le(u, k, 4);
 	if (!err)
+		err = lg_buf__add(b, u, 4);
+	for (i = 0; i < k && !err; i++) {
+		put_le(u, lens[i], 8);
 		err = lg_buf__add(b, u, 8);
-	if (!err) /* header_bytes(n) of them so far */
-		err = lg_buf__add(b, zeros, image_offset(n) - header_bytes(n));
-	return err;
+	}
+	return err ? err : pad(b);
 }
 
 /* The database laid out as it will be mapped: deserialized at an
@@ -208,21 +241,29 @@ static int make_image(void **out, size_t *len, const struct hs_database *db)
 	return 0;
 }
 
-int lg_dbcache__store(const struct hs_database *db, const lg_rule_facts *facts, size_t n,
-		      const char *dir, const char *key)
+int lg_dbcache__store(const struct hs_database *const *dbs, size_t ndb,
+		      const lg_rule_facts *facts, size_t n, const char *dir, const char *key)
 {
 	lg_buf path = LG_BUF_INIT, file = LG_BUF_INIT;
-	void *image = NULL;
-	size_t len = 0;
+	void *images[MAX_IMAGES] = { NULL };
+	size_t lens[MAX_IMAGES], i;
 	int err;
 
-	if ((err = lg__make_dirs(dir)) != 0 || (err = make_image(&image, &len, db)) != 0)
+	if (ndb == 0 || ndb > MAX_IMAGES)
+		return 0; /* not cached: the cache is an optimisation */
+	if ((err = lg__make_dirs(dir)) != 0)
 		return err;
-	if ((err = add_header(&file, facts, n, len)) == 0 &&
-	    (err = lg_buf__add(&file, image, len)) == 0 &&
-	    (err = cache_path(&path, dir, key)) == 0)
+	for (i = 0; i < ndb && !err; i++)
+		err = make_image(&images[i], &lens[i], dbs[i]);
+	if (!err)
+		err = add_header(&file, facts, n, lens, ndb);
+	for (i = 0; i < ndb && !err; i++)
+		if ((err = lg_buf__add(&file, images[i], lens[i])) == 0 && i + 1 < ndb)
+			err = pad(&file);
+	if (!err && (err = cache_path(&path, dir, key)) == 0)
 		err = lg__write_file_atomic(path.ptr, file.ptr, file.len);
-	free(image);
+	for (i = 0; i < ndb; i++)
+		free(images[i]);
 	lg_buf__release(&file);
 	lg_buf__release(&path);
 	return err;

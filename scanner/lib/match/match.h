@@ -23,32 +23,42 @@ typedef struct {
 int lg_match__rule_facts(lg_rule_facts *facts, const lg_ruleset *rs,
 			 lg_problem_cb on_problem, void *payload);
 
-/* dbcache.c: the compiled Hyperscan database, cached in a file. The key
- * covers the rules' hash, the Hyperscan version and the CPU features. The
+/* facts.c: 1 when rule `r` (with Hyperscan's facts `f`) runs gated: it
+ * has keywords and no context patterns, Hyperscan reads it exactly and its
+ * matches are at most `cap` bytes wide, and its regex holds no literal of
+ * two characters or more (so Hyperscan would run an automaton over every
+ * byte for it). Such a rule's regex runs only around its keywords' hits
+ * (matcher.c, "Gated rules"). */
+int lg_match__runs_gated(const lg_rule *r, const lg_rule_facts *f, uint32_t cap);
+
+/* dbcache.c: the compiled Hyperscan databases, cached in one file: the
+ * main database, then one per gated rule. The key covers the rules' hash,
+ * the Hyperscan version, the CPU features and whether rules run gated. The
  * database type is opaque here so that only matcher.c and dbcache.c
  * include hs.h. */
 struct hs_database;
-void lg_dbcache__key(char out[41], const char *rules_hash);
-/* The file a loaded database lies in, mapped read-only. */
+void lg_dbcache__key(char out[41], const char *rules_hash, int gated);
+/* The file the loaded databases lie in, mapped read-only. */
 typedef struct {
 	const uint8_t *base;
 	uint64_t len;
 } lg_dbcache_map;
-/* 0 and *db on a valid cached database (checked by Hyperscan while it
- * allocates *scratch, the caller's to free), with the facts of its `n`
- * rules (those the key was made from) filled into `facts`;
- * LG_ENOTFOUND when missing, stale or damaged (a damaged file is removed).
- * *db lies in the mapping *map, which must outlive it: release with
- * lg_dbcache__unmap, not hs_free_database. */
+/* 0 and dbs[0, *ndb) (room for 64) on a valid cached file (each database
+ * checked by Hyperscan while it allocates *scratch, one scratch fit for all
+ * of them, the caller's to free), with the facts of its `n` rules (those
+ * the key was made from) filled into `facts`; LG_ENOTFOUND when missing,
+ * stale or damaged (a damaged file is removed). The databases lie in the
+ * mapping *map, which must outlive them: release with lg_dbcache__unmap,
+ * not hs_free_database. */
 struct hs_scratch;
-int lg_dbcache__load(const struct hs_database **db, struct hs_scratch **scratch,
+int lg_dbcache__load(const struct hs_database **dbs, size_t *ndb, struct hs_scratch **scratch,
 		     lg_dbcache_map *map, lg_rule_facts *facts, size_t n, const char *dir,
 		     const char *key);
 void lg_dbcache__unmap(lg_dbcache_map *map);
-/* Writes the database and the rules' facts atomically (temporary file,
- * rename), mode 0600. */
-int lg_dbcache__store(const struct hs_database *db, const lg_rule_facts *facts, size_t n,
-		      const char *dir, const char *key);
+/* Writes the databases dbs[0, ndb) and the rules' facts atomically
+ * (temporary file, rename), mode 0600. */
+int lg_dbcache__store(const struct hs_database *const *dbs, size_t ndb,
+		      const lg_rule_facts *facts, size_t n, const char *dir, const char *key);
 
 /*
  * matcher.c: calls `cb` with the span [start, end) (offsets into `text`) of
@@ -112,6 +122,8 @@ int lg_decode__promising(const char *buf, const lg_encoded_span *span);
 const lg_ruleset *lg_matcher__rules(const lg_matcher *m);
 /* matcher.c: the facts of rule `i` the matcher works with (borrowed). */
 const lg_rule_facts *lg_matcher__facts(const lg_matcher *m, size_t i);
+/* matcher.c: 1 when rule `i` runs gated in this matcher. */
+int lg_matcher__gated(const lg_matcher *m, size_t i);
 
 /*
  * matcher.c: scanning an input fed in chunks, with exactly the matches

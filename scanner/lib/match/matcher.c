@@ -9,7 +9,10 @@
  * PCRE2 regex in a window that ends at the reported end and is as wide as
  * the rule's longest match (hs_expression_info), capped for unbounded
  * rules. PCRE2 runs over the whole buffer from the window's start, so
- * lookbehinds and \b see the real context.
+ * lookbehinds and \b see the real context. A rule with keywords whose
+ * regex has no literal runs gated: its keywords take its place in that
+ * database and its own database runs only around their hits, with the
+ * same findings (the section "Gated rules" below).
  */
 #include "match/match.h"
 #include "rules/rules.h"
@@ -50,10 +53,31 @@ typedef struct {
 	atomic_int ready;
 } compiled_rule;
 
+/* A rule that runs gated (see "Gated rules"): its own database, and what
+ * bounds the reports whose matches a keyword hit can vouch for. */
+typedef struct {
+	size_t rule;
+	const hs_database_t *db;
+	size_t width;          /* the rule's widest match */
+	size_t before, after;  /* its keyword window */
+} gated_rule;
+
+/* A gated rule's keyword, a literal of the main database whose id is the
+ * rule count plus its index here. */
+typedef struct {
+	uint32_t gate; /* index into lg_matcher.gated */
+	uint32_t len;
+} gate_keyword;
+
 struct lg_matcher {
 	const lg_ruleset *rules;
-	const hs_database_t *db;
-	lg_dbcache_map db_map; /* where db lies when it came from the cache */
+	const hs_database_t *db; /* every rule, but the gated ones' keywords instead of them */
+	lg_dbcache_map db_map; /* where the databases lie when they came from the cache */
+	gated_rule *gated;
+	size_t gated_count, gated_alloc;
+	gate_keyword *keywords;
+	size_t keyword_count, keywords_alloc;
+	int no_gate; /* lg_matcher_options.no_gate */
 	/* Allocated once (Hyperscan checks the database then, CRC and all);
 	 * each lg_scratch clones it. */
 	hs_scratch_t *proto;
@@ -130,6 +154,16 @@ struct lg_scratch {
 	undo_entry *undo;
 	size_t undo_count;
 	uint8_t *span_rules; /* lg_matcher__secret_spans: rules Hyperscan saw */
+	/* Gated rules (whole-buffer scans): the keyword hits of the main
+	 * scan, the reports of the region being scanned, the regions. */
+	struct keyword_hit { uint32_t keyword, end; } *hits;
+	size_t hit_count, hit_alloc;
+	int hits_overflow;
+	uint32_t *zone;
+	size_t zone_count, zone_alloc, zone_from;
+	int zone_full;
+	struct report_range { size_t lo, hi; } *ranges;
+	size_t range_count, range_alloc;
 	/* Decoding (whole-buffer scans): how many decodings deep this scratch
 	 * scans, the scratch that scans the decoded text one level deeper,
 	 * and the secrets found there. */
@@ -198,75 +232,189 @@ static int compile_rule(compiled_rule *c, const lg_rule *r, int no_jit)
 	return 0;
 }
 
-/* Compiles every rule into one Hyperscan database. A refusal names the
- * rule with Hyperscan's own message. */
+/* Decides which rules run gated (lg_match__runs_gated, unless no_gate)
+ * and lists their keywords, from the rules and their facts. */
+static int plan_gates(lg_matcher *m)
+{
+	size_t i, k;
+
+	m->gated_count = m->keyword_count = 0;
+	for (i = 0; i < m->count && !m->no_gate; i++) {
+		const lg_rule *r = lg_ruleset_get(m->rules, i);
+
+		if (!lg_match__runs_gated(r, &m->facts[i], WINDOW_CAP))
+			continue;
+		if (LG_ARRAY_GROW(m->gated, m->gated_alloc, m->gated_count + 1, 4) != 0 ||
+		    LG_ARRAY_GROW(m->keywords, m->keywords_alloc,
+				  m->keyword_count + r->keyword_count, 8) != 0)
+			return lg_error_set_oom();
+		m->gated[m->gated_count] = (gated_rule){ i, NULL, m->facts[i].max_width,
+							 r->context_before, r->context_after };
+		for (k = 0; k < r->keyword_count; k++)
+			m->keywords[m->keyword_count++] =
+				(gate_keyword){ (uint32_t)m->gated_count,
+						(uint32_t)strlen(r->keywords[k]) };
+		m->gated_count++;
+	}
+	return 0;
+}
+
+/* A keyword as a Hyperscan expression: letters and digits as they are
+ * (HS_FLAG_CASELESS folds letters, not \\x escapes), every other byte
+ * escaped. */
+static int keyword_expression(lg_buf *b, const char *keyword)
+{
+	int err = 0;
+
+	for (; *keyword && !err; keyword++) {
+		unsigned char c = (unsigned char)*keyword;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			err = lg_buf__add(b, keyword, 1);
+		else
+			err = lg_buf__printf(b, "\\x%02x", c);
+	}
+	return err ? err : lg_buf__add(b, "", 1); /* its NUL, for the next one */
+}
+
+/* Compiles expressions [0, n) into *db, a refusal naming the rule of ids[i]
+ * (an id past the rules: a gated rule's keyword). */
+static int compile_expressions(hs_database_t **db, const lg_matcher *m, const char *const *exprs,
+			       const unsigned *flags, const unsigned *ids, size_t n)
+{
+	hs_compile_error_t *err = NULL;
+	int rc;
+
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, db,
+			     &err) == HS_SUCCESS)
+		return 0;
+	if (err && err->expression >= 0 && (size_t)err->expression < n && ids[err->expression] < m->count)
+		rc = lg_error_set(LG_ERULES, "rule %s: Hyperscan refuses it: %s",
+				  lg_ruleset_get(m->rules, ids[err->expression])->id, err->message);
+	else
+		rc = lg_error_set(LG_ERULES, "Hyperscan cannot compile the rules: %s",
+				  err ? err->message : "unknown error");
+	hs_free_compile_error(err);
+	return rc;
+}
+
+/* Compiles the main database: every rule but the gated ones, and the gated
+ * ones' keywords (caseless literals); then one database per gated rule. A
+ * refusal names the rule with Hyperscan's own message. */
 static int compile_database(lg_matcher *m)
 {
 	hs_database_t *db = NULL;
-	size_t n = 0, i;
-	const char **exprs = calloc(m->count ? m->count : 1, sizeof(*exprs));
-	unsigned *flags = calloc(m->count ? m->count : 1, sizeof(*flags));
-	unsigned *ids = calloc(m->count ? m->count : 1, sizeof(*ids));
-	hs_compile_error_t *err = NULL;
+	size_t total = m->count + m->keyword_count, n = 0, i, g = 0, k;
+	const char **exprs = calloc(total ? total : 1, sizeof(*exprs));
+	unsigned *flags = calloc(total ? total : 1, sizeof(*flags));
+	unsigned *ids = calloc(total ? total : 1, sizeof(*ids));
+	lg_buf lits = LG_BUF_INIT;
 	int rc = 0;
 
 	if (!exprs || !flags || !ids) {
 		rc = lg_error_set_oom();
 		goto out;
 	}
+	for (i = 0; i < m->gated_count && !rc; i++) {
+		const lg_rule *r = lg_ruleset_get(m->rules, m->gated[i].rule);
+
+		for (k = 0; k < r->keyword_count && !rc; k++)
+			rc = keyword_expression(&lits, r->keywords[k]);
+	}
+	if (rc)
+		goto out;
 	for (i = 0; i < m->count; i++) {
 		const lg_rule *r = lg_ruleset_get(m->rules, i);
 
 		if (!r->regex)
 			continue; /* a pair rule: its parts' rules find it */
+		if (g < m->gated_count && m->gated[g].rule == i) {
+			g++;
+			continue;
+		}
 		exprs[n] = r->regex;
 		flags[n] = HS_FLAG_MULTILINE | (m->facts[i].prefilter ? HS_FLAG_PREFILTER : 0);
 		ids[n++] = (unsigned)i;
 	}
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-			     &db, &err) == HS_SUCCESS) {
-		m->db = db;
-	} else {
-		if (err && err->expression >= 0 && (size_t)err->expression < n)
-			rc = lg_error_set(LG_ERULES, "rule %s: Hyperscan refuses it: %s",
-					  lg_ruleset_get(m->rules, ids[err->expression])->id,
-					  err->message);
-		else
-			rc = lg_error_set(LG_ERULES, "Hyperscan cannot compile the rules: %s",
-					  err ? err->message : "unknown error");
-		hs_free_compile_error(err);
+	for (i = 0, k = 0; i < m->keyword_count; i++, k += strlen(lits.ptr + k) + 1) {
+		exprs[n] = lits.ptr + k;
+		flags[n] = HS_FLAG_CASELESS;
+		ids[n++] = (unsigned)(m->count + i);
+	}
+	if ((rc = compile_expressions(&db, m, exprs, flags, ids, n)) != 0)
+		goto out;
+	m->db = db;
+	for (g = 0; g < m->gated_count && !rc; g++) {
+		unsigned id = (unsigned)m->gated[g].rule, fl = HS_FLAG_MULTILINE;
+		const char *expr = lg_ruleset_get(m->rules, id)->regex;
+
+		db = NULL;
+		if ((rc = compile_expressions(&db, m, &expr, &fl, &id, 1)) == 0)
+			m->gated[g].db = db;
 	}
 out:
 	free(exprs);
 	free(flags);
 	free(ids);
+	lg_buf__release(&lits);
 	return rc;
 }
 
-/* Takes the database from the cache when it holds one for these rules,
- * this Hyperscan and this CPU; otherwise compiles it and stores it there.
- * The cache is an optimisation: failing to write it is not an error. */
+/* Allocates the scratch prototype, fit for every database. */
+static int alloc_proto(lg_matcher *m)
+{
+	size_t g;
+
+	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
+		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
+	for (g = 0; g < m->gated_count; g++)
+		if (hs_alloc_scratch(m->gated[g].db, &m->proto) != HS_SUCCESS)
+			return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
+	return 0;
+}
+
+/* Takes the databases from the cache when it holds them for these rules,
+ * this Hyperscan and this CPU; otherwise compiles them and stores them
+ * there. The cache is an optimisation: failing to write it is not an
+ * error. */
 static int load_database(lg_matcher *m, const lg_matcher_options *opts)
 {
 	const lg_ruleset *rules = m->rules;
 	const char *cache_dir = opts ? opts->cache_dir : NULL;
+	const hs_database_t *dbs[64];
+	size_t ndb = 0, g;
 	char key[41];
 	int err;
 
 	if (cache_dir) {
-		lg_dbcache__key(key, lg_ruleset_hash(rules));
-		if (lg_dbcache__load(&m->db, &m->proto, &m->db_map, m->facts, m->count,
-				     cache_dir, key) == 0)
-			return 0;
+		lg_dbcache__key(key, lg_ruleset_hash(rules), !m->no_gate);
+		if (lg_dbcache__load(dbs, &ndb, &m->proto, &m->db_map, m->facts, m->count,
+				     cache_dir, key) == 0) {
+			if ((err = plan_gates(m)) != 0)
+				return err;
+			if (ndb == 1 + m->gated_count) {
+				m->db = dbs[0];
+				for (g = 0; g < m->gated_count; g++)
+					m->gated[g].db = dbs[1 + g];
+				return 0;
+			}
+			/* Not the databases these rules need: compiled anew. */
+			hs_free_scratch(m->proto);
+			m->proto = NULL;
+			lg_dbcache__unmap(&m->db_map);
+		}
 	}
 	if ((err = lg_match__rule_facts(m->facts, rules, opts ? opts->on_problem : NULL,
 					opts ? opts->payload : NULL)) != 0 ||
-	    (err = compile_database(m)) != 0)
+	    (err = plan_gates(m)) != 0 || (err = compile_database(m)) != 0 ||
+	    (err = alloc_proto(m)) != 0)
 		return err;
-	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
-		return lg_error_set(LG_ENOMEM, "cannot allocate matcher scratch");
-	if (cache_dir)
-		lg_dbcache__store(m->db, m->facts, m->count, cache_dir, key);
+	if (cache_dir && 1 + m->gated_count <= 64) {
+		dbs[0] = m->db;
+		for (g = 0; g < m->gated_count; g++)
+			dbs[1 + g] = m->gated[g].db;
+		lg_dbcache__store(dbs, 1 + m->gated_count, m->facts, m->count, cache_dir, key);
+	}
 	return 0;
 }
 
@@ -284,6 +432,7 @@ int lg_matcher_new(lg_matcher **out, const lg_ruleset *rules,
 	m->no_jit = opts && opts->no_jit;
 	m->report_inline_allowed = opts && opts->report_inline_allowed;
 	m->decode = !(opts && opts->no_decode);
+	m->no_gate = opts && opts->no_gate;
 	m->count = lg_ruleset_count(rules);
 	m->max_matches = opts && opts->max_matches_per_buffer ?
 		opts->max_matches_per_buffer : DEFAULT_MAX_MATCHES;
@@ -337,6 +486,16 @@ const lg_rule_facts *lg_matcher__facts(const lg_matcher *m, size_t i)
 	return &m->facts[i];
 }
 
+int lg_matcher__gated(const lg_matcher *m, size_t i)
+{
+	size_t g;
+
+	for (g = 0; g < m->gated_count; g++)
+		if (m->gated[g].rule == i)
+			return 1;
+	return 0;
+}
+
 void lg_matcher_free(lg_matcher *m)
 {
 	size_t i;
@@ -350,10 +509,15 @@ void lg_matcher_free(lg_matcher *m)
 	if (m->compiled)
 		pthread_mutex_destroy(&m->compile_lock);
 	hs_free_scratch(m->proto);
-	if (m->db_map.base)
+	if (m->db_map.base) {
 		lg_dbcache__unmap(&m->db_map);
-	else
-		hs_free_database((hs_database_t *)m->db); /* compiled here: ours to free */
+	} else { /* compiled here: ours to free */
+		hs_free_database((hs_database_t *)m->db);
+		for (i = 0; i < m->gated_count; i++)
+			hs_free_database((hs_database_t *)m->gated[i].db);
+	}
+	free(m->gated);
+	free(m->keywords);
 	pcre2_match_context_free(m->mctx);
 	free(m);
 }
@@ -393,6 +557,9 @@ void lg_scratch_free(lg_scratch *s)
 	free(s->scanned_upto);
 	free(s->undo);
 	free(s->span_rules);
+	free(s->hits);
+	free(s->zone);
+	free(s->ranges);
 	free(s->cands);
 	free(s->found);
 	free(s);
@@ -772,6 +939,8 @@ static void group_undo(lg_scratch *s)
 	s->candidates = s->group_candidates;
 }
 
+static int keyword_hit(lg_scratch *s, unsigned keyword, unsigned long long to);
+
 /* Collects a Hyperscan report. Hyperscan delivers reports roughly, not
  * strictly, in order of end offset (one rule's report can come after
  * another rule's later one), so they are sorted before the confirm stage,
@@ -780,10 +949,13 @@ static int on_candidate(unsigned int id, unsigned long long from,
 			unsigned long long to, unsigned int flags, void *ctx)
 {
 	lg_scratch *s = ctx;
-	size_t end = s->base + (size_t)to;
+	size_t end;
 
 	(void)from;
 	(void)flags;
+	if (id >= s->m->count)
+		return keyword_hit(s, id - (unsigned)s->m->count, to);
+	end = s->base + (size_t)to;
 	/* A stream's earlier window handled the first; the next decides
 	 * the second. */
 	if (s->streaming && (end <= s->done || end > s->accept_to))
@@ -796,6 +968,227 @@ static int on_candidate(unsigned int id, unsigned long long from,
 	s->cands[s->cand_count].end = (uint32_t)to;
 	/* One past the cap is enough to know it was hit. */
 	return ++s->cand_count + s->candidates > MAX_CANDIDATES;
+}
+
+/* Keeps a hit of gated keyword `keyword` ending at `to` (whole-buffer
+ * scans; a stream runs the gated rules over every byte). Past the cap,
+ * the gated rules run over the whole buffer instead. */
+static int keyword_hit(lg_scratch *s, unsigned keyword, unsigned long long to)
+{
+	if (s->streaming || s->hits_overflow)
+		return 0;
+	if (s->hit_count >= MAX_CANDIDATES ||
+	    LG_ARRAY_GROW(s->hits, s->hit_alloc, s->hit_count + 1, 64) != 0) {
+		s->hits_overflow = 1;
+		return 0;
+	}
+	s->hits[s->hit_count++] = (struct keyword_hit){ keyword, (uint32_t)to };
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Gated rules
+ *
+ * A rule with keywords (and no context patterns) reports a match only when
+ * one of its keywords lies in the match's window. When its regex has no
+ * literal Hyperscan could look for (lg_match__runs_gated), the main
+ * database holds its keywords instead of it, and its own database runs
+ * only over the regions where a report could lead to a match whose window
+ * holds a keyword hit; the reports found there join the main scan's, and
+ * the confirm stage handles them all as before. The findings are those of
+ * the rule run over every byte:
+ *  - a match is at most `width` (W) bytes wide and the confirm stage finds
+ *    for a report at end e a match starting in [e - W, e); its keyword
+ *    window then lies in [e - W - before, e - 1 + W + after). So a report
+ *    matters only when a hit [ks, ke) has e in [ke - W - after + 1,
+ *    ks + W + before];
+ *  - a region's bytes are scanned from W + 1 bytes before its first
+ *    report end on, so every report in it is a report of the whole
+ *    buffer, none missing, none made up by the region's edges (the rule
+ *    has no \A, \Z, \z, \G);
+ *  - the confirm stage's state for a rule (scanned_upto) after a report
+ *    at e' is below e' + W. A report e with no report in
+ *    [e - 2W + 1, e) is therefore confirmed from e - W whatever came
+ *    before: the region's reports are taken from the first such report
+ *    on, and a region whose earlier reports matter is widened backwards
+ *    (to the buffer's start at worst) until one is found;
+ *  - regions closer than 3W + 2 are merged, so each byte is scanned once
+ *    per rule (but where a region is widened).
+ * Not equal: the candidate counts (lg_scan_result.candidates, the 1000000
+ * cap), and a candidate PCRE2 cannot decide (a limit) outside every
+ * region is not reported unconfirmed, since its match could not hold a
+ * keyword.
+ * ---------------------------------------------------------------------- */
+
+static int on_zone_report(unsigned int id, unsigned long long from,
+			  unsigned long long to, unsigned int flags, void *ctx)
+{
+	lg_scratch *s = ctx;
+
+	(void)id;
+	(void)from;
+	(void)flags;
+	if (LG_ARRAY_GROW(s->zone, s->zone_alloc, s->zone_count + 1, 64) != 0) {
+		s->oom = 1;
+		return 1;
+	}
+	s->zone[s->zone_count++] = (uint32_t)(s->zone_from + to);
+	/* Past the cap, every report is kept (the confirm stage then stops
+	 * at the cap and says so). */
+	return s->zone_full = s->zone_count + s->cand_count + s->candidates > MAX_CANDIDATES;
+}
+
+/* The reports of gated rule `g` ending in [x0, x1] (1 <= x0 <= x1 <= len),
+ * exactly those of a scan of the whole buffer, into s->zone. */
+static int zone_reports(lg_scratch *s, const gated_rule *g, size_t x0, size_t x1)
+{
+	size_t from = x0 > g->width + 1 ? x0 - g->width - 1 : 0;
+	size_t to = x1 + 1 < s->len ? x1 + 1 : s->len, i, kept = 0;
+	hs_error_t err;
+
+	s->zone_count = 0;
+	s->zone_from = from;
+	err = hs_scan(g->db, s->buf + from, (unsigned)(to - from), 0, s->hs, on_zone_report, s);
+	s->zone_from = 0;
+	if (s->oom)
+		return lg_error_set_oom();
+	if (err != HS_SUCCESS && !(err == HS_SCAN_TERMINATED && s->zone_full))
+		return lg_error_set(LG_ERROR, "Hyperscan failed to scan (error %d)", (int)err);
+	for (i = 0; i < s->zone_count && !s->zone_full; i++)
+		if (s->zone[i] >= x0 && s->zone[i] <= x1)
+			s->zone[kept++] = s->zone[i];
+	if (!s->zone_full)
+		s->zone_count = kept;
+	/* Hyperscan reports one pattern in order of end offset. */
+	return 0;
+}
+
+/* Adds the reports of gated rule `g` that matter for report range [r0, r1]
+ * to the candidates, with the confirm stage's state for the rule the same
+ * as in a scan of every byte. *exact_to: all reports up to it are in. */
+static int gate_range(lg_scratch *s, size_t gi, size_t r0, size_t r1, size_t *exact_to)
+{
+	const gated_rule *g = &s->m->gated[gi];
+	size_t w2 = 2 * g->width, x0 = r0 > w2 ? r0 - w2 : 1, first = 0, i;
+	int err;
+
+	for (;;) {
+		int whole = x0 <= *exact_to + 1;
+
+		first = 0;
+		if (whole)
+			x0 = *exact_to + 1;
+		if ((err = zone_reports(s, g, x0, r1)) != 0)
+			return err;
+		if (whole || s->zone_full)
+			break;
+		/* The first report with no report in the 2W - 1 bytes
+		 * before it (known from x0 on). */
+		for (first = 0; first < s->zone_count; first++) {
+			size_t prev = first ? s->zone[first - 1] : x0 - 1;
+
+			if (s->zone[first] - prev >= w2 - 1)
+				break;
+		}
+		if (first == 0 || s->zone[first - 1] < r0)
+			break;
+		/* A report that matters comes before that: look further back. */
+		x0 = x0 > 2 * (r0 - x0) ? x0 - 2 * (r0 - x0) : 1;
+	}
+	for (i = first; i < s->zone_count; i++) {
+		if (LG_ARRAY_GROW(s->cands, s->cand_alloc, s->cand_count + 1, 256) != 0)
+			return lg_error_set_oom();
+		s->cands[s->cand_count++] = (candidate){ (uint32_t)g->rule, s->zone[i] };
+	}
+	/* The state is the whole scan's from here on, unless reports before
+	 * the first kept one were left out and none was kept. */
+	if (first < s->zone_count || s->zone_count == 0)
+		*exact_to = r1;
+	return 0;
+}
+
+static int compare_ranges(const void *pa, const void *pb)
+{
+	const struct report_range *a = pa, *b = pb;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* The report ranges of gated rule `gi` that its keyword hits make matter,
+ * sorted and merged, into s->ranges; the whole buffer when the hits
+ * overflowed. */
+static int gate_ranges(lg_scratch *s, size_t gi)
+{
+	const lg_matcher *m = s->m;
+	const gated_rule *g = &m->gated[gi];
+	size_t i, n = 0, width = g->width;
+
+	s->range_count = 0;
+	if (s->len == 0)
+		return 0;
+	if (s->hits_overflow) {
+		if (LG_ARRAY_GROW(s->ranges, s->range_alloc, 1, 16) != 0)
+			return lg_error_set_oom();
+		s->ranges[0] = (struct report_range){ 1, s->len };
+		s->range_count = 1;
+		return 0;
+	}
+	for (i = 0; i < s->hit_count; i++) {
+		const gate_keyword *k = &m->keywords[s->hits[i].keyword];
+		size_t ke = s->hits[i].end, ks = ke - k->len;
+		size_t lo = ke > width + g->after ? ke - width - g->after + 1 : 1;
+		size_t hi = ks + width + g->before < s->len ? ks + width + g->before : s->len;
+
+		if (k->gate != gi || lo > hi)
+			continue;
+		if (LG_ARRAY_GROW(s->ranges, s->range_alloc, n + 1, 16) != 0)
+			return lg_error_set_oom();
+		s->ranges[n++] = (struct report_range){ lo, hi };
+	}
+	if (n > 1)
+		qsort(s->ranges, n, sizeof(*s->ranges), compare_ranges);
+	s->range_count = 0;
+	for (i = 0; i < n; i++) {
+		struct report_range *last = s->range_count ? &s->ranges[s->range_count - 1] : NULL;
+
+		if (last && s->ranges[i].lo <= last->hi + 3 * width + 2) {
+			if (s->ranges[i].hi > last->hi)
+				last->hi = s->ranges[i].hi;
+		} else {
+			s->ranges[s->range_count++] = s->ranges[i];
+		}
+	}
+	return 0;
+}
+
+/* Adds the reports of every gated rule that matter in this buffer to the
+ * candidates (all of them in a stream, or once the main scan stopped at
+ * the cap). */
+static int gate_candidates(lg_scratch *s, int whole)
+{
+	size_t gi, i;
+	int err = 0;
+
+	for (gi = 0; gi < s->m->gated_count && !err; gi++) {
+		size_t exact_to = 0;
+
+		if (whole) {
+			hs_error_t hs_err = hs_scan(s->m->gated[gi].db, s->buf, (unsigned)s->len, 0,
+						    s->hs, on_candidate, s);
+
+			if (s->oom)
+				return lg_error_set_oom();
+			if (hs_err != HS_SUCCESS && hs_err != HS_SCAN_TERMINATED)
+				return lg_error_set(LG_ERROR, "Hyperscan failed to scan (error %d)",
+						    (int)hs_err);
+			continue;
+		}
+		if ((err = gate_ranges(s, gi)) != 0)
+			return err;
+		for (i = 0; i < s->range_count && !err && !s->zone_full; i++)
+			err = gate_range(s, gi, s->ranges[i].lo, s->ranges[i].hi, &exact_to);
+	}
+	return err;
 }
 
 static int compare_candidates(const void *pa, const void *pb)
@@ -838,15 +1231,18 @@ static void stop_at_cap(lg_scratch *s, size_t rule, size_t end)
 /* Scans the buffer with Hyperscan, then confirms the reports in order of
  * end offset (and rule). A stream's confirm that needs more bytes undoes
  * the reports at its end offset and stops there (s->accept_to). */
-static int find_candidates(lg_scratch *s)
+static int find_candidates_gated(lg_scratch *s, int gated_whole)
 {
 	size_t i;
-
+	int err;
 	hs_error_t hs_err;
 
 	s->cand_count = 0;
 	s->group_end = 0;
 	s->undo_count = 0;
+	s->hit_count = 0;
+	s->hits_overflow = 0;
+	s->zone_full = 0;
 	hs_err = hs_scan(s->m->db, s->buf, (unsigned)s->len, 0, s->hs, on_candidate, s);
 	if (s->oom)
 		return lg_error_set_oom();
@@ -855,6 +1251,9 @@ static int find_candidates(lg_scratch *s)
 	 * what it missed may hold a secret. */
 	if (hs_err != HS_SUCCESS && hs_err != HS_SCAN_TERMINATED)
 		return lg_error_set(LG_ERROR, "Hyperscan failed to scan (error %d)", (int)hs_err);
+	if (s->m->gated_count &&
+	    (err = gate_candidates(s, gated_whole || s->streaming || hs_err == HS_SCAN_TERMINATED)) != 0)
+		return err;
 	if (s->cand_count > 1)
 		qsort(s->cands, s->cand_count, sizeof(*s->cands), compare_candidates);
 	for (i = 0; i < s->cand_count && !s->oom; i++) {
@@ -878,6 +1277,24 @@ static int find_candidates(lg_scratch *s)
 		}
 	}
 	return s->oom ? lg_error_set_oom() : 0;
+}
+
+static void scratch_reset(lg_scratch *s);
+
+/* Finds and confirms the candidates of the buffer (see
+ * find_candidates_gated). When a whole-buffer scan with gated rules fills
+ * the per-buffer match cap, it runs again with the gated rules over every
+ * byte, so that where the cap stops is the same as without gating (the
+ * candidate after the last kept match may be one a region left out). */
+static int find_candidates(lg_scratch *s)
+{
+	int err = find_candidates_gated(s, 0);
+
+	if (err || s->streaming || !s->m->gated_count || s->candidates > MAX_CANDIDATES ||
+	    (!s->capped && s->pushed < s->m->max_matches))
+		return err;
+	scratch_reset(s);
+	return find_candidates_gated(s, 1);
 }
 
 static int compare_matches(const void *pa, const void *pb)
@@ -1824,7 +2241,8 @@ static int on_span_candidate(unsigned int id, unsigned long long from,
 	(void)from;
 	(void)to;
 	(void)flags;
-	s->span_rules[id] = 1;
+	if (id < s->m->count) /* not a gated rule's keyword */
+		s->span_rules[id] = 1;
 	return 0;
 }
 
@@ -1874,6 +2292,11 @@ int lg_matcher__secret_spans(lg_scratch *s, const char *text, size_t len,
 	if (hs_scan(m->db, text ? text : "", (unsigned)len, 0, s->hs, on_span_candidate, s) !=
 	    HS_SUCCESS)
 		return lg_error_set(LG_ERROR, "Hyperscan failed to scan an excerpt");
+	/* Every candidate counts here, near a keyword or not. */
+	for (i = 0; i < m->gated_count; i++)
+		if (hs_scan(m->gated[i].db, text ? text : "", (unsigned)len, 0, s->hs,
+			    on_span_candidate, s) != HS_SUCCESS)
+			return lg_error_set(LG_ERROR, "Hyperscan failed to scan an excerpt");
 	for (i = 0; i < m->count && !err; i++)
 		if (s->span_rules[i])
 			err = rule_spans(s, i, text, len, cb, payload);
