@@ -205,7 +205,9 @@ TEST(test_inflate__extents_end_where_the_next_object_starts)
 		pack_size = ((uint64_t)1 << bits) + 100;
 		qsort(model, n, sizeof(*model), compare_u64);
 		ASSERT_EQ_INT(lg_inflate__extents(&e, offsets, n, pack_size), 0);
-		CHECK(e.count == n && (n == 0 || memcmp(e.starts, model, n * sizeof(*model)) == 0));
+		CHECK(e.count == n);
+		/* 4 bytes an offset when the pack is under 4 GiB. */
+		CHECK((e.starts32 != NULL) == (pack_size - 20 < UINT32_MAX));
 		CHECK(e.pack_end == pack_size - 20);
 		for (i = 0; i < n; i++) {
 			uint64_t want = i + 1 < n ? model[i + 1] : pack_size - 20;

@@ -407,7 +407,8 @@ void lg_lru__release(lg_lru *c);
 /* Where each object of a pack starts, sorted: an object's stream ends
  * where the next one starts, the last one's at the pack's trailer. */
 typedef struct {
-	uint64_t *starts;
+	uint64_t *starts;   /* a pack of 4 GiB or more */
+	uint32_t *starts32; /* a smaller one (starts is NULL) */
 	uint32_t count;
 	uint64_t pack_end;
 } lg_extents;

@@ -78,6 +78,7 @@ int lg_inflate__extents(lg_extents *out, uint64_t *offsets, uint32_t count,
 	uint32_t i;
 
 	out->starts = NULL;
+	out->starts32 = NULL;
 	out->count = 0;
 	out->pack_end = pack_size >= PACK_TRAILER_SIZE ? pack_size - PACK_TRAILER_SIZE : 0;
 	for (i = 1; i < count; i++)
@@ -87,8 +88,19 @@ int lg_inflate__extents(lg_extents *out, uint64_t *offsets, uint32_t count,
 		free(offsets);
 		return lg_error_set_oom();
 	}
-	out->starts = offsets;
 	out->count = count;
+	/* Most packs are under 4 GiB: 4 bytes an object instead of 8 (an
+	 * offset past the trailer, from a bad index, becomes one just past
+	 * it, which ends no extent either). */
+	if (out->pack_end < UINT32_MAX &&
+	    (out->starts32 = malloc((count ? count : 1) * sizeof(*out->starts32))) != NULL) {
+		for (i = 0; i < count; i++)
+			out->starts32[i] = (uint32_t)(offsets[i] <= out->pack_end ?
+						      offsets[i] : out->pack_end + 1);
+		free(offsets);
+		return 0;
+	}
+	out->starts = offsets;
 	return 0;
 }
 
@@ -97,8 +109,15 @@ void lg_inflate__extents_release(lg_extents *e)
 	if (!e)
 		return;
 	free(e->starts);
+	free(e->starts32);
 	e->starts = NULL;
+	e->starts32 = NULL;
 	e->count = 0;
+}
+
+static uint64_t start_at(const lg_extents *e, size_t i)
+{
+	return e->starts32 ? e->starts32[i] : e->starts[i];
 }
 
 uint64_t lg_inflate__end_of(const lg_extents *e, uint64_t offset)
@@ -109,14 +128,14 @@ uint64_t lg_inflate__end_of(const lg_extents *e, uint64_t offset)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (e->starts[mid] < offset)
+		if (start_at(e, mid) < offset)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == e->count || e->starts[lo] != offset)
+	if (lo == e->count || start_at(e, lo) != offset)
 		return 0;
-	end = lo + 1 < e->count ? e->starts[lo + 1] : e->pack_end;
+	end = lo + 1 < e->count ? start_at(e, lo + 1) : e->pack_end;
 	/* Two objects at one offset, or an index past the pack: not an
 	 * extent to trust. */
 	return end > offset && end <= e->pack_end ? end : 0;
