@@ -497,7 +497,12 @@ static int rev_commit(git_oid *out, lg_repo *repo, const char *rev)
 	return err;
 }
 
-/* Hides every ref whose name matches `glob` ("*": all of them). */
+/* Hides every ref whose name matches `glob` ("*": all of them). The ref's
+ * id goes to the walk as it is: git_revwalk_hide reads the object once and
+ * peels a tag to its commit, and skips (fails on) one that names no
+ * commit, as a ref we cannot peel is skipped here. Parsing the ref's name
+ * as a revision would read each object once more, for every ref of the
+ * server, in each walk of a push. */
 static void hide_refs(lg_collector *c, git_revwalk *walk, const char *glob)
 {
 	git_reference_iterator *it;
@@ -508,7 +513,7 @@ static void hide_refs(lg_collector *c, git_revwalk *walk, const char *glob)
 					    strcmp(glob, "*") == 0 ? "refs/*" : glob) != 0)
 		return;
 	while (git_reference_next(&ref, it) == 0) {
-		if (rev_commit(&id, c->repo, git_reference_name(ref)) == 0)
+		if (git_reference_name_to_id(&id, c->repo->repo, git_reference_name(ref)) == 0)
 			git_revwalk_hide(walk, &id);
 		git_reference_free(ref);
 	}
