@@ -586,39 +586,81 @@ static int push_range(lg_collector *c, git_revwalk *walk, const lg_commit_range 
 	return 0;
 }
 
+typedef int (*visit_fn)(lg_collector *c, git_commit *commit);
+
 /* Walks the commits of `range`, parents first, calling `visit` on each. */
-static int walk_range(lg_history *out, lg_repo *repo, const lg_commit_range *range,
-		      const lg_history_options *opts,
-		      int (*visit)(lg_collector *c, git_commit *commit))
+static int walk_and_visit(lg_collector *c, const lg_commit_range *range, visit_fn visit)
 {
-	lg_collector c;
 	git_revwalk *walk;
 	git_oid oid;
 	int rc, err;
 
-	if ((err = lg_walk__collector_begin(&c, out, repo, opts)) != 0)
-		return lg_walk__collector_end(&c, err);
-	if (git_revwalk_new(&walk, repo->repo) != 0)
-		return lg_walk__collector_end(&c, lg_error_set(LG_EREPO, "cannot walk the history: %s",
-						      lg_git__message()));
+	if (git_revwalk_new(&walk, c->repo->repo) != 0)
+		return lg_error_set(LG_EREPO, "cannot walk the history: %s", lg_git__message());
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	err = push_range(&c, walk, range);
+	err = push_range(c, walk, range);
 	while (!err && (rc = git_revwalk_next(&oid, walk)) != GIT_ITEROVER) {
 		git_commit *commit;
 		char hex[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(hex, sizeof(hex), &oid);
-		if (rc != 0 || git_commit_lookup(&commit, repo->repo, &oid) != 0) {
+		if (rc != 0 || git_commit_lookup(&commit, c->repo->repo, &oid) != 0) {
 			/* Fail closed: a commit we cannot read may carry
 			 * anything. */
 			err = lg_error_set(LG_EREPO, "cannot read commit %s: %s", hex,
 					   lg_git__message());
 			break;
 		}
-		err = visit(&c, commit);
+		err = visit(c, commit);
 		git_commit_free(commit);
 	}
 	git_revwalk_free(walk);
+	return err;
+}
+
+/* Visits the commits an earlier walk of the same range found (the
+ * options' `walked`), in its order, after handing on the messages of the
+ * annotated tags the range includes, as push_range does: the same commits
+ * as walking the range again, without resolving and hiding every ref of
+ * the server a second time. */
+static int visit_walked(lg_collector *c, const lg_commit_range *range,
+			const lg_history_options *opts, visit_fn visit)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < range->include_count; i++)
+		if (!strstr(range->include[i], ".."))
+			err = include_tag_messages(c, range->include[i]);
+	for (i = 0; !err && i < opts->walked_count; i++) {
+		const char *hex = opts->walked[i].id;
+		git_commit *commit;
+		git_oid oid;
+
+		if (git_oid_fromstr(&oid, hex) != 0 ||
+		    git_commit_lookup(&commit, c->repo->repo, &oid) != 0)
+			return lg_error_set(LG_EREPO, "cannot read commit %s: %s", hex,
+					    lg_git__message());
+		err = visit(c, commit);
+		git_commit_free(commit);
+	}
+	return err;
+}
+
+/* Collects the commits of `range` (or the options' `walked`) with
+ * `visit`. */
+static int walk_range(lg_history *out, lg_repo *repo, const lg_commit_range *range,
+		      const lg_history_options *opts, visit_fn visit)
+{
+	lg_collector c;
+	int err;
+
+	if ((err = lg_walk__collector_begin(&c, out, repo, opts)) != 0)
+		return lg_walk__collector_end(&c, err);
+	if (opts && opts->reuse_walked)
+		err = visit_walked(&c, range, opts, visit);
+	else
+		err = walk_and_visit(&c, range, visit);
 	return lg_walk__collector_end(&c, err);
 }
 

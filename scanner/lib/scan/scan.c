@@ -940,6 +940,20 @@ static int blob_has_match(const uint8_t id[20], void *payload)
 	return lg_oidmap__contains(payload, id);
 }
 
+/* Copies the ids of `h`'s commits into *out (only `id` set), for the
+ * second pass to visit them without walking the range again. */
+static int walked_commits(lg_commit_info **out, const lg_history *h)
+{
+	size_t i;
+
+	*out = calloc(h->commit_count ? h->commit_count : 1, sizeof(**out));
+	if (!*out)
+		return lg_error_set_oom();
+	for (i = 0; i < h->commit_count; i++)
+		memcpy((*out)[i].id, h->commits[i].id, sizeof((*out)[i].id));
+	return 0;
+}
+
 /*
  * The blobs worth diffing for the lines a range adds: each blob the range
  * brings in is read and matched once, with every line (in the order the
@@ -947,9 +961,12 @@ static int blob_has_match(const uint8_t id[20], void *payload)
  * matched in full, go into `wanted`. A blob with no match has no finding on
  * any line, so the commits that add only such blobs need no diff: a large
  * push costs about what scanning its new blobs costs. Nothing is warned
- * here; the second pass reads again what failed, and warns then.
+ * here; the second pass reads again what failed, and warns then. The
+ * commits walked go into *walked (*walked_count of them, the caller
+ * frees), so that the second pass need not walk the range again.
  */
-static int blobs_worth_diffing(lg_oidmap *wanted, lg_summary *sum, const lg_matcher *m,
+static int blobs_worth_diffing(lg_oidmap *wanted, lg_commit_info **walked,
+			       size_t *walked_count, lg_summary *sum, const lg_matcher *m,
 			       lg_repo *repo, const lg_commit_range *range,
 			       const lg_scan_options *opts, double start)
 {
@@ -958,7 +975,7 @@ static int blobs_worth_diffing(lg_oidmap *wanted, lg_summary *sum, const lg_matc
 	lg_history h;
 	lg_report first;
 	match_vec all = { 0 };
-	uint8_t *done;
+	uint8_t *done = NULL;
 	size_t i;
 	int err;
 
@@ -969,7 +986,9 @@ static int blobs_worth_diffing(lg_oidmap *wanted, lg_summary *sum, const lg_matc
 		return err;
 	if ((err = lg_history__collect_changed(&h, repo, range, &hopts)) != 0)
 		return err;
-	if (!(done = calloc(h.blob_count ? h.blob_count : 1, 1)))
+	if ((err = walked_commits(walked, &h)) == 0)
+		*walked_count = h.commit_count;
+	if (!err && !(done = calloc(h.blob_count ? h.blob_count : 1, 1)))
 		err = lg_error_set_oom();
 	if (!err && (err = lg_scan__check_time_budget(opts, start)) == 0)
 		err = scan_remaining(&all, &first, done, m, &h, &quiet, repo, NULL, start);
@@ -993,12 +1012,15 @@ static int blobs_worth_diffing(lg_oidmap *wanted, lg_summary *sum, const lg_matc
 /* Collects the lines a range of commits or the index adds. */
 static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
 			 const lg_commit_range *range, const lg_scan_options *opts,
-			 message_scan *messages, const lg_oidmap *wanted)
+			 message_scan *messages, const lg_oidmap *wanted,
+			 const lg_commit_info *walked, size_t walked_count)
 {
 	lg_history_options hopts = { .on_warning = opts->on_warning, .payload = opts->payload,
 				     .on_message = lg_scan__message, .message_payload = messages,
 				     .wanted = wanted ? blob_has_match : NULL,
-				     .wanted_payload = (void *)wanted };
+				     .wanted_payload = (void *)wanted,
+				     .reuse_walked = walked != NULL, .walked = walked,
+				     .walked_count = walked_count };
 
 	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
@@ -1013,14 +1035,18 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 {
 	lg_oidmap wanted = { 0 };
 	lg_summary first = { 0 };
+	lg_commit_info *walked = NULL;
+	size_t walked_count = 0;
 	message_scan messages;
 	int err = lg_scan__message_scan_init(&messages, m, opts, NULL);
 
 	if (!err && kind == COLLECT_ADDED)
-		err = blobs_worth_diffing(&wanted, &first, m, repo, range, opts, start);
+		err = blobs_worth_diffing(&wanted, &walked, &walked_count, &first, m, repo, range,
+					  opts, start);
 	if (!err)
 		err = collect_items(h, repo, kind, range, opts, &messages,
-				    kind == COLLECT_ADDED ? &wanted : NULL);
+				    kind == COLLECT_ADDED ? &wanted : NULL, walked, walked_count);
+	free(walked);
 	lg_oidmap__release(&wanted);
 	if (!err)
 		err = lg_scan__check_time_budget(opts, start);
