@@ -164,7 +164,9 @@ static unsigned thread_count(const lg_scan_options *opts, size_t items)
 }
 
 /* Prepares worker `w`: a repository handle (the caller's when `borrow`,
- * else its own) and a scratch. */
+ * else its own) and a scratch, unless the job has nothing to scan (a
+ * hook's second pass when no blob had a candidate): cloning one costs a
+ * start-up its page faults for nothing. */
 static int worker_init(worker *w, scan_job *job, int borrow)
 {
 	int err;
@@ -181,6 +183,8 @@ static int worker_init(worker *w, scan_job *job, int borrow)
 	if (job->pack &&
 	    (err = lg_pack__reader_new(&w->reader, job->pack, PACK_CACHE_BYTES)) != 0)
 		return err;
+	if (job->count == 0)
+		return 0;
 	return lg_scratch_new(&w->scratch, job->matcher);
 }
 
