@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static int write_file(const char *path, const uint8_t *data, size_t size)
 {
@@ -20,9 +21,43 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
 	return ok ? 0 : -1;
 }
 
+/* Whether zlib, in one call, inflates blob `i`'s stream to exactly its
+ * header's size, ending exactly at the next object (the readers' rule). */
+static int zlib_reads(const lg_pack_blobs *pb, size_t i)
+{
+	const lg_pack_file *f = &pb->packs[pb->blobs[i].pack];
+	uint64_t end = lg_inflate__end_of(&f->extents, pb->blobs[i].offset);
+	static char out[(1 << 20) + 1];
+	lg_pack_entry h;
+	z_stream zs;
+	int z;
+
+	if (lg_pack__entry_header(&h, f->data, f->size, pb->blobs[i].offset) != 0 ||
+	    h.size > (1 << 20) || (end && end <= h.data_offset))
+		return 0;
+	if (!end)
+		end = f->size;
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK)
+		abort();
+	zs.next_in = (Bytef *)(f->data + h.data_offset);
+	zs.avail_in = (uInt)(end - h.data_offset);
+	zs.next_out = (Bytef *)out;
+	zs.avail_out = (uInt)h.size + 1;
+	z = inflate(&zs, Z_FINISH);
+	inflateEnd(&zs);
+	return z == Z_STREAM_END && zs.total_out == h.size &&
+	       (end == f->size || zs.total_in == end - h.data_offset);
+}
+
 /* Streams blob `i` in small chunks (when the reader streams it) and
- * requires what a whole read gives: the same bytes, or both refusing. */
-static void stream_like_read(lg_pack_reader *r, size_t i)
+ * requires what a whole read gives: the same bytes, or both refusing.
+ * One exception: a whole read goes through libdeflate, which accepts a
+ * run of code lengths overrunning the table ("invalid bit length repeat"
+ * to zlib) where zlib, which streams, refuses it; the checksum still
+ * holds the bytes to what was compressed. So a stream may refuse what a
+ * whole read gives, when zlib alone refuses it too. */
+static void stream_like_read(const lg_pack_blobs *pb, lg_pack_reader *r, size_t i)
 {
 	static char streamed[1 << 20];
 	char chunk[7];
@@ -41,6 +76,8 @@ static void stream_like_read(lg_pack_reader *r, size_t i)
 		len += got;
 	} while (!err && got);
 	whole = lg_pack__read(&data, &whole_len, r, i, sizeof(streamed));
+	if (err && whole == 0 && !zlib_reads(pb, i))
+		return;
 	if ((err == 0) != (whole == 0) ||
 	    (!err && (len != size || whole_len != len || memcmp(data, streamed, len) != 0)))
 		abort();
@@ -63,7 +100,7 @@ static void read_every_blob(const char *objects)
 			for (i = 0; i < pb.count; i++)
 				lg_pack__read(&data, &len, r, i, 1 << 20);
 		for (i = 0; i < pb.count; i++)
-			stream_like_read(r, i);
+			stream_like_read(&pb, r, i);
 		lg_pack__reader_free(r);
 	}
 	lg_pack__release(&pb);

@@ -15,7 +15,12 @@
  * Nothing changes for a well-formed pack, and a malformed one fails as it
  * did: the stream must inflate to exactly the size the header gives and
  * end exactly where the next object starts (no bytes left over, none
- * missing), with its checksum right.
+ * missing), with its checksum right. One difference remains (libFuzzer
+ * found it): a run of code lengths that overruns a dynamic block's table
+ * is refused by zlib ("invalid bit length repeat") and accepted by
+ * libdeflate, which ignores the excess. Such a stream, which git calls
+ * corrupt, is read here when read whole (its checksum still holds its
+ * bytes to what was compressed): more is scanned, never less.
  */
 #include "git/git.h"
 
