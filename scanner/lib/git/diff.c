@@ -481,13 +481,28 @@ static int visit_changed_commit(lg_collector *c, git_commit *commit)
 	return err;
 }
 
+/* The object `rev` names; 0, or a libgit2 error. A full object id, as a
+ * hook's standard input gives them, is looked up directly; anything else
+ * (a user's revision, or an id of no object, which git then takes for a
+ * ref's name) goes through git_revparse_single, which would first try the
+ * id as an object just the same. */
+static int rev_object(git_object **out, lg_repo *repo, const char *rev)
+{
+	git_oid id;
+
+	if (strlen(rev) == GIT_OID_HEXSZ && git_oid_fromstr(&id, rev) == 0 &&
+	    git_object_lookup(out, repo->repo, &id, GIT_OBJECT_ANY) == 0)
+		return 0;
+	return git_revparse_single(out, repo->repo, rev);
+}
+
 /* Peels `rev` to a commit id; 0, or LG_ENOTFOUND when it names no commit. */
 static int rev_commit(git_oid *out, lg_repo *repo, const char *rev)
 {
 	git_object *obj = NULL, *commit = NULL;
 	int err = LG_ENOTFOUND;
 
-	if (git_revparse_single(&obj, repo->repo, rev) == 0 &&
+	if (rev_object(&obj, repo, rev) == 0 &&
 	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
 		git_oid_cpy(out, git_object_id(commit));
 		err = 0;
@@ -520,15 +535,13 @@ static void hide_refs(lg_collector *c, git_revwalk *walk, const char *glob)
 	git_reference_iterator_free(it);
 }
 
-/* Hands on the messages of the annotated tags `rev` names (a tag of a
- * tag: each), as a pushed tag adds them. */
-static int include_tag_messages(lg_collector *c, const char *rev)
+/* Hands on the messages of the annotated tags `obj` (named `rev`) is (a
+ * tag of a tag: each), as a pushed tag adds them; frees `obj`. */
+static int tag_messages(lg_collector *c, git_object *obj, const char *rev)
 {
-	git_object *obj = NULL, *next;
+	git_object *next;
 	int err = 0;
 
-	if (git_revparse_single(&obj, c->repo->repo, rev) != 0)
-		return 0; /* push_range says what is wrong with it */
 	while (!err && git_object_type(obj) == GIT_OBJECT_TAG) {
 		err = lg_walk__tag_message(c, (git_tag *)obj);
 		if (git_tag_target(&next, (git_tag *)obj) != 0) {
@@ -547,6 +560,32 @@ static int include_tag_messages(lg_collector *c, const char *rev)
 	return err;
 }
 
+/* tag_messages of the object `rev` names, if any. */
+static int include_tag_messages(lg_collector *c, const char *rev)
+{
+	git_object *obj = NULL;
+
+	if (rev_object(&obj, c->repo, rev) != 0)
+		return 0; /* push_range says what is wrong with it */
+	return tag_messages(c, obj, rev);
+}
+
+/* Pushes the commit `rev` names onto the walk, after handing on the
+ * messages of the annotated tags it names: the object is read once for
+ * both. A tag of a tree or a blob adds no lines a commit adds; a revision
+ * that names nothing is an error (we would scan less than asked). */
+static int push_rev(lg_collector *c, git_revwalk *walk, const char *rev)
+{
+	git_object *obj = NULL, *commit = NULL;
+
+	if (rev_object(&obj, c->repo, rev) != 0)
+		return lg_error_set(LG_EINVALID, "unknown revision '%s'", rev);
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
+		git_revwalk_push(walk, git_object_id(commit));
+	git_object_free(commit);
+	return tag_messages(c, obj, rev);
+}
+
 /* Sets up the walk over `range`. A revision that names nothing is an
  * error for an include (we would scan less than asked) and ignored for an
  * exclude (we scan more). */
@@ -557,25 +596,12 @@ static int push_range(lg_collector *c, git_revwalk *walk, const lg_commit_range 
 	int err;
 
 	for (i = 0; i < r->include_count; i++) {
-		if (!strstr(r->include[i], "..") &&
-		    (err = include_tag_messages(c, r->include[i])) != 0)
-			return err;
-		if (strstr(r->include[i], "..")) {
-			if (git_revwalk_push_range(walk, r->include[i]) != 0)
-				return lg_error_set(LG_EINVALID, "invalid range '%s': %s",
-						    r->include[i], lg_git__message());
-		} else if (rev_commit(&id, c->repo, r->include[i]) == 0) {
-			git_revwalk_push(walk, &id);
-		} else {
-			git_object *obj = NULL;
-			int exists = git_revparse_single(&obj, c->repo->repo, r->include[i]) == 0;
-
-			git_object_free(obj);
-			/* A pushed tag of a tree or blob has no lines added by a
-			 * commit; anything else unknown is an error. */
-			if (!exists)
-				return lg_error_set(LG_EINVALID, "unknown revision '%s'",
-						    r->include[i]);
+		if (!strstr(r->include[i], "..")) {
+			if ((err = push_rev(c, walk, r->include[i])) != 0)
+				return err;
+		} else if (git_revwalk_push_range(walk, r->include[i]) != 0) {
+			return lg_error_set(LG_EINVALID, "invalid range '%s': %s",
+					    r->include[i], lg_git__message());
 		}
 	}
 	for (i = 0; i < r->exclude_count; i++)
