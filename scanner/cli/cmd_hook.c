@@ -39,6 +39,7 @@ typedef struct {
 	const char *ignore_file; /* the server's own ignore file; may be NULL */
 	int honour_inline_allow; /* pre-receive: honour the pusher's leakgate:allow */
 	const char *remote; /* pre-push: the remote's name */
+	lg_repository *repo; /* opened once: its settings, then its scan */
 	/* Settings from the command line (each wins over its git config
 	 * setting), then from git config: the strings they point at. */
 	const char *given[HOOK_SETTING_COUNT];
@@ -313,7 +314,8 @@ static int apply_settings(hook_args *a)
 
 	for (i = 0; i < HOOK_SETTING_COUNT; i++)
 		names[i] = hook_settings[i].config;
-	if (lg_repository_config_read(a->config, NULL, names, HOOK_SETTING_COUNT) != 0) {
+	if (lg_repository_open(&a->repo, NULL) != 0 ||
+	    lg_repository_config_get(a->config, a->repo, names, HOOK_SETTING_COUNT) != 0) {
 		cli_error("%s: cannot read the hook's settings: %s", hook_names[a->kind],
 			  lg_error_last());
 		return -1;
@@ -564,7 +566,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 	opts.ignore = server_ignore;
 	opts.threads = 1; /* a push is small; start-up matters more */
 	if (a->kind == HOOK_PRE_COMMIT)
-		return lg_scan_staged(r, m, NULL, &opts);
+		return lg_scan_staged_in(r, m, a->repo, &opts);
 
 	memset(&range, 0, sizeof(range));
 	range.include = a->include;
@@ -589,7 +591,7 @@ static int scan_for_hook(lg_report *r, hook_args *a, const lg_matcher *m,
 	memset(r, 0, sizeof(*r));
 	if (a->include_count == 0)
 		return 0; /* only deletions */
-	return lg_scan_added(r, m, NULL, &range, &opts);
+	return lg_scan_added_in(r, m, a->repo, &range, &opts);
 }
 
 /* Loading the rules from a warm cache takes milliseconds; longer, they
@@ -711,6 +713,7 @@ static void hook_args_release(hook_args *a)
 	for (i = 0; i < HOOK_SETTING_COUNT; i++)
 		free(a->config[i]);
 	rule_paths_release(&a->rules);
+	lg_repository_free(a->repo);
 }
 
 int cmd_hook(int argc, char **argv)

@@ -30,7 +30,6 @@ int lg_repository_config_read(char **values, const char *path, const char *const
 			      size_t count)
 {
 	lg_repo *repo;
-	git_config *cfg = NULL;
 	size_t i;
 	int err;
 
@@ -38,6 +37,20 @@ int lg_repository_config_read(char **values, const char *path, const char *const
 		values[i] = NULL;
 	if ((err = lg_repo__open(&repo, path)) != 0)
 		return err;
+	err = lg_repository_config_get(values, repo, names, count);
+	lg_repo__free(repo);
+	return err;
+}
+
+int lg_repository_config_get(char **values, lg_repository *repo, const char *const *names,
+			     size_t count)
+{
+	git_config *cfg = NULL;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < count; i++)
+		values[i] = NULL;
 	if (git_repository_config_snapshot(&cfg, repo->repo) != 0)
 		err = lg_error_set(LG_EREPO, "cannot read the repository's git config: %s",
 				   lg_git__message());
@@ -49,7 +62,6 @@ int lg_repository_config_read(char **values, const char *path, const char *const
 			values[i] = NULL;
 		}
 	git_config_free(cfg);
-	lg_repo__free(repo);
 	return err;
 }
 

@@ -34,6 +34,8 @@ struct lg_repo {
 	struct git_odb *odb;
 	char *workdir;
 	char *objects_dir;
+	char *path; /* as opened (NULL: from the environment), for the
+		       threads that open their own handle */
 };
 
 /* The message of libgit2's last error, or "unknown error". */

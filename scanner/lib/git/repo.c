@@ -4,6 +4,7 @@
  * objects and files out of it. Walks live in walk.c and diff.c.
  */
 #include "git/git.h"
+#include "leakgate_tool.h"
 
 #include <git2.h>
 #include <git2/sys/repository.h> /* git_repository_set_odb, _set_index */
@@ -225,7 +226,7 @@ int lg_repo__open(lg_repo **out, const char *path)
 		return err;
 	}
 	wd = git_repository_workdir(r->repo);
-	if (!(r->workdir = lg__strdup(wd ? wd : "")) ||
+	if (!(r->workdir = lg__strdup(wd ? wd : "")) || (path && !(r->path = lg__strdup(path))) ||
 	    (err = objects_dir(&r->objects_dir, r->repo)) != 0) {
 		lg_repo__free(r);
 		return LG_ENOMEM;
@@ -242,7 +243,18 @@ void lg_repo__free(lg_repo *repo)
 	git_repository_free(repo->repo);
 	free(repo->workdir);
 	free(repo->objects_dir);
+	free(repo->path);
 	free(repo);
+}
+
+int lg_repository_open(lg_repository **out, const char *path)
+{
+	return lg_repo__open(out, path);
+}
+
+void lg_repository_free(lg_repository *repo)
+{
+	lg_repo__free(repo);
 }
 
 void lg_repo__id(char out[41], lg_repo *repo)

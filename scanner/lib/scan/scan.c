@@ -9,6 +9,7 @@
  * report is identical whatever the thread count.
  */
 #include "scan/scan.h"
+#include "leakgate_tool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1066,7 +1067,8 @@ static int scan_selection(lg_report *out, const lg_matcher *m, lg_history *h,
 	return err;
 }
 
-static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
+/* Scans the repository at `path`, or `given` (borrowed) when not NULL. */
+static int scan_repo(lg_report *out, const lg_matcher *m, const char *path, lg_repo *given,
 		     collect_kind kind, const lg_commit_range *range,
 		     const lg_scan_options *opts)
 {
@@ -1087,7 +1089,9 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	LG_CHECK_VERSION(opts, LG_SCAN_OPTIONS_VERSION, "lg_scan_options");
 	if (!opts)
 		opts = &defaults;
-	if ((err = lg_repo__open(&repo, path)) != 0)
+	if (given)
+		repo = given;
+	else if ((err = lg_repo__open(&repo, path)) != 0)
 		return err;
 	lg_repo__id(repo_id, repo);
 	if (kind == COLLECT_HISTORY)
@@ -1110,7 +1114,8 @@ static int scan_repo(lg_report *out, const lg_matcher *m, const char *path,
 	free(tags);
 	lg_history__release(&h);
 	lg_ignore_free(file_ignore);
-	lg_repo__free(repo);
+	if (!given)
+		lg_repo__free(repo);
 	out->summary.seconds = lg_scan__now_seconds() - start;
 	return err;
 }
@@ -1126,18 +1131,30 @@ int lg_scan_options_init(lg_scan_options *opts, unsigned version)
 int lg_scan_repository(lg_report *out, const lg_matcher *m, const char *path,
 		       const lg_scan_options *opts)
 {
-	return scan_repo(out, m, path, COLLECT_HISTORY, NULL, opts);
+	return scan_repo(out, m, path, NULL, COLLECT_HISTORY, NULL, opts);
 }
 
 int lg_scan_added(lg_report *out, const lg_matcher *m, const char *path,
 		  const lg_commit_range *range, const lg_scan_options *opts)
 {
-	return scan_repo(out, m, path, COLLECT_ADDED, range, opts);
+	return scan_repo(out, m, path, NULL, COLLECT_ADDED, range, opts);
+}
+
+int lg_scan_added_in(lg_report *out, const lg_matcher *m, lg_repository *repo,
+		     const lg_commit_range *range, const lg_scan_options *opts)
+{
+	return scan_repo(out, m, repo->path, repo, COLLECT_ADDED, range, opts);
 }
 
 int lg_scan_staged(lg_report *out, const lg_matcher *m, const char *path,
 		   const lg_scan_options *opts)
 {
-	return scan_repo(out, m, path, COLLECT_STAGED, NULL, opts);
+	return scan_repo(out, m, path, NULL, COLLECT_STAGED, NULL, opts);
+}
+
+int lg_scan_staged_in(lg_report *out, const lg_matcher *m, lg_repository *repo,
+		      const lg_scan_options *opts)
+{
+	return scan_repo(out, m, repo->path, repo, COLLECT_STAGED, NULL, opts);
 }
 
