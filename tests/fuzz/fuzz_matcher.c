@@ -1,7 +1,9 @@
 /* fuzz_matcher.c - the scan engine with the full rule pack on arbitrary
  * bytes; every match must lie inside the buffer, in order. The same bytes
  * fed as a stream, in chunks whose size the first byte picks, must give
- * the very same matches. */
+ * the very same matches. Not the same candidate count: a whole-buffer
+ * scan runs a gated rule (keywords, no literal: "kw" here) only near its
+ * keywords, a stream over every byte (matcher.c, "Not equal"). */
 #include "match/match.h"
 #include "rules/rules.h"
 
@@ -103,8 +105,8 @@ static void scan_both(const lg_matcher *m, lg_scratch *s, const uint8_t *data, s
 					    size - off < chunk ? size - off : chunk) != 0)
 			abort();
 	if (lg_matcher__stream_finish(st, &streamed) != 0 || b.next != b.count ||
-	    streamed.matches != whole.matches || streamed.candidates != whole.candidates ||
-	    streamed.capped != whole.capped || streamed.binary != whole.binary)
+	    streamed.matches != whole.matches || streamed.capped != whole.capped ||
+	    streamed.binary != whole.binary)
 		abort();
 	lg_matcher__stream_free(st);
 	free(b.v);
