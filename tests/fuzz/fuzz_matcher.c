@@ -3,7 +3,9 @@
  * fed as a stream, in chunks whose size the first byte picks, must give
  * the very same matches. Not the same candidate count: a whole-buffer
  * scan runs a gated rule (keywords, no literal: "kw" here) only near its
- * keywords, a stream over every byte (matcher.c, "Not equal"). */
+ * keywords, a stream over every byte (matcher.c, "Not equal"). Streams
+ * are not decoded (lg_matcher_options.no_decode), so neither is the
+ * whole scan here; fuzz_decode fuzzes decoding. */
 #include "match/match.h"
 #include "rules/rules.h"
 
@@ -34,13 +36,16 @@ static const char small_json[] = "["
 static void setup(void)
 {
 	const char *paths[1] = { LEAKGATE_SOURCE_DIR "/patterns" };
+	lg_matcher_options opts = LG_MATCHER_OPTIONS_INIT;
+
+	opts.no_decode = 1;
 
 	if (lg_ruleset_load(&rules, paths, 1, NULL, NULL) != 0 ||
-	    lg_matcher_new(&matcher, rules, NULL) != 0 ||
+	    lg_matcher_new(&matcher, rules, &opts) != 0 ||
 	    lg_scratch_new(&scratch, matcher) != 0 ||
 	    lg_ruleset_load_buffer(&small_rules, "small.json", small_json,
 				   sizeof(small_json) - 1, NULL, NULL) != 0 ||
-	    lg_matcher_new(&small_matcher, small_rules, NULL) != 0 ||
+	    lg_matcher_new(&small_matcher, small_rules, &opts) != 0 ||
 	    lg_scratch_new(&small_scratch, small_matcher) != 0)
 		abort();
 }
