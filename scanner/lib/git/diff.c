@@ -683,7 +683,7 @@ static int walk_range(lg_history *out, lg_repo *repo, const lg_commit_range *ran
 
 	if ((err = lg_walk__collector_begin(&c, out, repo, opts)) != 0)
 		return lg_walk__collector_end(&c, err);
-	if (opts && opts->reuse_walked)
+	if (opts && opts->walked)
 		err = visit_walked(&c, range, opts, visit);
 	else
 		err = walk_and_visit(&c, range, visit);

@@ -158,11 +158,11 @@ typedef struct {
 	 * diffed at all); the others add no item. NULL: every file. */
 	int (*wanted)(const uint8_t id[20], void *payload);
 	void *wanted_payload;
-	/* lg_history__collect_added: with reuse_walked, the commits of an
+	/* lg_history__collect_added: when not NULL, the commits of an
 	 * earlier walk of the same range (collect_changed's
-	 * lg_history.commits, only their ids read), visited in that order
-	 * instead of walking the range again. 0: the range is walked. */
-	int reuse_walked;
+	 * lg_history.commits, only their ids read; walked_count of them, 0
+	 * for an empty range), visited in that order instead of walking the
+	 * range again. NULL: the range is walked. */
 	const lg_commit_info *walked;
 	size_t walked_count;
 } lg_history_options;

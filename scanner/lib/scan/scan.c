@@ -1020,8 +1020,7 @@ static int collect_items(lg_history *h, lg_repo *repo, collect_kind kind,
 				     .on_message = lg_scan__message, .message_payload = messages,
 				     .wanted = wanted ? blob_has_match : NULL,
 				     .wanted_payload = (void *)wanted,
-				     .reuse_walked = walked != NULL, .walked = walked,
-				     .walked_count = walked_count };
+				     .walked = walked, .walked_count = walked_count };
 
 	if (kind == COLLECT_ADDED)
 		return lg_history__collect_added(h, repo, range, &hopts);
